@@ -1,0 +1,84 @@
+// One interface over cgroup v1 and v2 (runc's Manager with fs/ and fs2/). Every
+// v1/v2 difference lives in this folder; the runtime never names a control file.
+#pragma once
+
+#include "spec/spec.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace hood {
+
+enum class CgroupMode {
+    V1,     // legacy: every controller on its own v1 hierarchy
+    Hybrid, // v1 controllers plus a v2 hierarchy at <root>/unified (this build machine)
+    V2,     // unified: one cgroup2 hierarchy at <root>
+};
+
+const char *cgroupModeName(CgroupMode mode); // "v1", "hybrid", "v2"
+
+// Pure: the mode from the statfs f_type of <root> and of <root>/unified
+// (0 when that path does not exist). Throws hood::Error when <root> is neither a
+// tmpfs (v1/hybrid) nor a cgroup2 mount.
+CgroupMode cgroupModeFromMagic(long rootMagic, long unifiedMagic);
+
+// statfs on <root> and <root>/unified, computed once per root and cached.
+CgroupMode detectCgroupMode(const std::string &root = "/sys/fs/cgroup");
+
+struct CgroupStats {
+    uint64_t cpuUsageNs = 0;
+    uint64_t throttledPeriods = 0;
+    uint64_t throttledNs = 0;
+    uint64_t memoryCurrent = 0;
+    uint64_t memoryPeak = 0;                // 0 when the kernel does not report it
+    std::optional<uint64_t> memoryLimit;    // nullopt: unlimited
+    uint64_t pidsCurrent = 0;
+    std::optional<uint64_t> pidsMax;        // nullopt: unlimited
+    uint64_t oomEvents = 0;                 // times the limit was hit with reclaim failing
+    uint64_t oomKills = 0;                  // processes killed by the OOM killer
+};
+
+class CgroupManager {
+public:
+    virtual ~CgroupManager() = default;
+
+    virtual CgroupMode mode() const = 0;
+    // Every directory create() makes, parent ("hood") excluded, so the caller can
+    // journal them before they exist. For v1 one per hierarchy used.
+    virtual std::vector<std::string> paths() const = 0;
+    // Makes the directories (and the shared "hood" parent, enabling controllers in
+    // v2's cgroup.subtree_control where needed). Throws hood::Error.
+    virtual void create() = 0;
+    // Writes the limits. Throws hood::Error naming the file and the value on failure,
+    // or saying plainly that a controller is missing.
+    virtual void apply(const Resources &resources) = 0;
+    virtual void addProcess(pid_t pid) = 0;
+    virtual CgroupStats stats() const = 0;
+    // SIGKILL every process in the cgroup and wait (bounded) until it is empty.
+    virtual void killAll() = 0;
+    // killAll(), then remove the directories; idempotent, never throws.
+    virtual void destroy() noexcept = 0;
+};
+
+struct CgroupOptions {
+    std::string root = "/sys/fs/cgroup"; // a fixture tree in unit tests
+    std::string parent = "hood";         // under the hierarchy root
+    std::string name;                    // the container's ID
+    std::optional<CgroupMode> mode;      // detected when not set
+};
+
+std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
+
+// Removes a cgroup directory left by a dead container (journal replay): kills what
+// is still inside, then rmdir. Works for v1 and v2 paths. Never throws; returns
+// false with a reason in *why when something could not be removed.
+bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
+
+// Human units for messages: 67108864 -> "64 MiB".
+std::string formatBytes(uint64_t bytes);
+
+} // namespace hood

@@ -1,0 +1,120 @@
+// The container spec: the subset of the OCI runtime-spec (config.json) that Hood
+// implements. Parsing and validation are pure functions of bytes, so they are
+// tested on fixture files; the runtime only ever sees a validated Spec.
+#pragma once
+
+#include "namespaces.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hood {
+
+struct Rlimit {
+    std::string type; // "RLIMIT_NOFILE", ...
+    uint64_t hard = 0;
+    uint64_t soft = 0;
+};
+
+struct Capabilities {
+    // Names as in the OCI spec: "CAP_CHOWN", ...
+    std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
+};
+
+struct Process {
+    bool terminal = false;
+    std::vector<std::string> args;
+    std::vector<std::string> env;
+    std::string cwd = "/";
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    std::vector<uint32_t> additionalGids;
+    std::vector<Rlimit> rlimits;
+    bool noNewPrivileges = false;
+    // Absent in config.json: the process keeps the capabilities it has.
+    std::optional<Capabilities> capabilities;
+};
+
+struct Root {
+    std::string path; // as written in config.json; relative to the bundle when not absolute
+    bool readonly = false;
+};
+
+struct Mount {
+    std::string destination;
+    std::string type;
+    std::string source;
+    std::vector<std::string> options;
+};
+
+struct NamespaceSetting {
+    NsKind kind;
+    std::string path; // empty: a new namespace; otherwise join the one at this path
+};
+
+struct IdMapping {
+    uint32_t containerID = 0;
+    uint32_t hostID = 0;
+    uint32_t size = 0;
+};
+
+struct Resources {
+    std::optional<int64_t> memoryLimit;  // bytes
+    std::optional<int64_t> cpuQuota;     // microseconds per period; -1 = no limit
+    std::optional<uint64_t> cpuPeriod;   // microseconds
+    std::optional<uint64_t> cpuShares;   // relative weight (v1 shares, 2..262144)
+    std::optional<int64_t> pidsLimit;    // -1 = no limit
+    bool empty() const
+    {
+        return !memoryLimit && !cpuQuota && !cpuPeriod && !cpuShares && !pidsLimit;
+    }
+};
+
+struct Spec {
+    std::string ociVersion = "1.0.2";
+    Process process;
+    Root root;
+    std::string hostname;
+    std::vector<Mount> mounts;
+    std::vector<NamespaceSetting> namespaces; // a kind listed is unshared (or joined)
+    std::vector<IdMapping> uidMappings;
+    std::vector<IdMapping> gidMappings;
+    Resources resources;
+    std::string cgroupsPath;
+    std::vector<std::string> maskedPaths;
+    std::vector<std::string> readonlyPaths;
+
+    bool hasNamespace(NsKind kind) const;
+    const NamespaceSetting *namespaceSetting(NsKind kind) const;
+    void setNamespace(NsKind kind, bool on);
+};
+
+struct ParsedSpec {
+    Spec spec;
+    std::vector<std::string> warnings; // "config.json: unknown field linux.foo ignored"
+};
+
+// Parses and validates config.json text. `source` names the file in messages.
+// Throws hood::Error with one sentence naming the field, e.g.
+//   "config.json: linux.resources.memory.limit: must be a positive number of bytes"
+//   "config.json: syntax error at line 3, column 7: ..."
+ParsedSpec parseSpec(std::string_view json, std::string_view source = "config.json");
+
+// Validates a spec built in code (hoodctl run's flags); same messages as parseSpec.
+void validateSpec(const Spec &spec, std::string_view source = "config.json");
+
+// config.json text for a spec (2-space indented), readable by parseSpec and by runc.
+std::string specToJson(const Spec &spec);
+
+// What `runc spec` writes: sh as the process, rootfs "rootfs", the default mounts
+// (/proc, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys, /sys/fs/cgroup), pid, network,
+// ipc, uts and mount namespaces, masked and read-only paths, runc's capabilities.
+Spec defaultSpec();
+
+// Docker's default capability set (moby's oci/caps/defaults.go), for hoodctl run.
+const std::vector<std::string> &dockerDefaultCapabilities();
+
+} // namespace hood
