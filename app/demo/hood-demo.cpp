@@ -45,8 +45,8 @@ int cmdHelp(Args)
                 "A small static program for Hood's demos and tests. Output is \"key: value\"\n"
                 "lines where it describes state.\n\ncommands:\n");
     for (const Command &c : kCommands)
-        std::printf("  %.*s\n      %.*s\n", int(c.usage.size()), c.usage.data(),
-                    int(c.help.size()), c.help.data());
+        std::printf("  %.*s\n      %.*s\n", int(c.usage.size()), c.usage.data(), int(c.help.size()),
+                    c.help.data());
     std::printf("\nexit codes: 0 done, 1 the system refused something (the message says what),\n"
                 "2 bad command line. Killed by a signal: the shell shows 128+N.\n");
     return kExitOk;

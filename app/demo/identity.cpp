@@ -23,6 +23,7 @@ namespace demo {
 namespace {
 
 // Bit N of a capability mask is capability N; names as capsh prints them.
+// clang-format off
 constexpr std::array<const char *, 41> kCapNames = {
     "cap_chown", "cap_dac_override", "cap_dac_read_search", "cap_fowner", "cap_fsetid",
     "cap_kill", "cap_setgid", "cap_setuid", "cap_setpcap", "cap_linux_immutable",
@@ -34,6 +35,7 @@ constexpr std::array<const char *, 41> kCapNames = {
     "cap_mac_admin", "cap_syslog", "cap_wake_alarm", "cap_block_suspend", "cap_audit_read",
     "cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
 };
+// clang-format on
 
 std::string capNames(uint64_t mask)
 {
@@ -96,8 +98,8 @@ void printCaps(const std::map<std::string, std::string> &status)
             mask = std::strtoull(it->second.c_str(), nullptr, 16);
         else
             mask = fallback[field];
-        std::printf("%s: %016llx\n%s.names: %s\n", key, static_cast<unsigned long long>(mask),
-                    key, capNames(mask).c_str());
+        std::printf("%s: %016llx\n%s.names: %s\n", key, static_cast<unsigned long long>(mask), key,
+                    capNames(mask).c_str());
     }
 }
 
@@ -232,8 +234,7 @@ int cmdWhoami(Args args)
     }
     utsname uts{};
     uname(&uts);
-    std::printf("hostname: %s\npid: %d\nppid: %d\n", uts.nodename, int(getpid()),
-                int(getppid()));
+    std::printf("hostname: %s\npid: %d\nppid: %d\n", uts.nodename, int(getpid()), int(getppid()));
     return printNamespaces() && !status.empty() ? kExitOk : kExitFailed;
 }
 

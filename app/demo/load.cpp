@@ -156,11 +156,10 @@ int cmdForks(Args args)
             children.push_back(pid);
     }
     const long failed = asked - long(children.size());
-    std::printf("forks: %ld asked, %zu started, %ld failed%s%s\n", asked, children.size(),
-                failed, failed ? ": " : "", failureSummary(failures).c_str());
+    std::printf("forks: %ld asked, %zu started, %ld failed%s%s\n", asked, children.size(), failed,
+                failed ? ": " : "", failureSummary(failures).c_str());
     if (hold > 0) {
-        std::printf("forks: holding %zu children for %s s\n", children.size(),
-                    holdText->c_str());
+        std::printf("forks: holding %zu children for %s s\n", children.size(), holdText->c_str());
         sleepFor(hold);
     }
     killAndReap(children);
