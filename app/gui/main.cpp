@@ -8,14 +8,18 @@
 #include <QImage>
 
 #include <cstdio>
-#include <cstring>
+#include <string_view>
 
 namespace {
 
-bool wantsScreenshot(int argc, char **argv)
+// --screenshot, --help and --version need no display: for them Qt uses the offscreen
+// platform, unless the caller chose a platform explicitly.
+bool needsNoDisplay(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strncmp(argv[i], "--screenshot", 12) == 0)
+        const std::string_view arg = argv[i];
+        if (arg.starts_with("--screenshot") || arg == "--help" || arg == "-h" || arg == "--version"
+            || arg == "-v")
             return true;
     }
     return false;
@@ -23,8 +27,7 @@ bool wantsScreenshot(int argc, char **argv)
 
 int saveScreenshot(MainWindow &window, const QString &file)
 {
-    window.show();
-    QApplication::processEvents();
+    // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
         std::fprintf(stderr, "hood: cannot write the screenshot to %s\n", qPrintable(file));
         return 1;
@@ -36,9 +39,7 @@ int saveScreenshot(MainWindow &window, const QString &file)
 
 int main(int argc, char **argv)
 {
-    // A screenshot needs no display: choose the offscreen platform before Qt looks
-    // for one, unless the caller chose a platform explicitly.
-    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    if (needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);

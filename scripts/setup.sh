@@ -1,0 +1,61 @@
+#!/bin/bash
+# Installs the Debian 12 packages Hood needs, then configures and builds Hood in
+# build/ (or $HOOD_BUILD_DIR). Safe to run again: it calls apt-get only when a
+# package is missing and CMake only when the build is not configured yet, so a
+# second run takes a second or two.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${HOOD_BUILD_DIR:-$here/build}
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config
+    # the GUI and the tests: Qt 6 Widgets and Qt Test, SVG for icons and diagrams,
+    # the platform plugins (offscreen for screenshots and tests), and a font, without
+    # which an offscreen window has no text
+    qt6-base-dev qt6-svg-dev qt6-qpa-plugins libqcustomplot-dev fonts-dejavu-core
+    # the engine's libraries
+    libnl-3-dev libnl-route-3-dev libarchive-dev libmount-dev libseccomp-dev libcap-dev
+    nlohmann-json3-dev libssl-dev libcurl4-openssl-dev
+    # the built-in image, and the tools the tests use (setpriv, unshare, ip, ps)
+    busybox-static util-linux iproute2 procps
+    # the runtimes the benchmark compares against
+    crun runc bubblewrap
+)
+
+missing_packages() {
+    local installed
+    # dpkg-query fails for a package it has never heard of; that one is missing too.
+    installed=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null \
+        | awk '$2 == "installed" { print $1 }' || true)
+    local package
+    for package in "${packages[@]}"; do
+        grep -qx "$package" <<<"$installed" || echo "$package"
+    done
+}
+
+install_packages() {
+    local missing
+    mapfile -t missing < <(missing_packages)
+    [[ ${#missing[@]} -eq 0 ]] && return
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "setup: Hood needs these Debian packages: ${missing[*]}; run this script as root (sudo) to install them." >&2
+        exit 1
+    fi
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+configure_and_build() {
+    if [[ ! -f $build/CMakeCache.txt ]]; then
+        cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    fi
+    # Runs CMake again by itself when a CMakeLists.txt changed.
+    cmake --build "$build" -j "$(nproc)"
+}
+
+install_packages
+configure_and_build
