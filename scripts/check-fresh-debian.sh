@@ -1,0 +1,62 @@
+#!/bin/bash
+# Checks the README's promise on a clean Debian 12: makes a minimal Debian 12 root
+# with debootstrap (once), clones this repository's committed HEAD into it and runs
+# scripts/test.sh there under chroot, in a private mount namespace (so the host's
+# mount table never changes). Run as root on a Debian machine.
+#
+# usage: scripts/check-fresh-debian.sh [--fresh] [ROOT]      (ROOT: /work/deb12)
+#   --fresh   start from a new debootstrap, not from a root an earlier run
+#             already installed packages into
+# The Debian mirror is the one apt uses here ($HOOD_DEBIAN_MIRROR overrides it).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+fresh=0
+if [[ ${1:-} == --fresh ]]; then
+    fresh=1
+    shift
+fi
+root=$(realpath -m "${1:-/work/deb12}")
+
+die() {
+    echo "check-fresh-debian: $*" >&2
+    exit 1
+}
+
+[[ $(id -u) -eq 0 ]] || die "run as root: debootstrap, chroot and mounts need it"
+[[ $root != / && $root != "$here"* ]] || die "refusing to use $root as the Debian root"
+
+debian_mirror() {
+    [[ -n ${HOOD_DEBIAN_MIRROR:-} ]] && { echo "$HOOD_DEBIAN_MIRROR"; return; }
+    grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/ 2>/dev/null | awk '{ print $2; exit }' | grep . \
+        || echo http://deb.debian.org/debian
+}
+
+make_root() {
+    if grep -q " $root/" /proc/self/mountinfo; then
+        die "something is mounted under $root; unmount it first"
+    fi
+    rm -rf "$root"
+    command -v debootstrap >/dev/null || apt-get install -y -q debootstrap
+    debootstrap --variant=minbase bookworm "$root" "$(debian_mirror)"
+}
+
+if [[ $fresh -eq 1 || ! -x $root/bin/bash ]]; then
+    make_root
+fi
+
+rm -rf "$root/root/hood"
+git clone -q "$here" "$root/root/hood"
+echo "check-fresh-debian: running scripts/test.sh on $(git -C "$here" log -1 --format='%h %s')"
+
+# The root is bind-mounted onto itself so that / is a mount point inside the chroot,
+# as on a real machine (making / private, pivot_root need that), and gets proc, sys
+# and dev for the tests; the private mount namespace drops it all when it ends.
+exec unshare -m sh -c "mount --make-rprivate / \
+    && mount --bind '$root' '$root' \
+    && mount -t proc proc '$root/proc' \
+    && mount --rbind /sys '$root/sys' \
+    && mount --rbind /dev '$root/dev' \
+    && chroot '$root' /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        /bin/bash -c 'cd /root/hood && ./scripts/test.sh'"
