@@ -17,11 +17,13 @@ struct Rlimit {
     std::string type; // "RLIMIT_NOFILE", ...
     uint64_t hard = 0;
     uint64_t soft = 0;
+    bool operator==(const Rlimit &) const = default;
 };
 
 struct Capabilities {
     // Names as in the OCI spec: "CAP_CHOWN", ...
     std::vector<std::string> bounding, effective, inheritable, permitted, ambient;
+    bool operator==(const Capabilities &) const = default;
 };
 
 struct Process {
@@ -36,11 +38,13 @@ struct Process {
     bool noNewPrivileges = false;
     // Absent in config.json: the process keeps the capabilities it has.
     std::optional<Capabilities> capabilities;
+    bool operator==(const Process &) const = default;
 };
 
 struct Root {
     std::string path; // as written in config.json; relative to the bundle when not absolute
     bool readonly = false;
+    bool operator==(const Root &) const = default;
 };
 
 struct Mount {
@@ -48,17 +52,20 @@ struct Mount {
     std::string type;
     std::string source;
     std::vector<std::string> options;
+    bool operator==(const Mount &) const = default;
 };
 
 struct NamespaceSetting {
     NsKind kind;
     std::string path; // empty: a new namespace; otherwise join the one at this path
+    bool operator==(const NamespaceSetting &) const = default;
 };
 
 struct IdMapping {
     uint32_t containerID = 0;
     uint32_t hostID = 0;
     uint32_t size = 0;
+    bool operator==(const IdMapping &) const = default;
 };
 
 struct Resources {
@@ -71,6 +78,7 @@ struct Resources {
     {
         return !memoryLimit && !cpuQuota && !cpuPeriod && !cpuShares && !pidsLimit;
     }
+    bool operator==(const Resources &) const = default;
 };
 
 struct Spec {
@@ -89,7 +97,10 @@ struct Spec {
 
     bool hasNamespace(NsKind kind) const;
     const NamespaceSetting *namespaceSetting(NsKind kind) const;
+    // on: appends a new namespace of that kind unless one is listed already (a joined
+    // one keeps its path); off: removes it.
     void setNamespace(NsKind kind, bool on);
+    bool operator==(const Spec &) const = default;
 };
 
 struct ParsedSpec {
@@ -113,6 +124,10 @@ std::string specToJson(const Spec &spec);
 // (/proc, /dev, /dev/pts, /dev/shm, /dev/mqueue, /sys, /sys/fs/cgroup), pid, network,
 // ipc, uts and mount namespaces, masked and read-only paths, runc's capabilities.
 Spec defaultSpec();
+
+// The resource number of an OCI rlimit type ("RLIMIT_NOFILE" -> RLIMIT_NOFILE), for
+// setrlimit(2); nullopt for a name that is not a Linux resource limit.
+std::optional<int> rlimitResource(std::string_view type);
 
 // Docker's default capability set (moby's oci/caps/defaults.go), for hoodctl run.
 const std::vector<std::string> &dockerDefaultCapabilities();
