@@ -1,5 +1,6 @@
 // One interface over cgroup v1 and v2 (runc's Manager with fs/ and fs2/). Every
 // v1/v2 difference lives in this folder; the runtime never names a control file.
+// Live usage (CPU %, memory.stat, IO) for the GUI and `hoodctl top`: sampler.h.
 #pragma once
 
 #include "spec/spec.h"
@@ -75,7 +76,9 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
 
 // Removes a cgroup directory left by a dead container (journal replay): kills what
 // is still inside, then rmdir. Works for v1 and v2 paths. Never throws; returns
-// false with a reason in *why when something could not be removed.
+// false with a reason in *why when something could not be removed. Only a path
+// <cgroup mount root>/hood/<name> is accepted (anything else is refused with a
+// reason), and an empty "hood" parent is removed with it.
 bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
 
 // Human units for messages: 67108864 -> "64 MiB".

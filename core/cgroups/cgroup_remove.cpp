@@ -1,0 +1,131 @@
+// removeCgroupPath: journal replay's way to undo a cgroup after a crash. The
+// path comes from a file on disk, so it is checked hard before anything is
+// killed or removed: Hood must never touch a cgroup it did not create.
+#include "cgroups.h"
+
+#include "cgroup_backends.h"
+#include "cgroup_fs.h"
+#include "error.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+namespace hood {
+
+namespace {
+
+constexpr long kCgroupMagic = 0x27e0eb;    // CGROUP_SUPER_MAGIC
+constexpr long kCgroup2Magic = 0x63677270; // CGROUP2_SUPER_MAGIC
+
+bool refuse(std::string *why, const std::string &path, const std::string &reason)
+{
+    if (why)
+        *why = "refusing to remove " + path + ": " + reason;
+    return false;
+}
+
+// "/a/b/c" -> {a, b, c}; false unless absolute and free of "", "." and "..".
+bool splitNormalized(const std::string &path, std::vector<std::string> &parts)
+{
+    if (path.empty() || path[0] != '/')
+        return false;
+    size_t pos = 1;
+    while (pos <= path.size()) {
+        size_t slash = path.find('/', pos);
+        if (slash == std::string::npos)
+            slash = path.size();
+        std::string part = path.substr(pos, slash - pos);
+        if (part.empty() || part == "." || part == "..")
+            return false;
+        parts.push_back(part);
+        pos = slash + 1;
+    }
+    return !parts.empty();
+}
+
+bool isCgroupFs(const std::string &path)
+{
+    struct statfs fs {};
+    if (::statfs(path.c_str(), &fs) != 0)
+        return false;
+    long magic = static_cast<long>(fs.f_type);
+    return magic == kCgroupMagic || magic == kCgroup2Magic;
+}
+
+// The root of a mounted cgroup filesystem (a v1 hierarchy or the v2 tree), and
+// not a symlink to one: a directory on another device than its parent.
+bool isCgroupMountRoot(const std::string &dir, dev_t *dev)
+{
+    char real[PATH_MAX];
+    if (!::realpath(dir.c_str(), real) || dir != real || !isCgroupFs(dir))
+        return false;
+    struct stat self {
+    }, up{};
+    if (::stat(dir.c_str(), &self) != 0 || ::stat((dir + "/..").c_str(), &up) != 0)
+        return false;
+    *dev = self.st_dev;
+    return self.st_dev != up.st_dev;
+}
+
+// A real directory (not a symlink) on the cgroup filesystem `dev`.
+bool isDirOn(const std::string &path, dev_t dev)
+{
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == dev;
+}
+
+bool removeChecked(const std::string &path, const std::string &parent, std::string *why)
+{
+    auto deadline = std::chrono::steady_clock::now() + detail::kKillTimeout;
+    try {
+        cgfs::killTree(path, deadline);
+    } catch (const Error &error) {
+        if (why)
+            *why = error.what();
+        return false;
+    }
+    if (!cgfs::removeTree(path, std::chrono::steady_clock::now() + detail::kRemoveTimeout, why))
+        return false;
+    cgfs::removeParentIfEmpty(parent);
+    return true;
+}
+
+} // namespace
+
+bool removeCgroupPath(const std::string &path, std::string *why)
+{
+    std::vector<std::string> parts;
+    if (!splitNormalized(path, parts))
+        return refuse(why, path, "not an absolute, normalized path");
+    if (parts.size() < 3 || parts[parts.size() - 2] != "hood")
+        return refuse(why, path, "not a cgroup directly under a \"hood\" parent");
+
+    std::string mountRoot;
+    for (size_t i = 0; i + 2 < parts.size(); ++i)
+        mountRoot += "/" + parts[i];
+    const std::string parent = mountRoot + "/hood";
+    dev_t dev = 0;
+    if (!isCgroupMountRoot(mountRoot, &dev))
+        return refuse(why, path, mountRoot + " is not the root of a mounted cgroup filesystem");
+
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {
+        if (isDirOn(parent, dev))
+            cgfs::removeParentIfEmpty(parent);
+        return true; // already gone: the crash came before mkdir, or after rmdir
+    }
+    if (!isDirOn(parent, dev) || !isDirOn(path, dev))
+        return refuse(why, path, "not a cgroup directory of " + mountRoot);
+    try {
+        return removeChecked(path, parent, why);
+    } catch (const std::exception &error) {
+        if (why)
+            *why = error.what();
+        return false;
+    }
+}
+
+} // namespace hood

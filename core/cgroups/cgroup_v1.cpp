@@ -1,0 +1,232 @@
+// cgroup v1 (and hybrid mode, whose controllers are all on v1): one directory
+// per controller hierarchy, <root>/<hierarchy>/<parent>/<name>, like runc's fs/.
+#include "cgroup_backends.h"
+#include "cgroup_fs.h"
+#include "error.h"
+#include "sampler.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hood::detail {
+
+namespace {
+
+using cgfs::join;
+
+// The controllers Hood uses on v1. blkio only feeds the sampler's IO bytes, so
+// a machine without it loses nothing else.
+constexpr const char *kV1Controllers[] = {"memory", "cpu", "cpuacct", "pids", "blkio"};
+
+bool namesController(std::string_view dirName, std::string_view controller)
+{
+    while (!dirName.empty()) {
+        size_t comma = dirName.find(',');
+        if (dirName.substr(0, comma) == controller)
+            return true;
+        if (comma == std::string_view::npos)
+            break;
+        dirName.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+class CgroupV1 final : public CgroupManager {
+public:
+    CgroupV1(const CgroupOptions &options, CgroupMode mode);
+
+    CgroupMode mode() const override { return m_mode; }
+    std::vector<std::string> paths() const override;
+    void create() override;
+    void apply(const Resources &resources) override;
+    void addProcess(pid_t pid) override;
+    CgroupStats stats() const override;
+    void killAll() override;
+    void destroy() noexcept override;
+
+private:
+    struct Hierarchy {
+        std::string dir; // <root>/memory, <root>/cpu,cpuacct
+        std::vector<std::string> controllers;
+    };
+    std::string parentIn(const Hierarchy &h) const { return join(h.dir, m_parent); }
+    std::string leafIn(const Hierarchy &h) const { return join(parentIn(h), m_name); }
+    // The leaf directory of a controller; a plain sentence when there is none.
+    std::string leafFor(const std::string &controller) const;
+    void applyMemory(int64_t limit);
+    void applyCpu(const Resources &resources);
+    void applyPids(int64_t limit);
+
+    std::string m_root;
+    std::string m_parent;
+    std::string m_name;
+    CgroupMode m_mode;
+    std::vector<Hierarchy> m_hierarchies; // distinct directories, in kV1Controllers order
+};
+
+CgroupV1::CgroupV1(const CgroupOptions &options, CgroupMode mode)
+    : m_root(options.root), m_parent(options.parent), m_name(options.name), m_mode(mode)
+{
+    if (::access(m_root.c_str(), R_OK | X_OK) != 0)
+        throw Error::sys("open", m_root, errno);
+    for (const char *controller : kV1Controllers) {
+        auto dir = findV1Hierarchy(m_root, controller);
+        if (!dir)
+            continue;
+        auto same = std::find_if(m_hierarchies.begin(), m_hierarchies.end(),
+                                 [&](const Hierarchy &h) { return h.dir == *dir; });
+        if (same != m_hierarchies.end())
+            same->controllers.push_back(controller);
+        else
+            m_hierarchies.push_back({*dir, {controller}});
+    }
+}
+
+std::vector<std::string> CgroupV1::paths() const
+{
+    std::vector<std::string> result;
+    for (const Hierarchy &h : m_hierarchies)
+        result.push_back(leafIn(h));
+    return result;
+}
+
+std::string CgroupV1::leafFor(const std::string &controller) const
+{
+    for (const Hierarchy &h : m_hierarchies) {
+        if (std::find(h.controllers.begin(), h.controllers.end(), controller)
+            != h.controllers.end())
+            return leafIn(h);
+    }
+    throwMissingController(controller, join(m_root, controller) + " missing");
+}
+
+void CgroupV1::create()
+{
+    for (const Hierarchy &h : m_hierarchies)
+        createLeaf(parentIn(h), leafIn(h), [] {});
+}
+
+void CgroupV1::apply(const Resources &resources)
+{
+    if (resources.memoryLimit)
+        applyMemory(*resources.memoryLimit);
+    if (resources.cpuQuota || resources.cpuPeriod || resources.cpuShares)
+        applyCpu(resources);
+    if (resources.pidsLimit)
+        applyPids(*resources.pidsLimit);
+}
+
+void CgroupV1::applyMemory(int64_t limit)
+{
+    const std::string dir = leafFor("memory");
+    const std::string value = limit < 0 ? "-1" : std::to_string(limit);
+    const std::string limitFile = join(dir, "memory.limit_in_bytes");
+    // memory.memsw.* exists when the kernel accounts swap (swapaccount=1). Setting
+    // it to the same value keeps swap from stretching the limit, as v2 does with
+    // memory.swap.max = 0 (see cgroup_v2.cpp).
+    const std::string swapFile = join(dir, "memory.memsw.limit_in_bytes");
+    if (!cgfs::exists(swapFile)) {
+        cgfs::writeFile(limitFile, value);
+        return;
+    }
+    // The kernel keeps memsw >= memory: lower memory first, but raise memsw first.
+    // Which case applies shows as EINVAL on the first write (runc does the same).
+    try {
+        cgfs::writeFile(limitFile, value);
+    } catch (const Error &error) {
+        if (error.code() != EINVAL)
+            throw;
+        cgfs::writeFile(swapFile, value);
+        cgfs::writeFile(limitFile, value);
+        return;
+    }
+    cgfs::writeFile(swapFile, value);
+}
+
+void CgroupV1::applyCpu(const Resources &resources)
+{
+    const std::string dir = leafFor("cpu");
+    // The period first: the kernel checks quota against the period in place.
+    if (resources.cpuPeriod)
+        cgfs::writeFile(join(dir, "cpu.cfs_period_us"), std::to_string(*resources.cpuPeriod));
+    if (resources.cpuQuota) {
+        int64_t quota = *resources.cpuQuota;
+        cgfs::writeFile(join(dir, "cpu.cfs_quota_us"), quota < 0 ? "-1" : std::to_string(quota));
+    }
+    if (resources.cpuShares)
+        cgfs::writeFile(join(dir, "cpu.shares"), std::to_string(*resources.cpuShares));
+}
+
+void CgroupV1::applyPids(int64_t limit)
+{
+    const std::string dir = leafFor("pids");
+    cgfs::writeFile(join(dir, "pids.max"), limit < 0 ? "max" : std::to_string(limit));
+}
+
+void CgroupV1::addProcess(pid_t pid)
+{
+    for (const Hierarchy &h : m_hierarchies)
+        cgfs::writeFile(join(leafIn(h), "cgroup.procs"), std::to_string(pid));
+}
+
+CgroupStats CgroupV1::stats() const
+{
+    return CgroupSampler(*this).sample().stats;
+}
+
+void CgroupV1::killAll()
+{
+    // Every hierarchy holds the same processes; the first loop usually empties
+    // them all, the others catch a process that was only partly added.
+    auto deadline = std::chrono::steady_clock::now() + kKillTimeout;
+    for (const Hierarchy &h : m_hierarchies)
+        cgfs::killTree(leafIn(h), deadline);
+}
+
+void CgroupV1::destroy() noexcept
+{
+    try {
+        killAll();
+    } catch (const std::exception &) {
+        // rmdir below fails for what survived; the journal keeps the path for gc.
+    }
+    auto deadline = std::chrono::steady_clock::now() + kRemoveTimeout;
+    for (const Hierarchy &h : m_hierarchies) {
+        cgfs::removeTree(leafIn(h), deadline, nullptr);
+        cgfs::removeParentIfEmpty(parentIn(h));
+    }
+}
+
+} // namespace
+
+std::optional<std::string> findV1Hierarchy(const std::string &root, const std::string &controller)
+{
+    DIR *d = ::opendir(root.c_str());
+    if (!d)
+        return std::nullopt;
+    std::optional<std::string> found;
+    while (const dirent *entry = ::readdir(d)) {
+        std::string_view name = entry->d_name;
+        if (name == "." || name == ".." || !namesController(name, controller))
+            continue;
+        struct stat st {};
+        if (::fstatat(::dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+            && S_ISDIR(st.st_mode)) {
+            found = join(root, name);
+            break;
+        }
+    }
+    ::closedir(d);
+    return found;
+}
+
+std::unique_ptr<CgroupManager> makeV1Manager(const CgroupOptions &options, CgroupMode mode)
+{
+    return std::make_unique<CgroupV1>(options, mode);
+}
+
+} // namespace hood::detail

@@ -1,0 +1,174 @@
+// Mode detection, the factory, and the pieces both backends share.
+#include "cgroups.h"
+
+#include "cgroup_backends.h"
+#include "cgroup_fs.h"
+#include "error.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+// From <linux/magic.h>, spelled out to keep that header's macros out of core.
+namespace {
+constexpr long kTmpfsMagic = 0x01021994;
+constexpr long kCgroup2Magic = 0x63677270;
+} // namespace
+
+namespace hood {
+
+const char *cgroupModeName(CgroupMode mode)
+{
+    switch (mode) {
+    case CgroupMode::V1: return "v1";
+    case CgroupMode::Hybrid: return "hybrid";
+    case CgroupMode::V2: return "v2";
+    }
+    return "?";
+}
+
+namespace {
+
+// "cgroup root /sys/fs/cgroup is neither ..." (the root is left out when unknown).
+Error notACgroupRoot(const std::string &root, long magic)
+{
+    char hex[32];
+    std::snprintf(hex, sizeof hex, "0x%lx", magic);
+    return Error("cgroup root " + (root.empty() ? std::string() : root + " ")
+                 + "is neither a cgroup2 mount nor a tmpfs holding cgroup v1 hierarchies "
+                   "(filesystem type "
+                 + hex + ")");
+}
+
+std::optional<CgroupMode> modeFromMagic(long rootMagic, long unifiedMagic)
+{
+    if (rootMagic == kCgroup2Magic)
+        return CgroupMode::V2;
+    if (rootMagic == kTmpfsMagic)
+        return unifiedMagic == kCgroup2Magic ? CgroupMode::Hybrid : CgroupMode::V1;
+    return std::nullopt;
+}
+
+} // namespace
+
+CgroupMode cgroupModeFromMagic(long rootMagic, long unifiedMagic)
+{
+    if (auto mode = modeFromMagic(rootMagic, unifiedMagic))
+        return *mode;
+    throw notACgroupRoot({}, rootMagic);
+}
+
+CgroupMode detectCgroupMode(const std::string &root)
+{
+    // Like crun's detect_cgroup_mode: the answer cannot change while we run, and
+    // it is asked on every container start.
+    static std::mutex mutex;
+    static std::map<std::string, CgroupMode> cache;
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(root); it != cache.end())
+        return it->second;
+
+    struct statfs rootFs {};
+    if (::statfs(root.c_str(), &rootFs) != 0)
+        throw Error::sys("statfs", root, errno);
+    struct statfs unifiedFs {};
+    const std::string unified = cgfs::join(root, "unified");
+    long unifiedMagic =
+        ::statfs(unified.c_str(), &unifiedFs) == 0 ? static_cast<long>(unifiedFs.f_type) : 0;
+    auto mode = modeFromMagic(static_cast<long>(rootFs.f_type), unifiedMagic);
+    if (!mode)
+        throw notACgroupRoot(root, static_cast<long>(rootFs.f_type));
+    cache.emplace(root, *mode);
+    return *mode;
+}
+
+namespace {
+
+void checkComponent(const std::string &what, const std::string &value)
+{
+    if (value.empty() || value == "." || value == ".." || value.find('/') != std::string::npos
+        || value.find('\0') != std::string::npos)
+        throw Error("cgroup " + what + " \"" + value + "\": must be one non-empty path component");
+}
+
+} // namespace
+
+std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options)
+{
+    checkComponent("parent", options.parent);
+    checkComponent("name", options.name);
+    CgroupMode mode = options.mode ? *options.mode : detectCgroupMode(options.root);
+    // Hybrid mode's v2 hierarchy at <root>/unified has no controllers bound to it
+    // while they are on v1, so hybrid is driven exactly like v1.
+    if (mode == CgroupMode::V2)
+        return detail::makeV2Manager(options);
+    return detail::makeV1Manager(options, mode);
+}
+
+namespace detail {
+
+void createLeaf(const std::string &parent, const std::string &leaf,
+                const std::function<void()> &prepareParent)
+{
+    int err = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        if (int parentErr = cgfs::makeDir(parent))
+            throw Error::sys("mkdir", parent, parentErr);
+        // ENOENT below: the empty parent was just removed by another container's destroy().
+        try {
+            prepareParent();
+        } catch (const Error &error) {
+            if (error.code() != ENOENT)
+                throw;
+            err = ENOENT;
+            continue;
+        }
+        err = cgfs::makeDir(leaf);
+        if (err != ENOENT)
+            break;
+    }
+    if (err)
+        throw Error::sys("mkdir", leaf, err);
+}
+
+void throwMissingController(const std::string &controller, const std::string &detail)
+{
+    throw Error("the " + controller + " controller is not available in this cgroup hierarchy ("
+                + detail + ")");
+}
+
+} // namespace detail
+
+std::string formatBytes(uint64_t bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    constexpr int lastUnit = 6;
+    if (bytes < 1024)
+        return std::to_string(bytes) + " B";
+    int unit = 0;
+    double value = static_cast<double>(bytes);
+    while (value >= 1024 && unit < lastUnit) {
+        value /= 1024;
+        ++unit;
+    }
+    // One decimal, dropped when it is zero: "64 MiB", "1.5 KiB". Rounding may
+    // carry into the next unit (1048575 B reads "1 MiB", not "1024 KiB").
+    double rounded = std::round(value * 10) / 10;
+    if (rounded >= 1024 && unit < lastUnit) {
+        rounded /= 1024;
+        ++unit;
+    }
+    char text[32];
+    if (rounded == std::floor(rounded))
+        std::snprintf(text, sizeof text, "%.0f %s", rounded, units[unit]);
+    else
+        std::snprintf(text, sizeof text, "%.1f %s", rounded, units[unit]);
+    return text;
+}
+
+} // namespace hood
