@@ -1,0 +1,61 @@
+// hoodctl: a thin command line over core/. Each verb is a function taking the
+// words after it; they return the process exit status. Errors thrown as
+// hood::Error become one line on stderr and exit status 125 (docker's convention).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hood {
+class Runtime;
+}
+
+namespace hoodctl {
+
+using Words = std::vector<std::string>;
+
+struct Context {
+    std::string root; // --root, or the default state root
+    hood::Runtime &runtime;
+};
+
+constexpr int kEngineError = 125;
+
+int cmdRun(Context &ctx, const Words &words);
+int cmdCreate(Context &ctx, const Words &words);
+int cmdStart(Context &ctx, const Words &words);
+int cmdKill(Context &ctx, const Words &words);
+int cmdStop(Context &ctx, const Words &words);
+int cmdDelete(Context &ctx, const Words &words);
+int cmdState(Context &ctx, const Words &words);
+int cmdList(Context &ctx, const Words &words);
+int cmdLogs(Context &ctx, const Words &words);
+int cmdGc(Context &ctx, const Words &words);
+int cmdSpec(Context &ctx, const Words &words);
+
+// A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
+// boolean flags, and positional words; "--" ends the options.
+class Options {
+public:
+    Options(const Words &words, const std::vector<std::string> &valueFlags,
+            const std::vector<std::string> &boolFlags);
+    bool has(const std::string &flag) const;
+    std::optional<std::string> value(const std::string &flag) const;
+    std::vector<std::string> values(const std::string &flag) const; // repeated flags
+    const Words &positional() const { return m_positional; }
+    const Words &afterDashes() const { return m_afterDashes; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> m_flags;
+    Words m_positional;
+    Words m_afterDashes;
+};
+
+// "64M" -> 67108864 (1024-based, as docker); throws hood::Error naming the flag.
+int64_t parseSize(const std::string &flag, const std::string &text);
+// "0.5" -> 0.5; throws hood::Error naming the flag.
+double parseNumber(const std::string &flag, const std::string &text);
+
+} // namespace hoodctl

@@ -1,0 +1,78 @@
+// hoodctl start / kill / stop / delete / gc: verbs that change a container.
+#include "cli.h"
+
+#include "error.h"
+#include "runtime/procfs.h"
+#include "runtime/runtime.h"
+
+#include <csignal>
+#include <iostream>
+
+namespace hoodctl {
+
+using hood::Error;
+
+namespace {
+std::string oneId(const Options &o, const char *usage)
+{
+    if (o.positional().size() != 1)
+        throw Error(std::string("give exactly one container ID (") + usage + ")");
+    return o.positional().front();
+}
+} // namespace
+
+int cmdStart(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    ctx.runtime.start(oneId(o, "hoodctl start ID"));
+    return 0;
+}
+
+int cmdKill(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {"--all", "-a"});
+    if (o.positional().empty() || o.positional().size() > 2)
+        throw Error("usage: hoodctl kill ID [SIGNAL]");
+    int sig = SIGTERM;
+    if (o.positional().size() == 2) {
+        sig = hood::signalNumber(o.positional()[1]);
+        if (sig == 0)
+            throw Error("unknown signal \"" + o.positional()[1] + "\"");
+    }
+    ctx.runtime.kill(o.positional()[0], sig);
+    return 0;
+}
+
+int cmdStop(Context &ctx, const Words &words)
+{
+    Options o(words, {"-t", "--time"}, {});
+    int grace = 10;
+    if (auto t = o.value("-t") ? o.value("-t") : o.value("--time"))
+        grace = static_cast<int>(parseNumber("--time", *t));
+    for (const std::string &id : o.positional())
+        ctx.runtime.stop(id, grace);
+    return 0;
+}
+
+int cmdDelete(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {"--force", "-f"});
+    if (o.positional().empty())
+        throw Error("give the ID of the container to delete (hoodctl delete [--force] ID)");
+    for (const std::string &id : o.positional())
+        ctx.runtime.remove(id, o.has("--force") || o.has("-f"));
+    return 0;
+}
+
+int cmdGc(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    hood::GcReport report = ctx.runtime.gc();
+    for (const std::string &id : report.removed)
+        std::cout << "removed " << id << "\n";
+    for (const std::string &problem : report.problems)
+        std::cerr << "hoodctl: gc: " << problem << "\n";
+    return report.problems.empty() ? 0 : 1;
+}
+
+} // namespace hoodctl

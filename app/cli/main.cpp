@@ -1,0 +1,79 @@
+// hoodctl: Hood's command line. `hoodctl help` lists the verbs.
+#include "cli.h"
+
+#include "error.h"
+#include "runtime/runtime.h"
+#include "runtime/statedir.h"
+
+#include <array>
+#include <cstring>
+#include <iostream>
+
+namespace hoodctl {
+namespace {
+
+struct Verb {
+    const char *name;
+    int (*run)(Context &, const Words &);
+    const char *summary;
+};
+
+const std::array<Verb, 12> kVerbs = {{
+    {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
+                    "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
+                    "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
+    {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},
+    {"start", cmdStart, "start ID                 run the command of a created container"},
+    {"state", cmdState, "state ID                 the OCI state as JSON"},
+    {"kill", cmdKill, "kill ID [SIGNAL]         send a signal (SIGTERM by default)"},
+    {"stop", cmdStop, "stop [-t SECONDS] ID     SIGTERM, then SIGKILL after the grace period (10 s)"},
+    {"delete", cmdDelete, "delete [--force] ID      remove a stopped container and all it holds"},
+    {"list", cmdList, "list [--json] [-q]       containers and their status"},
+    {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
+    {"gc", cmdGc, "gc                       remove what dead containers left behind"},
+    {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
+    {"help", nullptr, "help                     this text"},
+}};
+
+void usage(std::ostream &out)
+{
+    out << "usage: hoodctl [--root DIR] VERB [OPTIONS]\n\nverbs:\n";
+    for (const Verb &v : kVerbs)
+        out << "  " << v.summary << "\n";
+}
+
+} // namespace
+} // namespace hoodctl
+
+int main(int argc, char **argv)
+{
+    using namespace hoodctl;
+    Words words(argv + 1, argv + argc);
+    std::string root;
+    while (!words.empty() && (words[0] == "--root" || words[0].rfind("--root=", 0) == 0)) {
+        if (words[0] == "--root" && words.size() < 2) {
+            std::cerr << "hoodctl: option --root needs a directory\n";
+            return kEngineError;
+        }
+        root = words[0] == "--root" ? words[1] : words[0].substr(7);
+        words.erase(words.begin(), words.begin() + (words[0] == "--root" ? 2 : 1));
+    }
+    if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
+        usage(words.empty() ? std::cerr : std::cout);
+        return words.empty() ? 2 : 0;
+    }
+    for (const Verb &v : kVerbs) {
+        if (words[0] != v.name || !v.run)
+            continue;
+        try {
+            hood::Runtime runtime(root, [](const std::string &w) { std::cerr << "hoodctl: warning: " << w << "\n"; });
+            Context ctx {runtime.root(), runtime};
+            return v.run(ctx, Words(words.begin() + 1, words.end()));
+        } catch (const std::exception &e) {
+            std::cerr << "hoodctl: " << e.what() << "\n";
+            return kEngineError;
+        }
+    }
+    std::cerr << "hoodctl: unknown verb \"" << words[0] << "\" (hoodctl help lists them)\n";
+    return kEngineError;
+}

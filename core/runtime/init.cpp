@@ -1,0 +1,412 @@
+// The container's init: what runs between clone and exec. It is kept small and in
+// one straight line, so that the order of privileged steps can be read and audited:
+//   wait for the monitor -> namespaces -> root filesystem -> switch root -> terminal
+//   -> hostname, loopback, rlimits -> cwd, executable -> (wait for start) ->
+//   capabilities and user -> no_new_privs -> exec
+#include "launch.h"
+
+#include "error.h"
+#include "net/loopback.h"
+#include "rootfs.h"
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <grp.h>
+#include <functional>
+#include <memory>
+#include <sched.h>
+#include <sys/capability.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace hood {
+
+namespace {
+
+void sendMessage(int sock, char type, const std::string &text, int fd = -1)
+{
+    std::string buf = std::string(1, type) + text;
+    iovec iov {buf.data(), buf.size()};
+    msghdr m {};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
+    if (fd >= 0) {
+        m.msg_control = control;
+        m.msg_controllen = sizeof control;
+        cmsghdr *c = CMSG_FIRSTHDR(&m);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    }
+    while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+}
+
+void warnToMonitor(const std::string &sentence, void *ctx)
+{
+    sendMessage(*static_cast<int *>(ctx), msg::Warning, sentence);
+}
+
+void waitForGo(int sock)
+{
+    char c = 0;
+    ssize_t n;
+    while ((n = recv(sock, &c, 1, 0)) < 0 && errno == EINTR) {
+    }
+    if (n != 1 || c != msg::Go)
+        _exit(125); // the monitor is gone: nothing to report to
+}
+
+void becomeRootInUserNamespace(const LaunchConfig &c)
+{
+    if (!c.userNamespace)
+        return;
+    // Safe: these ids are the ones the monitor just mapped; they only name root
+    // inside this user namespace.
+    check(setresgid(0, 0, 0), "setresgid", "0");
+    check(setresuid(0, 0, 0), "setresuid", "0");
+}
+
+void joinNamespace(const NamespaceSetting &ns)
+{
+    int fd = open(ns.path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error::sys("open namespace", ns.path, errno);
+    if (setns(fd, nsInfo(ns.kind).cloneFlag) < 0)
+        throw Error::sys("join " + std::string(nsInfo(ns.kind).ociName) + " namespace", ns.path, errno);
+    close(fd);
+}
+
+// The user namespace first: joining the others needs privileges in their owner.
+// A pid namespace is joined by the monitor before clone (it applies to children).
+void joinNamespaces(const Spec &spec)
+{
+    if (const NamespaceSetting *user = spec.namespaceSetting(NsKind::User); user && !user->path.empty())
+        joinNamespace(*user);
+    for (const NamespaceSetting &ns : spec.namespaces) {
+        if (!ns.path.empty() && ns.kind != NsKind::Pid && ns.kind != NsKind::User)
+            joinNamespace(ns);
+    }
+}
+
+void unshareCgroupNamespace(const Spec &spec)
+{
+    const NamespaceSetting *ns = spec.namespaceSetting(NsKind::Cgroup);
+    // Unshared here, after the monitor moved us into our cgroup, so that the
+    // namespace's root is the container's cgroup (runc does the same).
+    if (ns && ns->path.empty())
+        check(unshare(CLONE_NEWCGROUP), "unshare", "cgroup namespace");
+}
+
+std::string prepareRootfs(const LaunchConfig &c, int &sock)
+{
+    makeMountsPrivate();
+    std::string rootfs = c.rootfs;
+    if (c.ephemeralOverlay)
+        rootfs = mountEphemeralOverlay(c.rootfs, c.stateDir + "/rootfs");
+    else
+        bindRootfs(rootfs);
+    refuseSymlinkedSystemDirs(rootfs);
+    mountSpecMounts(rootfs, c.spec.mounts, warnToMonitor, &sock);
+    struct stat st {};
+    if (stat((rootfs + "/dev").c_str(), &st) == 0)
+        populateDev(rootfs);
+    return rootfs;
+}
+
+void redirectToLog(const LaunchConfig &c)
+{
+    if (c.stdio != StdioMode::Log)
+        return;
+    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(c.logFd, 1) < 0 || dup2(c.logFd, 2) < 0)
+        throw Error::sys("redirect output to", c.stateDir + "/container.log", errno);
+    close(null);
+}
+
+// A pty from the container's own devpts instance (so `tty` names a device that
+// exists inside); the master goes to the monitor, like runc's console socket.
+void setupTerminal(int sock)
+{
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0)
+        throw Error::sys("open", "/dev/ptmx", errno);
+    char name[64];
+    if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
+        throw Error::sys("unlock pty", "/dev/ptmx", errno);
+    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (slave < 0)
+        throw Error::sys("open", name, errno);
+    int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        check(mount(name, "/dev/console", nullptr, MS_BIND, nullptr), "bind console", name);
+    }
+    sendMessage(sock, msg::Console, name, master);
+    close(master);
+    check(setsid(), "setsid", "");
+    check(ioctl(slave, TIOCSCTTY, 0), "make controlling terminal", name);
+    for (int target = 0; target < 3; ++target)
+        check(dup2(slave, target), "dup2", name);
+    close(slave);
+}
+
+struct RlimitRow {
+    const char *name;
+    int resource;
+};
+constexpr std::array<RlimitRow, 16> kRlimits = {{
+    {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA}, {"RLIMIT_FSIZE", RLIMIT_FSIZE}, {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE}, {"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
+}};
+
+void applyRlimits(const std::vector<Rlimit> &rlimits)
+{
+    for (const Rlimit &r : rlimits) {
+        for (const RlimitRow &row : kRlimits) {
+            if (r.type != row.name)
+                continue;
+            rlimit value {r.soft, r.hard};
+            if (setrlimit(static_cast<__rlimit_resource>(row.resource), &value) < 0)
+                throw Error::sys("setrlimit", r.type, errno);
+        }
+    }
+}
+
+std::string envValue(const std::vector<std::string> &env, const std::string &key)
+{
+    for (const std::string &e : env) {
+        if (e.rfind(key + "=", 0) == 0)
+            return e.substr(key.size() + 1);
+    }
+    return {};
+}
+
+// Like execvp's search, but done before exec so that a missing command is
+// reported while the monitor is still listening.
+std::string findExecutable(const Process &p)
+{
+    const std::string &cmd = p.args.front();
+    auto usable = [](const std::string &path) {
+        struct stat st {};
+        return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+    };
+    if (cmd.find('/') != std::string::npos) {
+        if (!usable(cmd))
+            throw Error::sys("exec", cmd, access(cmd.c_str(), F_OK) == 0 ? EACCES : ENOENT);
+        return cmd;
+    }
+    std::string path = envValue(p.env, "PATH");
+    if (path.empty())
+        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t end = path.find(':', start);
+        std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (usable(dir + "/" + cmd))
+            return dir + "/" + cmd;
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    throw Error("exec " + cmd + ": executable file not found in $PATH");
+}
+
+void waitForStart(int fifo)
+{
+    // Blocks until `hoodctl start` opens the fifo for reading (runc's exec.fifo).
+    std::string self = "/proc/self/fd/" + std::to_string(fifo);
+    int fd = open(self.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error::sys("open", "exec.fifo", errno);
+    char one = '0';
+    if (write(fd, &one, 1) != 1)
+        throw Error::sys("write", "exec.fifo", errno);
+    close(fd);
+    close(fifo);
+}
+
+using Caps = std::unique_ptr<std::remove_pointer_t<cap_t>, decltype(&cap_free)>;
+
+cap_value_t capValue(const std::string &name)
+{
+    cap_value_t v;
+    std::string lower;
+    for (char ch : name)
+        lower += static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+    if (cap_from_name(lower.c_str(), &v) < 0)
+        throw Error("unknown capability " + name);
+    return v;
+}
+
+bool listed(const std::vector<std::string> &names, cap_value_t v)
+{
+    for (const std::string &n : names) {
+        if (capValue(n) == v)
+            return true;
+    }
+    return false;
+}
+
+void dropBoundingSet(const Capabilities &caps)
+{
+    for (cap_value_t v = 0; v <= static_cast<cap_value_t>(cap_max_bits()) - 1; ++v) {
+        if (!listed(caps.bounding, v) && cap_drop_bound(v) < 0 && errno != EINVAL)
+            throw Error::sys("drop capability from bounding set", cap_to_name(v), errno);
+    }
+}
+
+void setCapabilities(const Capabilities &caps, uid_t uid, const std::function<void(const std::string &)> &warn)
+{
+    Caps state(cap_init(), cap_free);
+    const std::array<std::pair<cap_flag_t, const std::vector<std::string> *>, 3> sets = {{
+        {CAP_EFFECTIVE, &caps.effective}, {CAP_PERMITTED, &caps.permitted},
+        {CAP_INHERITABLE, &caps.inheritable}}};
+    for (const auto &[flag, names] : sets) {
+        for (const std::string &n : *names) {
+            cap_value_t v = capValue(n);
+            cap_set_flag(state.get(), flag, 1, &v, CAP_SET);
+        }
+    }
+    if (cap_set_proc(state.get()) < 0)
+        throw Error::sys("set capabilities", "", errno);
+    cap_reset_ambient();
+    std::string skipped;
+    for (const std::string &n : caps.ambient) {
+        // The kernel raises an ambient capability only if it is also permitted and
+        // inheritable; `runc spec` lists ambient ones without inheritable (since
+        // CVE-2022-29162), and runc skips them. So do we; it matters only to a
+        // non-root user (root gets its bounding set at exec anyway).
+        if (cap_set_ambient(capValue(n), CAP_SET) < 0)
+            skipped += (skipped.empty() ? "" : ", ") + n;
+    }
+    if (!skipped.empty() && uid != 0)
+        warn("ambient capabilities not raised (not in both the permitted and the inheritable set): " + skipped);
+}
+
+void switchUser(const LaunchConfig &c, const std::function<void(const std::string &)> &warn)
+{
+    const Process &p = c.spec.process;
+    if (p.capabilities)
+        dropBoundingSet(*p.capabilities);
+    // Keep the permitted set across setuid to a non-root user; it is then cut down
+    // to exactly what the spec asks for.
+    check(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "keep capabilities", "");
+    if (!c.setgroupsDenied) {
+        std::vector<gid_t> groups(p.additionalGids.begin(), p.additionalGids.end());
+        check(setgroups(groups.size(), groups.data()), "setgroups", "");
+    }
+    check(setresgid(p.gid, p.gid, p.gid), "setresgid", std::to_string(p.gid));
+    check(setresuid(p.uid, p.uid, p.uid), "setresuid", std::to_string(p.uid));
+    if (p.capabilities)
+        setCapabilities(*p.capabilities, p.uid, warn);
+    check(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "reset keep capabilities", "");
+}
+
+void dieWithMonitor(pid_t monitor)
+{
+    // Set last: changing credentials clears the parent-death signal.
+    check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
+    if (getppid() != monitor)
+        _exit(125); // the monitor died before we could ask to die with it
+}
+
+void execProcess(const Process &p, const std::string &path)
+{
+    std::vector<char *> argv, envp;
+    for (const std::string &a : p.args)
+        argv.push_back(const_cast<char *>(a.c_str()));
+    argv.push_back(nullptr);
+    for (const std::string &e : p.env)
+        envp.push_back(const_cast<char *>(e.c_str()));
+    envp.push_back(nullptr);
+    execve(path.c_str(), argv.data(), envp.data());
+    throw Error::sys("exec", path, errno);
+}
+
+void run(const LaunchConfig &c, int &sock, bool &started)
+{
+    const Spec &spec = c.spec;
+    pid_t monitor = getppid();
+    waitForGo(sock);
+    becomeRootInUserNamespace(c);
+    joinNamespaces(spec);
+    unshareCgroupNamespace(spec);
+    int fifo = -1;
+    if (c.waitForStart) {
+        fifo = open((c.stateDir + "/exec.fifo").c_str(), O_PATH | O_CLOEXEC);
+        if (fifo < 0)
+            throw Error::sys("open", c.stateDir + "/exec.fifo", errno);
+    }
+    redirectToLog(c);
+    std::string rootfs = prepareRootfs(c, sock);
+    c.useChroot ? chrootInto(rootfs) : pivotInto(rootfs);
+    maskPaths(spec.maskedPaths);
+    readonlyPaths(spec.readonlyPaths);
+    if (c.stdio == StdioMode::Terminal)
+        setupTerminal(sock);
+    else
+        setsid(); // its own session: the user's ^C reaches it once, through the monitor
+    if (spec.root.readonly)
+        remountRootReadonly();
+    if (!spec.hostname.empty())
+        check(sethostname(spec.hostname.data(), spec.hostname.size()), "sethostname", spec.hostname);
+    if (const NamespaceSetting *net = spec.namespaceSetting(NsKind::Network); net && net->path.empty())
+        bringUpLoopback();
+    applyRlimits(spec.process.rlimits);
+    if (chdir(spec.process.cwd.c_str()) < 0)
+        throw Error::sys("chdir to cwd", spec.process.cwd, errno);
+    std::string exe = findExecutable(spec.process);
+    if (c.waitForStart) {
+        sendMessage(sock, msg::Ready, "");
+        waitForStart(fifo);
+        started = true;
+    }
+    switchUser(c, [&](const std::string &w) {
+        if (!started)
+            warnToMonitor(w, &sock);
+    });
+    if (spec.process.noNewPrivileges)
+        check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
+    dieWithMonitor(monitor);
+    execProcess(spec.process, exe);
+}
+
+} // namespace
+
+void containerInit(const LaunchConfig &config, int sock)
+{
+    bool started = false;
+    try {
+        sigset_t all;
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, nullptr); // the monitor blocks signals; we must not
+        run(config, sock, started);
+    } catch (const Error &e) {
+        sendMessage(sock, msg::Error, e.what());
+        if (started) // after start, nobody waits on the socket: tell the container's stderr
+            dprintf(2, "hood: %s\n", e.what());
+        _exit(started ? 127 : 125);
+    } catch (const std::exception &e) {
+        sendMessage(sock, msg::Error, e.what());
+        _exit(125);
+    }
+    _exit(125);
+}
+
+} // namespace hood

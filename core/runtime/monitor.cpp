@@ -1,0 +1,394 @@
+#include "monitor.h"
+
+#include "error.h"
+#include "procfs.h"
+#include "statedir.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+namespace hood {
+
+namespace {
+
+// Signals the monitor handles through a signalfd: SIGCHLD for reaping, the rest
+// are forwarded to the container's init (docker's --sig-proxy).
+const int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH};
+
+sigset_t monitorSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    for (int sig : kForwarded)
+        sigaddset(&set, sig);
+    return set;
+}
+
+void writeFile(const std::string &path, const std::string &text)
+{
+    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error::sys("open", path, errno);
+    ssize_t n = write(fd, text.data(), text.size());
+    int err = errno;
+    close(fd);
+    if (n != static_cast<ssize_t>(text.size()))
+        throw Error::sys("write " + path, "(" + text.substr(0, text.find('\n')) + ")", n < 0 ? err : EIO);
+}
+
+std::string mapText(const std::vector<IdMapping> &maps)
+{
+    std::string text;
+    for (const IdMapping &m : maps)
+        text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " "
+                + std::to_string(m.size) + "\n";
+    return text;
+}
+
+// Receives one message; a passed fd (SCM_RIGHTS) lands in *fd.
+ssize_t receiveMessage(int sock, std::string &out, int *fd)
+{
+    char buf[4096];
+    iovec iov {buf, sizeof buf};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
+    msghdr m {};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    ssize_t n;
+    while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+    }
+    if (n > 0)
+        out.assign(buf, static_cast<size_t>(n));
+    for (cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && fd)
+            memcpy(fd, CMSG_DATA(c), sizeof(int));
+    }
+    return n;
+}
+
+void copyWindowSize(int from, int to)
+{
+    winsize ws {};
+    if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+        ioctl(to, TIOCSWINSZ, &ws);
+}
+
+// Copies what is readable on `from` to `to`; false at end of file (or EIO: the
+// last holder of the pty slave closed it).
+bool pump(int from, int to)
+{
+    char buf[8192];
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n <= 0)
+        return n < 0 && (errno == EAGAIN || errno == EINTR);
+    for (ssize_t done = 0; done < n;) {
+        ssize_t w = write(to, buf + done, static_cast<size_t>(n - done));
+        if (w < 0 && errno != EINTR)
+            return true; // the reader went away: keep draining, drop the output
+        done += w > 0 ? w : 0;
+    }
+    return true;
+}
+
+// The user's terminal in raw mode while a container's terminal is attached.
+struct RawTerminal {
+    bool active = false;
+    termios saved {};
+    void enter()
+    {
+        if (!isatty(0) || tcgetattr(0, &saved) < 0)
+            return;
+        termios raw = saved;
+        cfmakeraw(&raw);
+        active = tcsetattr(0, TCSANOW, &raw) == 0;
+    }
+    ~RawTerminal()
+    {
+        if (active)
+            tcsetattr(0, TCSANOW, &saved);
+    }
+};
+
+} // namespace
+
+Monitor::Monitor(LaunchConfig config, ContainerState state, WarnFn warn)
+    : m_config(std::move(config)), m_state(std::move(state)), m_warn(std::move(warn)),
+      m_journal(m_config.stateDir + "/journal")
+{
+}
+
+Monitor::~Monitor()
+{
+    if (m_signalFd >= 0)
+        close(m_signalFd);
+    if (m_consoleMaster >= 0)
+        close(m_consoleMaster);
+    if (m_config.logFd >= 0)
+        close(m_config.logFd);
+}
+
+void Monitor::makeStateDir()
+{
+    if (mkdir(m_config.stateDir.c_str(), 0700) < 0) {
+        if (errno == EEXIST)
+            throw Error("container \"" + m_config.id + "\" already exists (hoodctl delete " + m_config.id
+                        + " removes it)");
+        throw Error::sys("create state directory", m_config.stateDir, errno);
+    }
+    m_madeStateDir = true;
+    if (m_config.ephemeralOverlay)
+        check(mkdir((m_config.stateDir + "/rootfs").c_str(), 0700), "mkdir", m_config.stateDir + "/rootfs");
+    if (m_config.detached) {
+        std::string log = m_config.stateDir + "/container.log";
+        m_config.logFd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+        if (m_config.logFd < 0)
+            throw Error::sys("create", log, errno);
+    }
+    if (m_config.waitForStart)
+        check(mkfifo((m_config.stateDir + "/exec.fifo").c_str(), 0600), "mkfifo", m_config.stateDir + "/exec.fifo");
+}
+
+void Monitor::makeCgroup()
+{
+    CgroupOptions options;
+    options.name = m_config.id;
+    m_cgroup = makeCgroupManager(options);
+    // Journal first: a crash between mkdir and the next line must not leak it.
+    for (const std::string &path : m_cgroup->paths())
+        m_journal.record(ResourceKind::Cgroup, path);
+    m_state.cgroupPaths = m_cgroup->paths();
+    m_cgroup->create();
+    m_cgroup->apply(m_config.spec.resources);
+}
+
+pid_t Monitor::cloneInit(int childSock)
+{
+    uint64_t flags = 0;
+    for (const NamespaceSetting &ns : m_config.spec.namespaces) {
+        if (ns.path.empty() && ns.kind != NsKind::Cgroup)
+            flags |= static_cast<uint64_t>(nsInfo(ns.kind).cloneFlag);
+    }
+    if (const NamespaceSetting *pid = m_config.spec.namespaceSetting(NsKind::Pid); pid && !pid->path.empty()) {
+        int fd = open(pid->path.c_str(), O_RDONLY | O_CLOEXEC);
+        // Applies to the monitor's future children only, never to the monitor itself.
+        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+            throw Error::sys("join pid namespace", pid->path, errno);
+        close(fd);
+    }
+    clone_args args {};
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    pid_t pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+    if (pid < 0 && errno == ENOSYS) // kernels before 5.3: no time namespace then
+        pid = static_cast<pid_t>(syscall(SYS_clone, (flags & ~uint64_t(CLONE_NEWTIME)) | SIGCHLD, 0, 0, 0, 0));
+    if (pid < 0)
+        throw Error::sys("clone", "container init", errno);
+    if (pid == 0)
+        containerInit(m_config, childSock); // never returns
+    return pid;
+}
+
+void Monitor::writeIdMaps()
+{
+    if (!m_config.userNamespace)
+        return;
+    std::string proc = "/proc/" + std::to_string(m_state.pid);
+    if (m_config.setgroupsDenied)
+        writeFile(proc + "/setgroups", "deny");
+    writeFile(proc + "/uid_map", mapText(m_config.spec.uidMappings));
+    writeFile(proc + "/gid_map", mapText(m_config.spec.gidMappings));
+}
+
+void Monitor::awaitExecOrReady(int sock)
+{
+    for (;;) {
+        std::string message;
+        int fd = -1;
+        ssize_t n = receiveMessage(sock, message, &fd);
+        if (n <= 0)
+            return; // end of file: the init's end closed on exec
+        switch (message[0]) {
+        case msg::Error: throw Error(message.substr(1));
+        case msg::Warning: m_warn(message.substr(1)); break;
+        case msg::Console: m_consoleMaster = fd; break;
+        case msg::Ready: return;
+        default: break;
+        }
+    }
+}
+
+void Monitor::launch()
+{
+    // The monitor adopts every orphan of the container, so none outlives it unseen.
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    sigset_t set = monitorSignals();
+    sigprocmask(SIG_BLOCK, &set, nullptr);
+    m_signalFd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    m_state.monitorPid = getpid();
+    m_state.monitorStartTime = processStartTime(getpid());
+    m_state.created = nowRfc3339();
+    makeStateDir();
+    int socks[2] = {-1, -1};
+    try {
+        if (m_config.useCgroup)
+            makeCgroup();
+        check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks), "socketpair", "");
+        m_state.pid = cloneInit(socks[1]);
+        close(socks[1]);
+        socks[1] = -1;
+        m_state.pidStartTime = processStartTime(m_state.pid);
+        writeIdMaps();
+        if (m_cgroup)
+            m_cgroup->addProcess(m_state.pid);
+        saveState(m_config.stateDir, m_state);
+        char go = msg::Go;
+        check(send(socks[0], &go, 1, MSG_NOSIGNAL), "start container init", "");
+        awaitExecOrReady(socks[0]);
+        close(socks[0]);
+    } catch (...) {
+        for (int fd : socks) {
+            if (fd >= 0)
+                close(fd);
+        }
+        cleanupAfterFailure();
+        throw;
+    }
+}
+
+void Monitor::cleanupAfterFailure() noexcept
+{
+    if (m_state.pid > 0) {
+        ::kill(m_state.pid, SIGKILL);
+        waitpid(m_state.pid, nullptr, 0);
+    }
+    if (m_cgroup)
+        m_cgroup->destroy();
+    if (m_madeStateDir) {
+        replayJournal(readJournal(m_journal.path()));
+        removeTree(m_config.stateDir);
+    }
+}
+
+void Monitor::relayOnce(int timeoutMs)
+{
+    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
+    pollfd fds[3] = {{m_signalFd, POLLIN, 0}, {m_consoleMaster, POLLIN, 0}, {interactive ? 0 : -1, POLLIN, 0}};
+    if (poll(fds, 3, timeoutMs) <= 0)
+        return;
+    if (fds[1].revents) {
+        int out = m_state.detached ? m_config.logFd : 1;
+        if (!pump(m_consoleMaster, out)) {
+            close(m_consoleMaster);
+            m_consoleMaster = -1;
+        }
+    }
+    if (fds[2].revents & POLLIN && m_consoleMaster >= 0)
+        pump(0, m_consoleMaster);
+    else if (fds[2].revents)
+        fds[2].fd = -1;
+    if (!(fds[0].revents & POLLIN))
+        return;
+    signalfd_siginfo info {};
+    while (read(m_signalFd, &info, sizeof info) == sizeof info) {
+        int sig = static_cast<int>(info.ssi_signo);
+        if (sig == SIGWINCH && m_consoleMaster >= 0 && interactive)
+            copyWindowSize(0, m_consoleMaster);
+        else if (sig != SIGCHLD && sig != SIGWINCH)
+            ::kill(m_state.pid, sig);
+    }
+    int status = 0;
+    pid_t pid;
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == m_state.pid) {
+            m_initExited = true;
+            m_initStatus = status;
+        }
+    }
+}
+
+void Monitor::recordExit(int status)
+{
+    if (WIFSIGNALED(status)) {
+        m_state.exitSignal = WTERMSIG(status);
+        m_state.exitCode = 128 + WTERMSIG(status);
+    } else {
+        m_state.exitCode = WEXITSTATUS(status);
+    }
+    if (m_cgroup) {
+        try {
+            CgroupStats stats = m_cgroup->stats();
+            // The init was killed and the kernel's OOM killer killed something in
+            // this cgroup: the limit, not a user, ended the container.
+            m_state.oomKilled = m_state.exitSignal == SIGKILL && stats.oomKills > 0;
+            m_state.cpuUsageNs = stats.cpuUsageNs;
+            m_state.memoryPeak = stats.memoryPeak;
+        } catch (const Error &e) {
+            m_warn("could not read the final cgroup statistics: " + std::string(e.what()));
+        }
+    }
+    m_state.finished = nowRfc3339();
+}
+
+int Monitor::supervise(bool removeWhenDone)
+{
+    RawTerminal raw;
+    if (m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster >= 0) {
+        raw.enter();
+        copyWindowSize(0, m_consoleMaster);
+    }
+    while (!m_initExited)
+        relayOnce(-1);
+    // Drain what the container wrote last, then everything its init left behind.
+    while (m_consoleMaster >= 0) {
+        pollfd p {m_consoleMaster, POLLIN, 0};
+        if (poll(&p, 1, 0) <= 0 || !pump(m_consoleMaster, m_state.detached ? m_config.logFd : 1))
+            break;
+    }
+    recordExit(m_initStatus);
+    if (m_cgroup)
+        m_cgroup->destroy();
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
+    if (removeWhenDone) {
+        replayJournal(readJournal(m_journal.path()));
+        removeTree(m_config.stateDir);
+    } else {
+        try {
+            saveState(m_config.stateDir, m_state);
+        } catch (const Error &) {
+            // `hoodctl delete --force` may have removed the directory already.
+        }
+    }
+    return *m_state.exitCode;
+}
+
+std::string Monitor::exitSentence() const
+{
+    if (m_state.oomKilled) {
+        std::string limit = m_state.memoryLimit ? " (memory limit " + formatBytes(static_cast<uint64_t>(*m_state.memoryLimit)) + ")" : "";
+        return "container was OOM-killed" + limit;
+    }
+    if (m_state.exitSignal)
+        return "container was killed by " + signalName(m_state.exitSignal) + " (exit status "
+               + std::to_string(*m_state.exitCode) + ")";
+    return {};
+}
+
+} // namespace hood

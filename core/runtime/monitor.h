@@ -1,0 +1,65 @@
+// The monitor: one single-threaded process per container (like conmon or a
+// containerd shim). It creates the container's resources, clones its init, is
+// the subreaper that reaps every orphan of the container, forwards signals,
+// relays the terminal, and records how the container ended.
+#pragma once
+
+#include "cgroups/cgroups.h"
+#include "journal.h"
+#include "launch.h"
+#include "state.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace hood {
+
+class Monitor {
+public:
+    using WarnFn = std::function<void(const std::string &)>;
+
+    Monitor(LaunchConfig config, ContainerState state, WarnFn warn);
+    ~Monitor();
+    Monitor(const Monitor &) = delete;
+    Monitor &operator=(const Monitor &) = delete;
+
+    // State dir, journal, cgroup, clone, maps; returns once the init has exec'd
+    // (or, with waitForStart, is waiting on exec.fifo). On failure everything made
+    // so far is removed and hood::Error is thrown with the init's own sentence.
+    void launch();
+
+    // Until the init exits: reap, forward signals, relay the terminal. Then kill
+    // what is left in the cgroup, record the exit in state.json and remove the
+    // cgroup; with removeWhenDone also the state directory. Returns the exit
+    // status as a shell would see it (128+N for signal N).
+    int supervise(bool removeWhenDone);
+
+    const ContainerState &state() const { return m_state; }
+    // One sentence for an abnormal end ("container was OOM-killed (memory limit
+    // 64 MiB)", "container was killed by SIGTERM"), empty for a normal exit.
+    std::string exitSentence() const;
+
+private:
+    void makeStateDir();
+    void makeCgroup();
+    pid_t cloneInit(int childSock);
+    void writeIdMaps();
+    void awaitExecOrReady(int sock);
+    void recordExit(int status);
+    void relayOnce(int timeoutMs);
+    void cleanupAfterFailure() noexcept;
+
+    LaunchConfig m_config;
+    ContainerState m_state;
+    WarnFn m_warn;
+    Journal m_journal;
+    std::unique_ptr<CgroupManager> m_cgroup;
+    int m_signalFd = -1;
+    int m_consoleMaster = -1;
+    bool m_madeStateDir = false;
+    bool m_initExited = false;
+    int m_initStatus = 0;
+};
+
+} // namespace hood

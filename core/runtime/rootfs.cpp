@@ -1,0 +1,399 @@
+#include "rootfs.h"
+
+#include "error.h"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <fcntl.h>
+#include <sstream>
+#include <string_view>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace hood {
+
+namespace {
+
+std::vector<std::string> splitPath(const std::string &path)
+{
+    std::vector<std::string> parts;
+    std::stringstream in(path);
+    std::string part;
+    while (std::getline(in, part, '/')) {
+        if (!part.empty() && part != ".")
+            parts.push_back(part);
+    }
+    return parts;
+}
+
+std::string joinPath(const std::vector<std::string> &parts)
+{
+    std::string out;
+    for (const std::string &p : parts)
+        out += "/" + p;
+    return out.empty() ? "/" : out;
+}
+
+void mkdirAll(const std::string &path, mode_t mode = 0755)
+{
+    std::string sofar;
+    for (const std::string &part : splitPath(path)) {
+        sofar += "/" + part;
+        if (mkdir(sofar.c_str(), mode) < 0 && errno != EEXIST)
+            throw Error::sys("mkdir", sofar, errno);
+    }
+}
+
+// Creates what a mount needs at target: a directory, or an empty file when the
+// source is a file (bind mounts of single files).
+void makeMountPoint(const std::string &target, bool file)
+{
+    struct stat st {};
+    if (lstat(target.c_str(), &st) == 0)
+        return;
+    if (!file) {
+        mkdirAll(target);
+        return;
+    }
+    mkdirAll(target.substr(0, target.rfind('/')));
+    int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error::sys("create mount point", target, errno);
+    close(fd);
+}
+
+void doMount(const std::string &source, const std::string &target, const char *type,
+             unsigned long flags, const std::string &data)
+{
+    if (mount(source.c_str(), target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0) {
+        std::string what = type && *type ? std::string(type) : "bind";
+        throw Error::sys("mount " + what + " " + source + " on", target, errno);
+    }
+}
+
+struct OptionRow {
+    std::string_view name;
+    bool clear;
+    unsigned long flag;
+};
+constexpr std::array<OptionRow, 20> kFlagOptions = {{
+    {"ro", false, MS_RDONLY},          {"rw", true, MS_RDONLY},
+    {"nosuid", false, MS_NOSUID},      {"suid", true, MS_NOSUID},
+    {"nodev", false, MS_NODEV},        {"dev", true, MS_NODEV},
+    {"noexec", false, MS_NOEXEC},      {"exec", true, MS_NOEXEC},
+    {"sync", false, MS_SYNCHRONOUS},   {"async", true, MS_SYNCHRONOUS},
+    {"dirsync", false, MS_DIRSYNC},    {"remount", false, MS_REMOUNT},
+    {"noatime", false, MS_NOATIME},    {"atime", true, MS_NOATIME},
+    {"nodiratime", false, MS_NODIRATIME}, {"diratime", true, MS_NODIRATIME},
+    {"relatime", false, MS_RELATIME},  {"norelatime", true, MS_RELATIME},
+    {"strictatime", false, MS_STRICTATIME}, {"mand", false, MS_MANDLOCK},
+}};
+constexpr std::array<std::pair<std::string_view, unsigned long>, 8> kPropagation = {{
+    {"private", MS_PRIVATE}, {"rprivate", MS_PRIVATE | MS_REC},
+    {"shared", MS_SHARED},   {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},     {"rslave", MS_SLAVE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+}};
+
+bool applyFlagOption(const std::string &opt, MountFlags &out)
+{
+    for (const OptionRow &row : kFlagOptions) {
+        if (opt == row.name) {
+            out.flags = row.clear ? out.flags & ~row.flag : out.flags | row.flag;
+            return true;
+        }
+    }
+    for (const auto &[name, flag] : kPropagation) {
+        if (opt == name) {
+            out.propagation = flag;
+            return true;
+        }
+    }
+    if (opt == "bind" || opt == "rbind") {
+        out.bind = true;
+        out.flags |= MS_BIND | (opt == "rbind" ? MS_REC : 0);
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+std::string resolveInRoot(const std::string &root, const std::string &path, const std::string &what)
+{
+    std::vector<std::string> done;
+    std::vector<std::string> todo = splitPath(path);
+    std::reverse(todo.begin(), todo.end());
+    int links = 0;
+    while (!todo.empty()) {
+        std::string part = todo.back();
+        todo.pop_back();
+        if (part == "..") {
+            if (done.empty())
+                throw Error(what + " " + path + " resolves outside the rootfs");
+            done.pop_back();
+            continue;
+        }
+        done.push_back(part);
+        std::string host = root + joinPath(done);
+        char target[PATH_MAX];
+        ssize_t n = readlink(host.c_str(), target, sizeof target - 1);
+        if (n < 0)
+            continue; // not a symlink, or does not exist yet: created later as a directory
+        if (++links > 40)
+            throw Error(what + " " + path + ": too many levels of symbolic links");
+        target[n] = '\0';
+        std::string link = joinPath(done);
+        done.pop_back();
+        if (target[0] == '/')
+            done.clear();
+        std::vector<std::string> more = splitPath(target);
+        // Walk the link's parts before the rest; a ".." that climbs above the root
+        // is refused, not clamped: the image is lying about where this points.
+        int depth = static_cast<int>(done.size());
+        for (const std::string &p : more) {
+            depth += p == ".." ? -1 : 1;
+            if (depth < 0)
+                throw Error(what + " " + path + " resolves outside the rootfs (through " + link
+                            + " -> " + target + ")");
+        }
+        todo.insert(todo.end(), more.rbegin(), more.rend());
+    }
+    return root + (done.empty() ? "" : joinPath(done));
+}
+
+void refuseSymlinkedSystemDirs(const std::string &root)
+{
+    for (const char *dir : {"/proc", "/dev", "/sys"}) {
+        struct stat st {};
+        if (lstat((root + dir).c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+            throw Error(std::string("rootfs: ") + dir + " is a symbolic link; refusing to mount "
+                        "over it (a symlink there is a known container escape route)");
+    }
+}
+
+MountFlags parseMountOptions(const std::vector<std::string> &options)
+{
+    MountFlags out;
+    for (const std::string &opt : options) {
+        if (applyFlagOption(opt, out))
+            continue;
+        out.data += (out.data.empty() ? "" : ",") + opt;
+    }
+    return out;
+}
+
+void makeMountsPrivate()
+{
+    // Safe: only the new mount namespace of this process is changed; with MS_PRIVATE
+    // no mount or unmount made from here on propagates to the host.
+    check(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private", "/");
+}
+
+std::string mountEphemeralOverlay(const std::string &lower, const std::string &scratch)
+{
+    if (lower.find_first_of(",:") != std::string::npos)
+        throw Error("image path " + lower + " contains ',' or ':', which overlayfs cannot take");
+    doMount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755");
+    for (const char *d : {"/upper", "/work", "/merged"})
+        check(mkdir((scratch + d).c_str(), 0755), "mkdir", scratch + d);
+    std::string data = "lowerdir=" + lower + ",upperdir=" + scratch + "/upper,workdir=" + scratch
+                       + "/work";
+    doMount("overlay", scratch + "/merged", "overlay", 0, data);
+    return scratch + "/merged";
+}
+
+void bindRootfs(const std::string &rootfs)
+{
+    doMount(rootfs, rootfs, "", MS_BIND | MS_REC, "");
+}
+
+namespace {
+
+bool sourceIsFile(const Mount &m)
+{
+    struct stat st {};
+    return stat(m.source.c_str(), &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+void mountBind(const Mount &m, const std::string &target, const MountFlags &f)
+{
+    doMount(m.source, target, "", f.flags & (MS_BIND | MS_REC), "");
+    // Flags other than MS_BIND/MS_REC are ignored on the first bind: remount.
+    unsigned long rest = f.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+    if (rest)
+        doMount("", target, "", MS_BIND | MS_REMOUNT | rest, "");
+}
+
+// /sys/fs/cgroup inside the container: the hierarchies the host has, as seen from
+// the container's cgroup namespace (each mounted afresh, read-only).
+void mountCgroupTree(const std::string &target, const MountFlags &f)
+{
+    FILE *self = fopen("/proc/self/cgroup", "re");
+    if (!self)
+        throw Error::sys("open", "/proc/self/cgroup", errno);
+    std::vector<std::pair<std::string, std::string>> hierarchies; // dir, options
+    char line[512];
+    bool unifiedOnly = true;
+    while (fgets(line, sizeof line, self)) {
+        std::string l(line);
+        size_t a = l.find(':'), b = l.find(':', a + 1);
+        std::string ctrl = l.substr(a + 1, b - a - 1);
+        if (ctrl.empty())
+            continue;
+        unifiedOnly = false;
+        std::string dir = ctrl.rfind("name=", 0) == 0 ? ctrl.substr(5) : ctrl;
+        std::string opts = ctrl.rfind("name=", 0) == 0 ? "none," + ctrl : ctrl;
+        hierarchies.emplace_back(dir, opts);
+    }
+    fclose(self);
+    unsigned long ro = f.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    if (unifiedOnly) {
+        doMount("cgroup2", target, "cgroup2", ro, "");
+        return;
+    }
+    doMount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+    for (const auto &[dir, opts] : hierarchies) {
+        check(mkdir((target + "/" + dir).c_str(), 0755), "mkdir", target + "/" + dir);
+        doMount("cgroup", target + "/" + dir, "cgroup", ro, opts);
+    }
+    if (ro & MS_RDONLY)
+        doMount("", target, "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
+}
+
+// When the kernel refuses a fresh instance (rootless: no sysfs without a network
+// namespace of our own, no proc without a pid namespace), bind the host's instead.
+bool fallbackBind(const Mount &m, const std::string &target, int err, WarnFn warn, void *ctx)
+{
+    static const std::array<std::pair<std::string_view, const char *>, 3> kFallback = {{
+        {"sysfs", "/sys"}, {"proc", "/proc"}, {"mqueue", "/dev/mqueue"}}};
+    if (err != EPERM)
+        return false;
+    for (const auto &[type, host] : kFallback) {
+        if (m.type == type) {
+            doMount(host, target, "", MS_BIND | MS_REC, "");
+            warn(std::string("a new ") + std::string(type) + " could not be mounted at "
+                     + m.destination + " (not permitted here); the host's " + host
+                     + " is bound there instead",
+                 ctx);
+            return true;
+        }
+    }
+    if (m.type == "cgroup") {
+        warn("cgroup hierarchies could not be mounted at " + m.destination
+                 + " (not permitted here); it stays empty",
+             ctx);
+        return true;
+    }
+    return false;
+}
+
+void mountOne(const std::string &rootfs, const Mount &m, WarnFn warn, void *ctx)
+{
+    MountFlags f = parseMountOptions(m.options);
+    std::string target = resolveInRoot(rootfs, m.destination, "mount destination");
+    makeMountPoint(target, f.bind && sourceIsFile(m));
+    try {
+        if (f.bind)
+            mountBind(m, target, f);
+        else if (m.type == "cgroup")
+            mountCgroupTree(target, f);
+        else
+            doMount(m.source.empty() ? m.type : m.source, target, m.type.c_str(), f.flags, f.data);
+    } catch (const Error &e) {
+        if (!fallbackBind(m, target, e.code(), warn, ctx))
+            throw;
+    }
+    if (f.propagation)
+        doMount("", target, "", f.propagation, "");
+}
+
+} // namespace
+
+void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, WarnFn warn, void *ctx)
+{
+    for (const Mount &m : mounts)
+        mountOne(rootfs, m, warn, ctx);
+}
+
+void populateDev(const std::string &rootfs)
+{
+    const std::string dev = rootfs + "/dev";
+    for (const char *name : {"null", "zero", "full", "random", "urandom", "tty"}) {
+        std::string target = dev + "/" + name;
+        makeMountPoint(target, true);
+        // Safe: binds a host device node read-write onto a file in the container's
+        // private /dev; these six are what every runtime gives (runc's default devices).
+        doMount("/dev/" + std::string(name), target, "", MS_BIND, "");
+    }
+    const std::array<std::pair<const char *, const char *>, 5> links = {{
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"}}};
+    for (const auto &[to, name] : links) {
+        if (symlink(to, (dev + "/" + name).c_str()) < 0 && errno != EEXIST)
+            throw Error::sys("symlink", dev + "/" + name, errno);
+    }
+}
+
+void pivotInto(const std::string &rootfs)
+{
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    int newroot = open(rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0 || newroot < 0)
+        throw Error::sys("open", rootfs, errno);
+    // pivot_root(".", ".") stacks the old root on top of the new one; detaching it
+    // then leaves only the new root (runc's trick: no temporary directory needed).
+    check(fchdir(newroot), "chdir", rootfs);
+    check(syscall(SYS_pivot_root, ".", "."), "pivot_root", rootfs);
+    check(fchdir(oldroot), "chdir", "old root");
+    check(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root a slave", "/");
+    check(umount2(".", MNT_DETACH), "detach old root", "/");
+    check(chdir("/"), "chdir", "/");
+    close(oldroot);
+    close(newroot);
+}
+
+void chrootInto(const std::string &rootfs)
+{
+    // chroot(2) only changes where "/" resolves; the host's mounts stay in this
+    // mount namespace, which is what the chroot lesson shows can be escaped.
+    check(chdir(rootfs.c_str()), "chdir", rootfs);
+    check(chroot("."), "chroot", rootfs);
+    check(chdir("/"), "chdir", "/");
+}
+
+void maskPaths(const std::vector<std::string> &paths)
+{
+    for (const std::string &path : paths) {
+        struct stat st {};
+        if (stat(path.c_str(), &st) < 0)
+            continue; // nothing to hide
+        if (S_ISDIR(st.st_mode))
+            doMount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0");
+        else
+            doMount("/dev/null", path, "", MS_BIND, "");
+    }
+}
+
+void readonlyPaths(const std::vector<std::string> &paths)
+{
+    for (const std::string &path : paths) {
+        struct stat st {};
+        if (stat(path.c_str(), &st) < 0)
+            continue;
+        doMount(path, path, "", MS_BIND | MS_REC, "");
+        doMount("", path, "", MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
+    }
+}
+
+void remountRootReadonly()
+{
+    doMount("", "/", "", MS_BIND | MS_REMOUNT | MS_RDONLY, "");
+}
+
+} // namespace hood

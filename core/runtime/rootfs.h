@@ -1,0 +1,58 @@
+// Building the container's root filesystem inside its own mount namespace:
+// the spec's mounts, /dev, masked and read-only paths, and the switch of root.
+// All of it runs in the container's init before exec, as root of its namespaces.
+#pragma once
+
+#include "spec/spec.h"
+
+#include <string>
+#include <vector>
+
+namespace hood {
+
+// The host path of `path` interpreted inside `root`, following symlinks as the
+// container would see them (absolute links restart at root). Throws hood::Error
+// when a ".." or a relative link climbs out of root:
+//   "mount destination /x resolves outside the rootfs (through /x -> ../../etc)"
+std::string resolveInRoot(const std::string &root, const std::string &path,
+                          const std::string &what = "path");
+
+// Throws when <root>/proc, /dev or /sys is a symlink: the kernel would mount over
+// wherever it points, a known escape route.
+void refuseSymlinkedSystemDirs(const std::string &root);
+
+struct MountFlags {
+    unsigned long flags = 0;        // MS_* for mount(2)
+    unsigned long propagation = 0;  // MS_PRIVATE / MS_SLAVE / ... (+ MS_REC)
+    std::string data;               // filesystem options (mode=755, size=...)
+    bool bind = false;
+};
+// Pure: OCI mount options -> mount(2) flags and data.
+MountFlags parseMountOptions(const std::vector<std::string> &options);
+
+// Makes "/" private recursively, so nothing mounted here shows on the host.
+void makeMountsPrivate();
+// Mounts a tmpfs at scratch and an overlay of lower + tmpfs upper at scratch/merged;
+// returns the merged path.
+std::string mountEphemeralOverlay(const std::string &lower, const std::string &scratch);
+// Bind-mounts rootfs onto itself, so pivot_root gets a mount point.
+void bindRootfs(const std::string &rootfs);
+
+// Messages that are not errors (a mount that had to be replaced by a bind, ...).
+using WarnFn = void (*)(const std::string &sentence, void *ctx);
+
+void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, WarnFn warn,
+                     void *ctx);
+// Bind-mounts the host's null, zero, full, random, urandom and tty into rootfs/dev
+// and adds the usual symlinks (fd, stdin, stdout, stderr, ptmx).
+void populateDev(const std::string &rootfs);
+
+void pivotInto(const std::string &rootfs);
+void chrootInto(const std::string &rootfs);
+
+// After the switch: paths are inside the container.
+void maskPaths(const std::vector<std::string> &paths);
+void readonlyPaths(const std::vector<std::string> &paths);
+void remountRootReadonly();
+
+} // namespace hood

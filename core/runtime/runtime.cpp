@@ -1,0 +1,352 @@
+#include "runtime.h"
+
+#include "error.h"
+#include "journal.h"
+#include "monitor.h"
+#include "procfs.h"
+#include "statedir.h"
+
+#include <cerrno>
+#include <cstdint>
+#include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+namespace hood {
+
+struct Runtime::Prepared {
+    LaunchConfig config;
+    ContainerState state;
+};
+
+namespace {
+
+std::string absoluteRootfs(const RunRequest &r)
+{
+    const std::string &path = r.spec.root.path;
+    std::string abs = path[0] == '/' ? path : r.bundle + "/" + path;
+    struct stat st {};
+    if (stat(abs.c_str(), &st) < 0)
+        throw Error::sys("rootfs", abs, errno);
+    if (!S_ISDIR(st.st_mode))
+        throw Error("rootfs " + abs + " is not a directory");
+    DIR *dir = opendir(abs.c_str());
+    int entries = 0;
+    while (dir && readdir(dir))
+        ++entries;
+    if (dir)
+        closedir(dir);
+    if (entries <= 2)
+        throw Error("rootfs " + abs + " is empty: there is no filesystem to run a command in");
+    return abs;
+}
+
+// Rootless: a user namespace that maps the caller to root inside, as udocker and
+// podman do. Root asking for --rootless gets root inside mapped to nobody outside.
+void addUserNamespace(Spec &spec, LaunchConfig &config, bool asRoot)
+{
+    if (!spec.hasNamespace(NsKind::User))
+        spec.setNamespace(NsKind::User, true);
+    config.userNamespace = !spec.namespaceSetting(NsKind::User)->path.size();
+    if (!config.userNamespace || !spec.uidMappings.empty())
+        return;
+    uint32_t uid = asRoot ? 65534 : geteuid();
+    uint32_t gid = asRoot ? 65534 : getegid();
+    spec.uidMappings = {{0, uid, 1}};
+    spec.gidMappings = {{0, gid, 1}};
+    // An unprivileged user may map only its own gid, and only with setgroups off.
+    config.setgroupsDenied = !asRoot;
+    spec.process.additionalGids.clear();
+}
+
+void writePidFile(const std::string &path, pid_t pid)
+{
+    if (path.empty())
+        return;
+    std::string tmp = path + ".tmp";
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw Error::sys("write pid file", path, errno);
+    std::string text = std::to_string(pid);
+    ssize_t n = write(fd, text.data(), text.size());
+    close(fd);
+    if (n != static_cast<ssize_t>(text.size()) || rename(tmp.c_str(), path.c_str()) < 0)
+        throw Error::sys("write pid file", path, errno);
+}
+
+// Waits for a process that is not our child to end, through a pidfd.
+bool waitForExit(pid_t pid, uint64_t startTime, int timeoutMs)
+{
+    int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    if (fd < 0)
+        return !processAlive(pid, startTime);
+    if (!processAlive(pid, startTime)) {
+        close(fd);
+        return true;
+    }
+    pollfd p {fd, POLLIN, 0};
+    int n = poll(&p, 1, timeoutMs);
+    close(fd);
+    return n > 0;
+}
+
+} // namespace
+
+Runtime::Runtime(std::string root, WarnFn warn)
+    : m_root(root.empty() ? defaultStateRoot() : std::move(root)), m_warn(std::move(warn))
+{
+    if (!m_warn)
+        m_warn = [](const std::string &) {};
+}
+
+Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForStart) const
+{
+    Prepared p;
+    if (r.id.empty())
+        r.id = generateId();
+    validateId(r.id);
+    bool asRoot = geteuid() == 0;
+    if (!asRoot || r.rootless) {
+        addUserNamespace(r.spec, p.config, asRoot);
+    } else if (const NamespaceSetting *user = r.spec.namespaceSetting(NsKind::User);
+               user && user->path.empty()) {
+        p.config.userNamespace = true;
+        // Root asked for a user namespace and gave no mapping: the identity map, as
+        // `unshare --user --map-root-user` does for root.
+        if (r.spec.uidMappings.empty()) {
+            r.spec.uidMappings = {{0, 0, UINT32_MAX}};
+            r.spec.gidMappings = {{0, 0, UINT32_MAX}};
+        }
+    }
+    validateSpec(r.spec, r.specSource);
+    if (!r.spec.hasNamespace(NsKind::Mount))
+        throw Error("the mount namespace cannot be turned off: the container's root filesystem "
+                    "and its /proc are set up in it");
+    p.config.useCgroup = asRoot;
+    if (!asRoot && !r.spec.resources.empty())
+        throw Error("memory, CPU and pids limits need a cgroup that uid " + std::to_string(geteuid())
+                    + " may write to, and this machine delegates none (run as root, or on a "
+                      "cgroup v2 desktop inside `systemd-run --user --scope -p Delegate=yes`)");
+    ensureStateRoot(m_root);
+    LaunchConfig &c = p.config;
+    c.id = r.id;
+    c.stateDir = containerDir(r.id);
+    c.rootfs = absoluteRootfs(r);
+    c.ephemeralOverlay = r.ephemeralOverlay;
+    c.useChroot = r.useChroot;
+    c.waitForStart = waitForStart;
+    c.detached = detached;
+    c.stdio = r.spec.process.terminal ? StdioMode::Terminal : detached ? StdioMode::Log : StdioMode::Inherit;
+    c.spec = r.spec;
+    ContainerState &s = p.state;
+    s.id = r.id;
+    s.bundle = r.bundle;
+    s.rootfs = c.rootfs;
+    s.image = r.image;
+    s.command = r.spec.process.args;
+    s.detached = detached;
+    s.terminal = r.spec.process.terminal;
+    s.rootless = c.userNamespace && !asRoot;
+    s.memoryLimit = r.spec.resources.memoryLimit;
+    return p;
+}
+
+int Runtime::run(RunRequest request, std::string *sentence)
+{
+    Prepared p = prepare(request, false, false);
+    Monitor monitor(std::move(p.config), std::move(p.state), m_warn);
+    monitor.launch();
+    writePidFile(request.pidFile, monitor.state().pid);
+    int status = monitor.supervise(true);
+    if (sentence)
+        *sentence = monitor.exitSentence();
+    return status;
+}
+
+std::string Runtime::spawn(RunRequest request, bool waitForStart)
+{
+    Prepared p = prepare(request, true, waitForStart);
+    int report[2];
+    check(pipe2(report, O_CLOEXEC), "pipe", "");
+    pid_t first = fork();
+    if (first < 0)
+        throw Error::sys("fork", "monitor", errno);
+    if (first == 0) {
+        // Double fork + setsid: the monitor belongs to no terminal and no caller.
+        close(report[0]);
+        setsid();
+        if (fork() != 0)
+            _exit(0);
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        auto say = [&](char kind, const std::string &text) {
+            std::string line = std::string(1, kind) + text + "\n";
+            [[maybe_unused]] ssize_t n = write(report[1], line.data(), line.size());
+        };
+        try {
+            Monitor monitor(std::move(p.config), std::move(p.state),
+                            [&](const std::string &w) { say('W', w); });
+            monitor.launch();
+            writePidFile(request.pidFile, monitor.state().pid);
+            say('K', "");
+            close(report[1]);
+            monitor.supervise(false);
+        } catch (const std::exception &e) {
+            say('E', e.what());
+        }
+        _exit(0);
+    }
+    close(report[1]);
+    waitpid(first, nullptr, 0);
+    // Read line by line and stop at the verdict: a created container's init still
+    // holds a copy of the pipe (it has not exec'd yet), so end-of-file may never come.
+    std::string error = "the container's monitor ended without a word";
+    std::string pending;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(report[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+        pending.append(buf, n > 0 ? static_cast<size_t>(n) : 0);
+        size_t end;
+        while ((end = pending.find('\n')) != std::string::npos) {
+            std::string line = pending.substr(0, end);
+            pending.erase(0, end + 1);
+            if (line[0] == 'W') {
+                m_warn(line.substr(1));
+            } else {
+                close(report[0]);
+                if (line[0] == 'K')
+                    return request.id;
+                throw Error(line.substr(1));
+            }
+        }
+    }
+    close(report[0]);
+    throw Error(error);
+}
+
+ContainerInfo Runtime::info(const std::string &id) const
+{
+    validateId(id);
+    std::string dir = containerDir(id);
+    struct stat st {};
+    if (stat(dir.c_str(), &st) < 0)
+        throw Error("container \"" + id + "\" does not exist");
+    ContainerInfo info {loadState(dir), Status::Stopped};
+    info.status = currentStatus(dir, info.state);
+    return info;
+}
+
+void Runtime::start(const std::string &id)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Created)
+        throw Error("container \"" + id + "\" cannot be started: it is " + statusName(i.status)
+                    + ", not created");
+    std::string fifo = containerDir(id) + "/exec.fifo";
+    int fd = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        throw Error::sys("open", fifo, errno);
+    pollfd p {fd, POLLIN, 0};
+    char byte = 0;
+    bool ok = poll(&p, 1, 10000) > 0 && read(fd, &byte, 1) == 1;
+    close(fd);
+    unlink(fifo.c_str());
+    if (!ok)
+        throw Error("container \"" + id + "\" did not start: its init is not waiting any more");
+}
+
+void Runtime::kill(const std::string &id, int sig)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Running && i.status != Status::Created)
+        throw Error("container \"" + id + "\" is not running");
+    check(::kill(i.state.pid, sig), "kill", "container " + id);
+}
+
+void Runtime::waitForMonitorExit(const ContainerState &s, int timeoutMs) const
+{
+    waitForExit(s.monitorPid, s.monitorStartTime, timeoutMs);
+}
+
+void Runtime::stop(const std::string &id, int graceSeconds)
+{
+    ContainerInfo i = info(id);
+    if (i.status == Status::Stopped)
+        return;
+    ::kill(i.state.pid, SIGTERM);
+    if (!waitForExit(i.state.pid, i.state.pidStartTime, graceSeconds * 1000))
+        ::kill(i.state.pid, SIGKILL);
+    waitForExit(i.state.pid, i.state.pidStartTime, 5000);
+    waitForMonitorExit(i.state, 5000);
+}
+
+void Runtime::remove(const std::string &id, bool force)
+{
+    ContainerInfo i = info(id);
+    if (i.status == Status::Running && !force)
+        throw Error("container \"" + id + "\" is running: stop it first, or use delete --force");
+    if (i.status != Status::Stopped) {
+        ::kill(i.state.pid, SIGKILL);
+        waitForExit(i.state.pid, i.state.pidStartTime, 5000);
+    }
+    waitForMonitorExit(i.state, 5000);
+    std::string dir = containerDir(id);
+    std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));
+    std::string why;
+    if (!removeTree(dir, &why))
+        left.push_back(why);
+    if (!left.empty())
+        throw Error("container \"" + id + "\" was not removed completely: " + left.front());
+}
+
+std::vector<ContainerInfo> Runtime::list() const
+{
+    std::vector<ContainerInfo> out;
+    for (const std::string &id : listContainerIds(m_root)) {
+        try {
+            out.push_back(info(id));
+        } catch (const Error &) {
+            // being created or removed right now
+        }
+    }
+    return out;
+}
+
+GcReport Runtime::gc()
+{
+    GcReport report;
+    for (const std::string &id : listContainerIds(m_root)) {
+        std::string dir = containerDir(id);
+        ContainerState s;
+        try {
+            s = loadState(dir);
+        } catch (const Error &) {
+            struct stat st {};
+            // No state yet: a container still being created, unless it is old.
+            if (stat(dir.c_str(), &st) < 0 || time(nullptr) - st.st_mtime < 30)
+                continue;
+        }
+        if (processAlive(s.monitorPid, s.monitorStartTime))
+            continue;
+        if (processAlive(s.pid, s.pidStartTime))
+            ::kill(s.pid, SIGKILL);
+        std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));
+        std::string why;
+        if (!removeTree(dir, &why))
+            left.push_back(why);
+        report.removed.push_back(id);
+        for (const std::string &l : left)
+            report.problems.push_back(id + ": " + l);
+    }
+    return report;
+}
+
+} // namespace hood

@@ -1,0 +1,69 @@
+// The engine's verbs, shared by hoodctl and the GUI: run, create, start, state,
+// kill, stop, delete, list, gc. Each container has its own monitor process.
+#pragma once
+
+#include "spec/spec.h"
+#include "state.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace hood {
+
+struct RunRequest {
+    std::string id;                // empty: a generated one
+    std::string bundle;            // the OCI bundle directory (absolute), if any
+    Spec spec;                     // root.path absolute or relative to bundle
+    std::string image;             // the built-in image's name, for display
+    std::string specSource = "config.json"; // names the spec in validation messages
+    bool ephemeralOverlay = false; // writes go to a throw-away overlay layer
+    bool useChroot = false;
+    bool rootless = false;         // a user namespace even when run as root
+    std::string pidFile;
+};
+
+struct ContainerInfo {
+    ContainerState state;
+    Status status;
+};
+
+struct GcReport {
+    std::vector<std::string> removed;  // container IDs
+    std::vector<std::string> problems; // sentences
+};
+
+class Runtime {
+public:
+    using WarnFn = std::function<void(const std::string &)>;
+
+    explicit Runtime(std::string root = {}, WarnFn warn = {});
+    const std::string &root() const { return m_root; }
+    std::string containerDir(const std::string &id) const { return m_root + "/" + id; }
+
+    // Foreground: this process becomes the monitor and returns the exit status.
+    // *sentence gets the one-line reason of an abnormal end (OOM kill, signal).
+    int run(RunRequest request, std::string *sentence = nullptr);
+    // Background: a detached monitor runs the container; returns its ID once the
+    // init has exec'd (or, with waitForStart, waits on exec.fifo for `start`).
+    std::string spawn(RunRequest request, bool waitForStart);
+
+    void start(const std::string &id);
+    ContainerInfo info(const std::string &id) const;
+    void kill(const std::string &id, int sig);
+    // SIGTERM, then SIGKILL after graceSeconds; waits until the exit is recorded.
+    void stop(const std::string &id, int graceSeconds);
+    void remove(const std::string &id, bool force);
+    std::vector<ContainerInfo> list() const;
+    GcReport gc();
+
+private:
+    struct Prepared;
+    Prepared prepare(RunRequest &request, bool detached, bool waitForStart) const;
+    void waitForMonitorExit(const ContainerState &state, int timeoutMs) const;
+
+    std::string m_root;
+    WarnFn m_warn;
+};
+
+} // namespace hood

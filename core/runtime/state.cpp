@@ -1,0 +1,147 @@
+#include "state.h"
+
+#include "error.h"
+#include "procfs.h"
+
+#include <cerrno>
+#include <ctime>
+#include <fcntl.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hood {
+
+using nlohmann::json;
+
+const char *statusName(Status status)
+{
+    switch (status) {
+    case Status::Creating: return "creating";
+    case Status::Created: return "created";
+    case Status::Running: return "running";
+    case Status::Stopped: return "stopped";
+    }
+    return "unknown";
+}
+
+std::string nowRfc3339()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    tm t {};
+    gmtime_r(&ts.tv_sec, &t);
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
+    snprintf(buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+    return buf;
+}
+
+std::string stateToJson(const ContainerState &s)
+{
+    json j = {{"id", s.id}, {"bundle", s.bundle}, {"rootfs", s.rootfs}, {"image", s.image},
+              {"command", s.command}, {"created", s.created}, {"pid", s.pid},
+              {"pidStartTime", s.pidStartTime}, {"monitorPid", s.monitorPid},
+              {"monitorStartTime", s.monitorStartTime}, {"detached", s.detached},
+              {"terminal", s.terminal}, {"rootless", s.rootless}, {"cgroupPaths", s.cgroupPaths},
+              {"exitSignal", s.exitSignal}, {"oomKilled", s.oomKilled}, {"finished", s.finished},
+              {"error", s.error}, {"cpuUsageNs", s.cpuUsageNs}, {"memoryPeak", s.memoryPeak}};
+    j["memoryLimit"] = s.memoryLimit ? json(*s.memoryLimit) : json(nullptr);
+    j["exitCode"] = s.exitCode ? json(*s.exitCode) : json(nullptr);
+    return j.dump(2) + "\n";
+}
+
+ContainerState stateFromJson(const std::string &text, const std::string &source)
+{
+    try {
+        json j = json::parse(text);
+        ContainerState s;
+        s.id = j.at("id");
+        s.bundle = j.value("bundle", "");
+        s.rootfs = j.value("rootfs", "");
+        s.image = j.value("image", "");
+        s.command = j.value("command", std::vector<std::string>{});
+        s.created = j.value("created", "");
+        s.pid = j.value("pid", 0);
+        s.pidStartTime = j.value("pidStartTime", uint64_t(0));
+        s.monitorPid = j.value("monitorPid", 0);
+        s.monitorStartTime = j.value("monitorStartTime", uint64_t(0));
+        s.detached = j.value("detached", false);
+        s.terminal = j.value("terminal", false);
+        s.rootless = j.value("rootless", false);
+        s.cgroupPaths = j.value("cgroupPaths", std::vector<std::string>{});
+        if (j.contains("memoryLimit") && !j["memoryLimit"].is_null())
+            s.memoryLimit = j["memoryLimit"].get<int64_t>();
+        if (j.contains("exitCode") && !j["exitCode"].is_null())
+            s.exitCode = j["exitCode"].get<int>();
+        s.exitSignal = j.value("exitSignal", 0);
+        s.oomKilled = j.value("oomKilled", false);
+        s.finished = j.value("finished", "");
+        s.error = j.value("error", "");
+        s.cpuUsageNs = j.value("cpuUsageNs", uint64_t(0));
+        s.memoryPeak = j.value("memoryPeak", uint64_t(0));
+        return s;
+    } catch (const json::exception &e) {
+        throw Error(source + ": not a container state (" + e.what() + ")");
+    }
+}
+
+void saveState(const std::string &dir, const ContainerState &state)
+{
+    std::string tmp = dir + "/.state.json.tmp";
+    std::string text = stateToJson(state);
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw Error::sys("write state", tmp, errno);
+    ssize_t n = write(fd, text.data(), text.size());
+    int err = errno;
+    close(fd);
+    if (n != static_cast<ssize_t>(text.size()))
+        throw Error::sys("write state", tmp, n < 0 ? err : EIO);
+    check(rename(tmp.c_str(), (dir + "/state.json").c_str()), "rename state", dir + "/state.json");
+}
+
+ContainerState loadState(const std::string &dir)
+{
+    std::string path = dir + "/state.json";
+    std::ifstream in(path);
+    if (!in)
+        throw Error::sys("read state", path, errno ? errno : ENOENT);
+    std::stringstream text;
+    text << in.rdbuf();
+    return stateFromJson(text.str(), path);
+}
+
+Status currentStatus(const std::string &dir, const ContainerState &state)
+{
+    if (state.exitCode || !state.error.empty())
+        return Status::Stopped;
+    if (state.pid == 0)
+        return processAlive(state.monitorPid, state.monitorStartTime) ? Status::Creating
+                                                                      : Status::Stopped;
+    if (!processAlive(state.pid, state.pidStartTime))
+        return Status::Stopped;
+    struct stat st {};
+    if (lstat((dir + "/exec.fifo").c_str(), &st) == 0)
+        return Status::Created;
+    return Status::Running;
+}
+
+std::string ociStateJson(const ContainerState &state, Status status)
+{
+    json j = {{"ociVersion", "1.0.2"},
+              {"id", state.id},
+              {"status", statusName(status)},
+              {"pid", status == Status::Stopped ? 0 : state.pid},
+              {"bundle", state.bundle}};
+    j["annotations"] = json::object();
+    if (!state.rootfs.empty())
+        j["rootfs"] = state.rootfs;
+    if (!state.created.empty())
+        j["created"] = state.created;
+    return j.dump(2);
+}
+
+} // namespace hood

@@ -1,0 +1,157 @@
+#include "statedir.h"
+
+#include "error.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace {
+struct DirCloser {
+    void operator()(DIR *d) const { closedir(d); }
+};
+using DirPtr = std::unique_ptr<DIR, DirCloser>;
+} // namespace
+
+namespace hood {
+
+std::string defaultStateRoot()
+{
+    if (const char *env = getenv("HOOD_ROOT"); env && *env)
+        return env;
+    if (geteuid() == 0)
+        return "/run/hood";
+    if (const char *xdg = getenv("XDG_RUNTIME_DIR"); xdg && *xdg)
+        return std::string(xdg) + "/hood";
+    return "/tmp/hood-" + std::to_string(geteuid());
+}
+
+void ensureStateRoot(const std::string &root)
+{
+    if (mkdir(root.c_str(), 0700) < 0 && errno != EEXIST)
+        throw Error::sys("create state directory", root, errno);
+    struct stat st {};
+    check(lstat(root.c_str(), &st), "stat state directory", root);
+    if (!S_ISDIR(st.st_mode))
+        throw Error("state directory " + root + " is not a directory");
+    if (st.st_uid != geteuid())
+        throw Error("state directory " + root + " belongs to uid " + std::to_string(st.st_uid)
+                    + ", not to us (uid " + std::to_string(geteuid()) + "); refusing to use it");
+}
+
+void validateId(const std::string &id)
+{
+    auto allowed = [](char c) {
+        return isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '+'
+               || c == '-';
+    };
+    if (id.empty())
+        throw Error("container ID is empty");
+    if (id == "." || id == "..")
+        throw Error("invalid container ID \"" + id + "\": \".\" and \"..\" are not allowed");
+    if (id.size() > 64)
+        throw Error("invalid container ID \"" + id + "\": longer than 64 characters");
+    auto bad = std::find_if_not(id.begin(), id.end(), allowed);
+    if (bad != id.end())
+        throw Error("invalid container ID \"" + id + "\": character '" + std::string(1, *bad)
+                    + "' is not allowed (use letters, digits, _ . + -)");
+}
+
+std::string generateId()
+{
+    unsigned char bytes[6];
+    if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes)
+        throw Error::sys("getrandom", "", errno);
+    static const char hex[] = "0123456789abcdef";
+    std::string id;
+    for (unsigned char b : bytes) {
+        id += hex[b >> 4];
+        id += hex[b & 15];
+    }
+    return id;
+}
+
+std::vector<std::string> listContainerIds(const std::string &root)
+{
+    std::vector<std::string> ids;
+    DirPtr dir(opendir(root.c_str()));
+    if (!dir)
+        return ids;
+    while (dirent *e = readdir(dir.get())) {
+        std::string name = e->d_name;
+        if (name == "." || name == ".." || e->d_type != DT_DIR)
+            continue;
+        ids.push_back(name);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+namespace {
+// Removes the entries of the directory open at fd; dev keeps us on one filesystem.
+bool removeEntries(int fd, dev_t dev, const std::string &path, std::string *why)
+{
+    DirPtr dir(fdopendir(fd));
+    if (!dir) {
+        close(fd);
+        if (why)
+            *why = "open " + path + ": " + errnoText(errno);
+        return false;
+    }
+    bool ok = true;
+    while (dirent *e = readdir(dir.get())) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..")
+            continue;
+        struct stat st {};
+        if (fstatat(dirfd(dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode)) {
+            if (st.st_dev != dev) { // a mount point: never descend into it
+                ok = false;
+                if (why)
+                    *why = path + "/" + name + " is a mount point";
+                continue;
+            }
+            int sub = openat(dirfd(dir.get()), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                ok = removeEntries(sub, dev, path + "/" + name, why) && ok;
+        }
+        if (unlinkat(dirfd(dir.get()), e->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT) {
+            ok = false;
+            if (why)
+                *why = "remove " + path + "/" + name + ": " + errnoText(errno);
+        }
+    }
+    return ok;
+}
+} // namespace
+
+bool removeTree(const std::string &path, std::string *why)
+{
+    int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return true;
+        if (why)
+            *why = "open " + path + ": " + errnoText(errno);
+        return false;
+    }
+    struct stat st {};
+    fstat(fd, &st);
+    bool ok = removeEntries(fd, st.st_dev, path, why);
+    if (rmdir(path.c_str()) < 0 && errno != ENOENT) {
+        if (why && ok)
+            *why = "remove " + path + ": " + errnoText(errno);
+        return false;
+    }
+    return ok;
+}
+
+} // namespace hood

@@ -1,0 +1,38 @@
+// Where containers keep their state, and what a container ID may be.
+//
+//   <root>/<id>/state.json   what `hoodctl state` and `list` read (written atomically)
+//   <root>/<id>/config.json  the spec the container was made from
+//   <root>/<id>/journal      every resource, written before it is created (journal.h)
+//   <root>/<id>/exec.fifo    exists between create and start (runc's convention)
+//   <root>/<id>/container.log  stdout/stderr of a detached container
+//   <root>/<id>/rootfs/      mount point for an ephemeral overlay (only inside the
+//                            container's own mount namespace)
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace hood {
+
+// /run/hood as root; $XDG_RUNTIME_DIR/hood, else /tmp/hood-<uid>, for other users.
+// HOOD_ROOT in the environment overrides both.
+std::string defaultStateRoot();
+
+// Creates <root> (0700) if needed and checks that it belongs to us, so that another
+// user cannot plant state for us to act on. Throws hood::Error.
+void ensureStateRoot(const std::string &root);
+
+// Throws hood::Error unless id matches [A-Za-z0-9_.+-]{1,64} and is not "." or "..".
+void validateId(const std::string &id);
+
+// 12 random hex digits, like a short Docker ID.
+std::string generateId();
+
+// IDs of every directory under root that looks like a container (sorted).
+std::vector<std::string> listContainerIds(const std::string &root);
+
+// Removes a directory tree without following symlinks or crossing mount points.
+// Returns false (and the reason in *why) when something stays.
+bool removeTree(const std::string &path, std::string *why = nullptr);
+
+} // namespace hood
