@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QStatusBar>
 #include <qcustomplot.h>
 
@@ -33,10 +34,10 @@ void MainWindow::createMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    QAction *fullScreen = view->addAction(tr("&Full Screen"));
-    fullScreen->setCheckable(true);
-    fullScreen->setShortcut(Qt::Key_F11);
-    connect(fullScreen, &QAction::toggled, this, &MainWindow::setFullScreen);
+    m_fullScreen = view->addAction(tr("&Full Screen"));
+    m_fullScreen->setCheckable(true);
+    m_fullScreen->setShortcut(Qt::Key_F11);
+    connect(m_fullScreen, &QAction::toggled, this, &MainWindow::setFullScreen);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Hood"), this, &MainWindow::showAbout);
@@ -48,6 +49,17 @@ void MainWindow::setFullScreen(bool on)
         showFullScreen();
     else
         showNormal();
+}
+
+// The window manager can leave full screen too (a double click on the title bar, a
+// key of its own); the menu's check mark follows the real state.
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::WindowStateChange && m_fullScreen) {
+        const QSignalBlocker blocker(m_fullScreen);
+        m_fullScreen->setChecked(isFullScreen());
+    }
 }
 
 void MainWindow::showAbout()

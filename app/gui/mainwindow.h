@@ -10,10 +10,15 @@ class MainWindow : public QMainWindow {
 public:
     explicit MainWindow(QWidget *parent = nullptr);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void createMenus();
     void showAbout();
     void setFullScreen(bool on);
+
+    QAction *m_fullScreen = nullptr;
 };
 
 // One line for the status bar: who we run as and the cgroup mode, in plain words.
