@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "net/loopback.h"
+#include "process.h"
 #include "rootfs.h"
 
 #include <array>
@@ -162,71 +163,6 @@ void setupTerminal(int sock)
     close(slave);
 }
 
-struct RlimitRow {
-    const char *name;
-    int resource;
-};
-constexpr std::array<RlimitRow, 16> kRlimits = {{
-    {"RLIMIT_AS", RLIMIT_AS}, {"RLIMIT_CORE", RLIMIT_CORE}, {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA}, {"RLIMIT_FSIZE", RLIMIT_FSIZE}, {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK}, {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE}, {"RLIMIT_NOFILE", RLIMIT_NOFILE}, {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS}, {"RLIMIT_RTPRIO", RLIMIT_RTPRIO}, {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING}, {"RLIMIT_STACK", RLIMIT_STACK},
-}};
-
-void applyRlimits(const std::vector<Rlimit> &rlimits)
-{
-    for (const Rlimit &r : rlimits) {
-        for (const RlimitRow &row : kRlimits) {
-            if (r.type != row.name)
-                continue;
-            rlimit value {r.soft, r.hard};
-            if (setrlimit(static_cast<__rlimit_resource>(row.resource), &value) < 0)
-                throw Error::sys("setrlimit", r.type, errno);
-        }
-    }
-}
-
-std::string envValue(const std::vector<std::string> &env, const std::string &key)
-{
-    for (const std::string &e : env) {
-        if (e.rfind(key + "=", 0) == 0)
-            return e.substr(key.size() + 1);
-    }
-    return {};
-}
-
-// Like execvp's search, but done before exec so that a missing command is
-// reported while the monitor is still listening.
-std::string findExecutable(const Process &p)
-{
-    const std::string &cmd = p.args.front();
-    auto usable = [](const std::string &path) {
-        struct stat st {};
-        return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
-    };
-    if (cmd.find('/') != std::string::npos) {
-        if (!usable(cmd))
-            throw Error::sys("exec", cmd, access(cmd.c_str(), F_OK) == 0 ? EACCES : ENOENT);
-        return cmd;
-    }
-    std::string path = envValue(p.env, "PATH");
-    if (path.empty())
-        path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    size_t start = 0;
-    while (start <= path.size()) {
-        size_t end = path.find(':', start);
-        std::string dir = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (usable(dir + "/" + cmd))
-            return dir + "/" + cmd;
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    throw Error("exec " + cmd + ": executable file not found in $PATH");
-}
-
 void waitForStart(int fifo)
 {
     // Blocks until `hoodctl start` opens the fifo for reading (runc's exec.fifo).
@@ -241,103 +177,6 @@ void waitForStart(int fifo)
     close(fifo);
 }
 
-using Caps = std::unique_ptr<std::remove_pointer_t<cap_t>, decltype(&cap_free)>;
-
-cap_value_t capValue(const std::string &name)
-{
-    cap_value_t v;
-    std::string lower;
-    for (char ch : name)
-        lower += static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-    if (cap_from_name(lower.c_str(), &v) < 0)
-        throw Error("unknown capability " + name);
-    return v;
-}
-
-bool listed(const std::vector<std::string> &names, cap_value_t v)
-{
-    for (const std::string &n : names) {
-        if (capValue(n) == v)
-            return true;
-    }
-    return false;
-}
-
-void dropBoundingSet(const Capabilities &caps)
-{
-    for (cap_value_t v = 0; v <= static_cast<cap_value_t>(cap_max_bits()) - 1; ++v) {
-        if (!listed(caps.bounding, v) && cap_drop_bound(v) < 0 && errno != EINVAL)
-            throw Error::sys("drop capability from bounding set", cap_to_name(v), errno);
-    }
-}
-
-void setCapabilities(const Capabilities &caps, uid_t uid, const std::function<void(const std::string &)> &warn)
-{
-    Caps state(cap_init(), cap_free);
-    const std::array<std::pair<cap_flag_t, const std::vector<std::string> *>, 3> sets = {{
-        {CAP_EFFECTIVE, &caps.effective}, {CAP_PERMITTED, &caps.permitted},
-        {CAP_INHERITABLE, &caps.inheritable}}};
-    for (const auto &[flag, names] : sets) {
-        for (const std::string &n : *names) {
-            cap_value_t v = capValue(n);
-            cap_set_flag(state.get(), flag, 1, &v, CAP_SET);
-        }
-    }
-    if (cap_set_proc(state.get()) < 0)
-        throw Error::sys("set capabilities", "", errno);
-    cap_reset_ambient();
-    std::string skipped;
-    for (const std::string &n : caps.ambient) {
-        // The kernel raises an ambient capability only if it is also permitted and
-        // inheritable; `runc spec` lists ambient ones without inheritable (since
-        // CVE-2022-29162), and runc skips them. So do we; it matters only to a
-        // non-root user (root gets its bounding set at exec anyway).
-        if (cap_set_ambient(capValue(n), CAP_SET) < 0)
-            skipped += (skipped.empty() ? "" : ", ") + n;
-    }
-    if (!skipped.empty() && uid != 0)
-        warn("ambient capabilities not raised (not in both the permitted and the inheritable set): " + skipped);
-}
-
-void switchUser(const LaunchConfig &c, const std::function<void(const std::string &)> &warn)
-{
-    const Process &p = c.spec.process;
-    if (p.capabilities)
-        dropBoundingSet(*p.capabilities);
-    // Keep the permitted set across setuid to a non-root user; it is then cut down
-    // to exactly what the spec asks for.
-    check(prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0), "keep capabilities", "");
-    if (!c.setgroupsDenied) {
-        std::vector<gid_t> groups(p.additionalGids.begin(), p.additionalGids.end());
-        check(setgroups(groups.size(), groups.data()), "setgroups", "");
-    }
-    check(setresgid(p.gid, p.gid, p.gid), "setresgid", std::to_string(p.gid));
-    check(setresuid(p.uid, p.uid, p.uid), "setresuid", std::to_string(p.uid));
-    if (p.capabilities)
-        setCapabilities(*p.capabilities, p.uid, warn);
-    check(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "reset keep capabilities", "");
-}
-
-void dieWithMonitor(pid_t monitor)
-{
-    // Set last: changing credentials clears the parent-death signal.
-    check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
-    if (getppid() != monitor)
-        _exit(125); // the monitor died before we could ask to die with it
-}
-
-void execProcess(const Process &p, const std::string &path)
-{
-    std::vector<char *> argv, envp;
-    for (const std::string &a : p.args)
-        argv.push_back(const_cast<char *>(a.c_str()));
-    argv.push_back(nullptr);
-    for (const std::string &e : p.env)
-        envp.push_back(const_cast<char *>(e.c_str()));
-    envp.push_back(nullptr);
-    execve(path.c_str(), argv.data(), envp.data());
-    throw Error::sys("exec", path, errno);
-}
 
 void run(const LaunchConfig &c, int &sock, bool &started)
 {
@@ -377,13 +216,13 @@ void run(const LaunchConfig &c, int &sock, bool &started)
         waitForStart(fifo);
         started = true;
     }
-    switchUser(c, [&](const std::string &w) {
+    switchUser(c.spec.process, c.setgroupsDenied, [&](const std::string &w) {
         if (!started)
             warnToMonitor(w, &sock);
     });
     if (spec.process.noNewPrivileges)
         check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
-    dieWithMonitor(monitor);
+    dieWithParent(monitor);
     execProcess(spec.process, exe);
 }
 

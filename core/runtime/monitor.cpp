@@ -153,6 +153,14 @@ void Monitor::makeStateDir()
         throw Error::sys("create state directory", m_config.stateDir, errno);
     }
     m_madeStateDir = true;
+    // The spec as run (flags resolved, maps added): what `hoodctl exec` applies to
+    // a new process, and what the GUI shows as the equivalent config.json.
+    std::string config = specToJson(m_config.spec);
+    std::string configPath = m_config.stateDir + "/config.json";
+    int fd = open(configPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 || write(fd, config.data(), config.size()) != static_cast<ssize_t>(config.size()))
+        throw Error::sys("write", configPath, errno);
+    close(fd);
     if (m_config.ephemeralOverlay)
         check(mkdir((m_config.stateDir + "/rootfs").c_str(), 0700), "mkdir", m_config.stateDir + "/rootfs");
     if (m_config.detached) {

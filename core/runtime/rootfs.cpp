@@ -268,7 +268,7 @@ void mountCgroupTree(const std::string &target, const MountFlags &f)
 
 // When the kernel refuses a fresh instance (rootless: no sysfs without a network
 // namespace of our own, no proc without a pid namespace), bind the host's instead.
-bool fallbackBind(const Mount &m, const std::string &target, int err, WarnFn warn, void *ctx)
+bool fallbackBind(const Mount &m, const std::string &target, int err, MountWarnFn warn, void *ctx)
 {
     static const std::array<std::pair<std::string_view, const char *>, 3> kFallback = {{
         {"sysfs", "/sys"}, {"proc", "/proc"}, {"mqueue", "/dev/mqueue"}}};
@@ -293,7 +293,7 @@ bool fallbackBind(const Mount &m, const std::string &target, int err, WarnFn war
     return false;
 }
 
-void mountOne(const std::string &rootfs, const Mount &m, WarnFn warn, void *ctx)
+void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void *ctx)
 {
     MountFlags f = parseMountOptions(m.options);
     std::string target = resolveInRoot(rootfs, m.destination, "mount destination");
@@ -315,7 +315,7 @@ void mountOne(const std::string &rootfs, const Mount &m, WarnFn warn, void *ctx)
 
 } // namespace
 
-void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, WarnFn warn, void *ctx)
+void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, MountWarnFn warn, void *ctx)
 {
     for (const Mount &m : mounts)
         mountOne(rootfs, m, warn, ctx);

@@ -39,9 +39,9 @@ std::string mountEphemeralOverlay(const std::string &lower, const std::string &s
 void bindRootfs(const std::string &rootfs);
 
 // Messages that are not errors (a mount that had to be replaced by a bind, ...).
-using WarnFn = void (*)(const std::string &sentence, void *ctx);
+using MountWarnFn = void (*)(const std::string &sentence, void *ctx);
 
-void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, WarnFn warn,
+void mountSpecMounts(const std::string &rootfs, const std::vector<Mount> &mounts, MountWarnFn warn,
                      void *ctx);
 // Bind-mounts the host's null, zero, full, random, urandom and tty into rootfs/dev
 // and adds the usual symlinks (fd, stdin, stdout, stderr, ptmx).
