@@ -34,6 +34,7 @@ int cmdList(Context &ctx, const Words &words);
 int cmdLogs(Context &ctx, const Words &words);
 int cmdGc(Context &ctx, const Words &words);
 int cmdSpec(Context &ctx, const Words &words);
+int cmdAttach(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

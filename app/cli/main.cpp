@@ -18,7 +18,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 12> kVerbs = {{
+const std::array<Verb, 13> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
@@ -29,6 +29,7 @@ const std::array<Verb, 12> kVerbs = {{
     {"stop", cmdStop, "stop [-t SECONDS] ID     SIGTERM, then SIGKILL after the grace period (10 s)"},
     {"delete", cmdDelete, "delete [--force] ID      remove a stopped container and all it holds"},
     {"list", cmdList, "list [--json] [-q]       containers and their status"},
+    {"attach", cmdAttach, "attach ID                share the terminal of a container run with -t -d (^P^Q detaches)"},
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},

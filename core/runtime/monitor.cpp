@@ -17,9 +17,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <vector>
 
 namespace hood {
 
@@ -90,19 +92,16 @@ void copyWindowSize(int from, int to)
         ioctl(to, TIOCSWINSZ, &ws);
 }
 
-// Copies what is readable on `from` to `to`; false at end of file (or EIO: the
-// last holder of the pty slave closed it).
-bool pump(int from, int to)
+// Writes everything, or gives up when the reader has gone away.
+bool writeAll(int fd, const char *buf, size_t size)
 {
-    char buf[8192];
-    ssize_t n = read(from, buf, sizeof buf);
-    if (n <= 0)
-        return n < 0 && (errno == EAGAIN || errno == EINTR);
-    for (ssize_t done = 0; done < n;) {
-        ssize_t w = write(to, buf + done, static_cast<size_t>(n - done));
-        if (w < 0 && errno != EINTR)
-            return true; // the reader went away: keep draining, drop the output
-        done += w > 0 ? w : 0;
+    for (size_t done = 0; done < size;) {
+        ssize_t w = write(fd, buf + done, size - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        done += static_cast<size_t>(w);
     }
     return true;
 }
@@ -142,6 +141,10 @@ Monitor::~Monitor()
         close(m_consoleMaster);
     if (m_config.logFd >= 0)
         close(m_config.logFd);
+    if (m_listenFd >= 0)
+        close(m_listenFd);
+    for (int client : m_clients)
+        close(client);
 }
 
 void Monitor::makeStateDir()
@@ -270,6 +273,7 @@ void Monitor::launch()
         check(send(socks[0], &go, 1, MSG_NOSIGNAL), "start container init", "");
         awaitExecOrReady(socks[0]);
         close(socks[0]);
+        openAttachSocket();
     } catch (...) {
         for (int fd : socks) {
             if (fd >= 0)
@@ -294,25 +298,76 @@ void Monitor::cleanupAfterFailure() noexcept
     }
 }
 
-void Monitor::relayOnce(int timeoutMs)
+void Monitor::openAttachSocket()
 {
-    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
-    pollfd fds[3] = {{m_signalFd, POLLIN, 0}, {m_consoleMaster, POLLIN, 0}, {interactive ? 0 : -1, POLLIN, 0}};
-    if (poll(fds, 3, timeoutMs) <= 0)
+    // Only a detached terminal has no one at its other end; clients (hoodctl
+    // attach, the GUI's console) connect here and share the terminal.
+    if (!(m_config.stdio == StdioMode::Terminal && m_state.detached))
         return;
-    if (fds[1].revents) {
-        int out = m_state.detached ? m_config.logFd : 1;
-        if (!pump(m_consoleMaster, out)) {
-            close(m_consoleMaster);
-            m_consoleMaster = -1;
+    std::string path = m_config.stateDir + "/attach.sock";
+    sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path) {
+        m_warn("no attach socket: its path " + path + " is too long for a unix socket");
+        return;
+    }
+    memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    m_listenFd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (m_listenFd < 0 || bind(m_listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0
+        || listen(m_listenFd, 8) < 0) {
+        m_warn("no attach socket at " + path + ": " + errnoText(errno));
+        if (m_listenFd >= 0)
+            close(m_listenFd);
+        m_listenFd = -1;
+    }
+}
+
+void Monitor::forwardConsoleOutput()
+{
+    char buf[8192];
+    ssize_t n = read(m_consoleMaster, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (n <= 0) { // EIO: every holder of the pty's slave has closed it
+        close(m_consoleMaster);
+        m_consoleMaster = -1;
+        return;
+    }
+    writeAll(m_state.detached ? m_config.logFd : 1, buf, static_cast<size_t>(n));
+    for (int &client : m_clients) {
+        if (!writeAll(client, buf, static_cast<size_t>(n))) {
+            close(client);
+            client = -1;
         }
     }
-    if (fds[2].revents & POLLIN && m_consoleMaster >= 0)
-        pump(0, m_consoleMaster);
-    else if (fds[2].revents)
-        fds[2].fd = -1;
-    if (!(fds[0].revents & POLLIN))
+    std::erase(m_clients, -1);
+}
+
+void Monitor::forwardInput(int from)
+{
+    char buf[4096];
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n > 0 && m_consoleMaster >= 0) {
+        writeAll(m_consoleMaster, buf, static_cast<size_t>(n));
         return;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (from == 0) {
+        // The user's input ended: pass it on as end-of-file (^D) on the terminal,
+        // as typing it would, and stop reading.
+        m_stdinOpen = false;
+        if (m_consoleMaster >= 0)
+            writeAll(m_consoleMaster, "\x04", 1);
+        return;
+    }
+    close(from);
+    std::erase(m_clients, from);
+}
+
+void Monitor::handleSignals()
+{
+    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
     signalfd_siginfo info {};
     while (read(m_signalFd, &info, sizeof info) == sizeof info) {
         int sig = static_cast<int>(info.ssi_signo);
@@ -329,6 +384,34 @@ void Monitor::relayOnce(int timeoutMs)
             m_initStatus = status;
         }
     }
+}
+
+void Monitor::relayOnce(int timeoutMs)
+{
+    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
+    std::vector<pollfd> fds = {{m_signalFd, POLLIN, 0},
+                               {m_consoleMaster, POLLIN, 0},
+                               {interactive && m_stdinOpen ? 0 : -1, POLLIN, 0},
+                               {m_listenFd, POLLIN, 0}};
+    for (int client : m_clients)
+        fds.push_back({client, POLLIN, 0});
+    if (poll(fds.data(), fds.size(), timeoutMs) <= 0)
+        return;
+    if (fds[1].revents)
+        forwardConsoleOutput();
+    if (fds[2].revents)
+        forwardInput(0);
+    if (fds[3].revents & POLLIN) {
+        int client = accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (client >= 0)
+            m_clients.push_back(client);
+    }
+    for (size_t i = 4; i < fds.size(); ++i) {
+        if (fds[i].revents)
+            forwardInput(fds[i].fd);
+    }
+    if (fds[0].revents & POLLIN)
+        handleSignals();
 }
 
 void Monitor::recordExit(int status)
@@ -364,11 +447,15 @@ int Monitor::supervise(bool removeWhenDone)
     while (!m_initExited)
         relayOnce(-1);
     // Drain what the container wrote last, then everything its init left behind.
-    while (m_consoleMaster >= 0) {
+    for (;;) {
         pollfd p {m_consoleMaster, POLLIN, 0};
-        if (poll(&p, 1, 0) <= 0 || !pump(m_consoleMaster, m_state.detached ? m_config.logFd : 1))
+        if (m_consoleMaster < 0 || poll(&p, 1, 0) <= 0)
             break;
+        forwardConsoleOutput();
     }
+    for (int client : m_clients)
+        close(client);
+    m_clients.clear();
     recordExit(m_initStatus);
     if (m_cgroup)
         m_cgroup->destroy();

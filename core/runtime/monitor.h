@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hood {
 
@@ -48,6 +49,10 @@ private:
     void awaitExecOrReady(int sock);
     void recordExit(int status);
     void relayOnce(int timeoutMs);
+    void openAttachSocket();
+    void forwardConsoleOutput();
+    void forwardInput(int from);
+    void handleSignals();
     void cleanupAfterFailure() noexcept;
 
     LaunchConfig m_config;
@@ -57,6 +62,9 @@ private:
     std::unique_ptr<CgroupManager> m_cgroup;
     int m_signalFd = -1;
     int m_consoleMaster = -1;
+    int m_listenFd = -1;           // <state>/attach.sock, detached terminals only
+    std::vector<int> m_clients;    // attached consoles
+    bool m_stdinOpen = true;
     bool m_madeStateDir = false;
     bool m_initExited = false;
     int m_initStatus = 0;
