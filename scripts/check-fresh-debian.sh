@@ -27,10 +27,11 @@ die() {
 [[ $root != / && $root != "$here"* ]] || die "refusing to use $root as the Debian root"
 
 debian_mirror() {
-    [[ -n ${HOOD_DEBIAN_MIRROR:-} ]] && { echo "$HOOD_DEBIAN_MIRROR"; return; }
-    grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
-        /etc/apt/sources.list.d/ 2>/dev/null | awk '{ print $2; exit }' | grep . \
-        || echo http://deb.debian.org/debian
+    local found
+    # awk reads to the end: an early exit would fail the pipeline under pipefail.
+    found=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
+        /etc/apt/sources.list.d/ 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
+    echo "${HOOD_DEBIAN_MIRROR:-${found:-http://deb.debian.org/debian}}"
 }
 
 make_root() {
