@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "net/loopback.h"
+#include "channel.h"
 #include "process.h"
 #include "rootfs.h"
 
@@ -33,40 +34,19 @@ namespace hood {
 
 namespace {
 
-void sendMessage(int sock, char type, const std::string &text, int fd = -1)
-{
-    std::string buf = std::string(1, type) + text;
-    iovec iov {buf.data(), buf.size()};
-    msghdr m {};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    if (fd >= 0) {
-        m.msg_control = control;
-        m.msg_controllen = sizeof control;
-        cmsghdr *c = CMSG_FIRSTHDR(&m);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
-    while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0 && errno == EINTR) {
-    }
-}
-
 void warnToMonitor(const std::string &sentence, void *ctx)
 {
     sendMessage(*static_cast<int *>(ctx), msg::Warning, sentence);
 }
 
-void waitForGo(int sock)
+// Returns the scratch directory's fd for an ephemeral overlay, or -1.
+int waitForGo(int sock)
 {
-    char c = 0;
-    ssize_t n;
-    while ((n = recv(sock, &c, 1, 0)) < 0 && errno == EINTR) {
-    }
-    if (n != 1 || c != msg::Go)
+    std::string message;
+    int fd = -1;
+    if (receiveMessage(sock, message, &fd) <= 0 || message[0] != msg::Go)
         _exit(125); // the monitor is gone: nothing to report to
+    return fd;
 }
 
 void becomeRootInUserNamespace(const LaunchConfig &c)
@@ -110,12 +90,12 @@ void unshareCgroupNamespace(const Spec &spec)
         check(unshare(CLONE_NEWCGROUP), "unshare", "cgroup namespace");
 }
 
-std::string prepareRootfs(const LaunchConfig &c, int &sock)
+std::string prepareRootfs(const LaunchConfig &c, int &sock, int scratchFd)
 {
     makeMountsPrivate();
     std::string rootfs = c.rootfs;
     if (c.ephemeralOverlay)
-        rootfs = mountEphemeralOverlay(c.rootfs, c.stateDir + "/rootfs");
+        rootfs = mountEphemeralOverlay(c.rootfs, scratchFd);
     else
         bindRootfs(rootfs);
     refuseSymlinkedSystemDirs(rootfs);
@@ -182,7 +162,7 @@ void run(const LaunchConfig &c, int &sock, bool &started)
 {
     const Spec &spec = c.spec;
     pid_t monitor = getppid();
-    waitForGo(sock);
+    int scratchFd = waitForGo(sock);
     becomeRootInUserNamespace(c);
     joinNamespaces(spec);
     unshareCgroupNamespace(spec);
@@ -193,7 +173,7 @@ void run(const LaunchConfig &c, int &sock, bool &started)
             throw Error::sys("open", c.stateDir + "/exec.fifo", errno);
     }
     redirectToLog(c);
-    std::string rootfs = prepareRootfs(c, sock);
+    std::string rootfs = prepareRootfs(c, sock, scratchFd);
     c.useChroot ? chrootInto(rootfs) : pivotInto(rootfs);
     maskPaths(spec.maskedPaths);
     readonlyPaths(spec.readonlyPaths);

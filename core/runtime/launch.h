@@ -32,7 +32,7 @@ struct LaunchConfig {
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).
 // The init's end is close-on-exec, so end-of-file means "exec succeeded".
 namespace msg {
-constexpr char Go = 'G';      // monitor -> init: maps and cgroup are in place
+constexpr char Go = 'G';      // monitor -> init: maps and cgroup are in place (+ scratch dir fd)
 constexpr char Ready = 'R';   // init -> monitor: set up, waiting for `start`
 constexpr char Error = 'E';   // init -> monitor: one sentence follows
 constexpr char Warning = 'W'; // init -> monitor: one sentence follows

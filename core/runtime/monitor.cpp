@@ -1,5 +1,6 @@
 #include "monitor.h"
 
+#include "channel.h"
 #include "error.h"
 #include "procfs.h"
 #include "statedir.h"
@@ -60,29 +61,6 @@ std::string mapText(const std::vector<IdMapping> &maps)
         text += std::to_string(m.containerID) + " " + std::to_string(m.hostID) + " "
                 + std::to_string(m.size) + "\n";
     return text;
-}
-
-// Receives one message; a passed fd (SCM_RIGHTS) lands in *fd.
-ssize_t receiveMessage(int sock, std::string &out, int *fd)
-{
-    char buf[4096];
-    iovec iov {buf, sizeof buf};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
-    msghdr m {};
-    m.msg_iov = &iov;
-    m.msg_iovlen = 1;
-    m.msg_control = control;
-    m.msg_controllen = sizeof control;
-    ssize_t n;
-    while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
-    }
-    if (n > 0)
-        out.assign(buf, static_cast<size_t>(n));
-    for (cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && fd)
-            memcpy(fd, CMSG_DATA(c), sizeof(int));
-    }
-    return n;
 }
 
 void copyWindowSize(int from, int to)
@@ -227,6 +205,23 @@ void Monitor::writeIdMaps()
     writeFile(proc + "/gid_map", mapText(m_config.spec.gidMappings));
 }
 
+void Monitor::sendGo(int sock)
+{
+    int scratch = -1;
+    if (m_config.ephemeralOverlay) {
+        // Opened through the init's root, so the fd belongs to the init's mount
+        // namespace (a mount on an fd of ours would be refused there) and the init
+        // need not walk root-only directories that its user namespace cannot.
+        std::string path = "/proc/" + std::to_string(m_state.pid) + "/root" + m_config.stateDir + "/rootfs";
+        scratch = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (scratch < 0)
+            throw Error::sys("open", path, errno);
+    }
+    sendMessage(sock, msg::Go, "", scratch);
+    if (scratch >= 0)
+        close(scratch);
+}
+
 void Monitor::awaitExecOrReady(int sock)
 {
     for (;;) {
@@ -269,8 +264,7 @@ void Monitor::launch()
         if (m_cgroup)
             m_cgroup->addProcess(m_state.pid);
         saveState(m_config.stateDir, m_state);
-        char go = msg::Go;
-        check(send(socks[0], &go, 1, MSG_NOSIGNAL), "start container init", "");
+        sendGo(socks[0]);
         awaitExecOrReady(socks[0]);
         close(socks[0]);
         openAttachSocket();

@@ -46,6 +46,7 @@ private:
     void makeCgroup();
     pid_t cloneInit(int childSock);
     void writeIdMaps();
+    void sendGo(int sock);
     void awaitExecOrReady(int sock);
     void recordExit(int status);
     void relayOnce(int timeoutMs);

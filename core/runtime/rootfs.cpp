@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sstream>
 #include <string_view>
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -195,13 +196,37 @@ void makeMountsPrivate()
     check(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private", "/");
 }
 
-std::string mountEphemeralOverlay(const std::string &lower, const std::string &scratch)
+namespace {
+// A tmpfs through the new mount API (fsopen/fsmount/move_mount): the returned fd
+// is the mount's root, usable without walking any path to it.
+int attachTmpfs(int targetFd)
+{
+    int fs = static_cast<int>(syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC));
+    if (fs < 0)
+        throw Error::sys("fsopen", "tmpfs", errno);
+    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "755", 0);
+    if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+        throw Error::sys("create", "tmpfs for the writable layer", errno);
+    int mnt = static_cast<int>(syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
+    close(fs);
+    if (mnt < 0)
+        throw Error::sys("fsmount", "tmpfs", errno);
+    if (syscall(SYS_move_mount, mnt, "", targetFd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        throw Error::sys("mount tmpfs on", "the container's scratch directory", errno);
+    return mnt;
+}
+} // namespace
+
+std::string mountEphemeralOverlay(const std::string &lower, int scratchFd)
 {
     if (lower.find_first_of(",:") != std::string::npos)
         throw Error("image path " + lower + " contains ',' or ':', which overlayfs cannot take");
-    doMount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755");
-    for (const char *d : {"/upper", "/work", "/merged"})
-        check(mkdir((scratch + d).c_str(), 0755), "mkdir", scratch + d);
+    if (scratchFd < 0)
+        throw Error("no scratch directory for the container's writable layer");
+    int top = attachTmpfs(scratchFd);
+    std::string scratch = "/proc/self/fd/" + std::to_string(top);
+    for (const char *d : {"upper", "work", "merged"})
+        check(mkdirat(top, d, 0755), "mkdir", std::string("scratch/") + d);
     std::string data = "lowerdir=" + lower + ",upperdir=" + scratch + "/upper,workdir=" + scratch
                        + "/work";
     doMount("overlay", scratch + "/merged", "overlay", 0, data);

@@ -32,9 +32,9 @@ MountFlags parseMountOptions(const std::vector<std::string> &options);
 
 // Makes "/" private recursively, so nothing mounted here shows on the host.
 void makeMountsPrivate();
-// Mounts a tmpfs at scratch and an overlay of lower + tmpfs upper at scratch/merged;
-// returns the merged path.
-std::string mountEphemeralOverlay(const std::string &lower, const std::string &scratch);
+// Mounts a tmpfs on the directory open at scratchFd and an overlay of lower + a
+// tmpfs upper layer in it; returns the merged path (through /proc/self/fd).
+std::string mountEphemeralOverlay(const std::string &lower, int scratchFd);
 // Bind-mounts rootfs onto itself, so pivot_root gets a mount point.
 void bindRootfs(const std::string &rootfs);
 

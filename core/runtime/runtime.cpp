@@ -65,6 +65,28 @@ void addUserNamespace(Spec &spec, LaunchConfig &config, bool asRoot)
     spec.process.additionalGids.clear();
 }
 
+bool gidMapped(const std::vector<IdMapping> &maps, uint32_t gid)
+{
+    for (const IdMapping &m : maps) {
+        if (gid >= m.containerID && gid - m.containerID < m.size)
+            return true;
+    }
+    return false;
+}
+
+// devpts' gid=5 (tty) cannot be given when gid 5 is not mapped (rootless); runc's
+// rootless spec drops it the same way.
+void dropUnmappedDevptsGid(Spec &spec)
+{
+    for (Mount &m : spec.mounts) {
+        if (m.type != "devpts")
+            continue;
+        std::erase_if(m.options, [&](const std::string &o) {
+            return o.rfind("gid=", 0) == 0 && !gidMapped(spec.gidMappings, static_cast<uint32_t>(atoi(o.c_str() + 4)));
+        });
+    }
+}
+
 void writePidFile(const std::string &path, pid_t pid)
 {
     if (path.empty())
@@ -124,6 +146,8 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
             r.spec.gidMappings = {{0, 0, UINT32_MAX}};
         }
     }
+    if (p.config.userNamespace)
+        dropUnmappedDevptsGid(r.spec);
     validateSpec(r.spec, r.specSource);
     if (!r.spec.hasNamespace(NsKind::Mount))
         throw Error("the mount namespace cannot be turned off: the container's root filesystem "

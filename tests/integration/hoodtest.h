@@ -1,0 +1,121 @@
+// Shared by the integration suites: run hoodctl for real and check that nothing
+// of Hood stays behind on the machine.
+#pragma once
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <unistd.h>
+
+namespace hoodtest {
+
+struct Result {
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+inline bool isRoot()
+{
+    return geteuid() == 0;
+}
+
+inline QString hoodctl()
+{
+    return QStringLiteral(HOODCTL);
+}
+
+// Runs hoodctl with a private state root; `program` lets a test run it through
+// setpriv (an unprivileged user) instead.
+inline Result run(const QString &stateRoot, const QStringList &args, int timeoutMs = 60000,
+                  const QByteArray &input = {}, const QStringList &prefix = {})
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("HOOD_ROOT", stateRoot);
+    p.setProcessEnvironment(env);
+    QStringList all = prefix;
+    all << hoodctl() << args;
+    p.start(all.takeFirst(), all);
+    if (!p.waitForStarted())
+        return {};
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {-2, QString::fromUtf8(p.readAllStandardOutput()), "timed out"};
+    }
+    Result r;
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+// "key: value" lines (hood-demo whoami) -> map.
+inline QMap<QString, QString> keyValues(const QString &text)
+{
+    QMap<QString, QString> map;
+    for (const QString &line : text.split('\n')) {
+        int colon = line.indexOf(": ");
+        if (colon > 0)
+            map.insert(line.left(colon), line.mid(colon + 2).trimmed());
+    }
+    return map;
+}
+
+inline QString hostNsInode(const QString &kind)
+{
+    QString link = QFile::symLinkTarget("/proc/self/ns/" + kind);
+    QRegularExpressionMatch m = QRegularExpression("\\[(\\d+)\\]").match(link);
+    return m.hasMatch() ? m.captured(1) : QString();
+}
+
+// Everything Hood could have left: cgroup directories under any hierarchy's hood/
+// parent, mounts that mention the state root, and files in the state root.
+inline QStringList leftovers(const QString &stateRoot)
+{
+    QStringList found;
+    QDir cg("/sys/fs/cgroup");
+    QStringList hoodParents = {"/sys/fs/cgroup/hood"};
+    for (const QString &h : cg.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        hoodParents << "/sys/fs/cgroup/" + h + "/hood";
+    for (const QString &parent : hoodParents) {
+        for (const QString &child : QDir(parent).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            found << "cgroup " + parent + "/" + child;
+    }
+    QFile mounts("/proc/self/mountinfo");
+    if (mounts.open(QIODevice::ReadOnly)) {
+        for (const QByteArray &line : mounts.readAll().split('\n')) {
+            if (line.contains(stateRoot.toUtf8()))
+                found << "mount " + QString::fromUtf8(line);
+        }
+    }
+    for (const QString &entry : QDir(stateRoot).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
+        found << "state " + stateRoot + "/" + entry;
+    return found;
+}
+
+// A cgroup v1 or v2 file of a running container, e.g. ("cpuacct", "cpuacct.usage").
+inline QString cgroupFile(const QString &id, const QString &controller, const QString &file)
+{
+    QString v1 = "/sys/fs/cgroup/" + controller + "/hood/" + id + "/" + file;
+    if (QFile::exists(v1))
+        return v1;
+    return "/sys/fs/cgroup/hood/" + id + "/" + file;
+}
+
+inline QString builtinRootfs()
+{
+    return QStringLiteral(HOOD_BINARY_DIR) + "/images/busybox/rootfs";
+}
+
+} // namespace hoodtest
