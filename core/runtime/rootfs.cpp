@@ -193,7 +193,12 @@ void makeMountsPrivate()
 {
     // Safe: only the new mount namespace of this process is changed; with MS_PRIVATE
     // no mount or unmount made from here on propagates to the host.
-    check(mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr), "make mounts private", "/");
+    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0)
+        return;
+    if (errno == EINVAL)
+        throw Error("make mounts private: / is not a mount point here (inside a plain chroot?); "
+                    "bind-mount the chroot onto itself first, as a real root filesystem is");
+    throw Error::sys("make mounts private", "/", errno);
 }
 
 namespace {
