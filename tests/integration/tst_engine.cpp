@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <csignal>
 #include <sys/stat.h>
 
 using namespace hoodtest;
@@ -119,6 +120,25 @@ private slots:
         QCOMPARE(r.code, code);
         if (!stderr.isEmpty())
             QVERIFY2(r.err.contains(stderr), qPrintable(r.err));
+    }
+
+    // The supervising hoodctl forwards what it is sent to the container's init.
+    void signalsAreForwarded()
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOOD_ROOT", root());
+        p.setProcessEnvironment(env);
+        p.start(hoodctl(), {"run", "--", "sh", "-c", "trap 'echo got-term; exit 5' TERM; echo ready; while true; do sleep 0.1; done"});
+        QVERIFY(p.waitForStarted());
+        QByteArray out;
+        while (!out.contains("ready") && p.waitForReadyRead(10000))
+            out += p.readAllStandardOutput();
+        QVERIFY2(out.contains("ready"), p.readAllStandardError().constData());
+        ::kill(pid_t(p.processId()), SIGTERM);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 5);
+        QVERIFY(p.readAllStandardOutput().contains("got-term"));
     }
 
     void oomKillIsReported()
