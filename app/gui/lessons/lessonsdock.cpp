@@ -1,0 +1,389 @@
+#include "lessonsdock.h"
+
+#include "lessonactions.h"
+#include "lessonbrowser.h"
+#include "lessonstepview.h"
+#include "lessonvocabulary.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDesktopServices>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace hood::gui {
+
+namespace {
+
+constexpr int kLessonRole = Qt::UserRole;
+constexpr int kStepRole = Qt::UserRole + 1;
+const QString kDone = QString::fromUtf8("\u2713");  // ✓
+const QString kToDo = QString::fromUtf8("\u25cb");  // ○
+const QString kBroken = QString::fromUtf8("\u26a0"); // ⚠
+
+// Large enough to read from the back of a room at scale 1; presentation mode
+// multiplies it.
+double readableBaseSize()
+{
+    const double app = QApplication::font().pointSizeF();
+    return std::max(11.0, app > 0 ? app * 1.15 : 11.0);
+}
+
+} // namespace
+
+LessonsDock::LessonsDock(QWidget *parent) : LessonsDock(lessonsDirectory(), parent) {}
+
+LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
+    : QDockWidget(tr("Lessons"), parent), m_baseFontSize(readableBaseSize())
+{
+    setObjectName("lessonsDock"); // QMainWindow::saveState() needs it
+    m_contents = new QTreeWidget;
+    m_contents->setObjectName("lessonsContents");
+    m_contents->setHeaderHidden(true);
+    m_contents->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_contents->setTextElideMode(Qt::ElideRight);
+    connect(m_contents, &QTreeWidget::itemClicked, this, &LessonsDock::openFromContents);
+    connect(m_contents, &QTreeWidget::itemActivated, this, &LessonsDock::openFromContents);
+
+    m_view = new LessonStepView;
+    connect(m_view, &LessonStepView::doItRequested, this, &LessonsDock::doIt);
+    connect(m_view, &LessonStepView::linkActivated, this, &LessonsDock::followLink);
+    m_view->setActionsAvailable(false, tr("Hood's window is not connected to the lessons"));
+
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->addWidget(m_contents);
+    m_splitter->addWidget(m_view);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({160, 600});
+
+    auto *body = new QWidget;
+    auto *layout = new QVBoxLayout(body);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_splitter, 1);
+    layout->addWidget(makeNavigationBar());
+    setWidget(body);
+
+    makeShortcuts();
+    loadFrom(lessonsDir);
+    applyScale();
+}
+
+QWidget *LessonsDock::makeNavigationBar()
+{
+    m_previous = new QPushButton(QString::fromUtf8("\u2190 ") + tr("Back"));
+    m_previous->setObjectName("previousButton");
+    m_previous->setToolTip(tr("Previous step (Alt+Left, or Page Up in the lessons)"));
+    m_next = new QPushButton(tr("Next") + QString::fromUtf8(" \u2192"));
+    m_next->setObjectName("nextButton");
+    m_next->setToolTip(tr("Next step (Alt+Right, or Page Down in the lessons)"));
+    m_contentsToggle = new QPushButton(tr("Contents"));
+    m_contentsToggle->setObjectName("contentsToggle");
+    m_contentsToggle->setCheckable(true);
+    m_contentsToggle->setToolTip(tr("Show or hide the list of lessons"));
+    m_counter = new QLabel;
+    m_counter->setObjectName("stepCounter");
+    m_counter->setAlignment(Qt::AlignCenter);
+    connect(m_previous, &QPushButton::clicked, this, &LessonsDock::previousStep);
+    connect(m_next, &QPushButton::clicked, this, &LessonsDock::nextStep);
+    connect(m_contentsToggle, &QPushButton::toggled, this, [this](bool on) {
+        m_contents->setVisible(on);
+        QSettings().setValue("lessons/showContents", on);
+    });
+    m_contentsToggle->setChecked(QSettings().value("lessons/showContents", true).toBool());
+    m_contents->setVisible(m_contentsToggle->isChecked());
+
+    auto *bar = new QWidget;
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addWidget(m_previous);
+    layout->addWidget(m_counter, 1);
+    layout->addWidget(m_contentsToggle);
+    layout->addWidget(m_next);
+    return bar;
+}
+
+void LessonsDock::makeShortcuts()
+{
+    auto add = [this](const QKeySequence &keys, Qt::ShortcutContext context, void (LessonsDock::*slot)()) {
+        auto *action = new QAction(this);
+        action->setShortcut(keys);
+        action->setShortcutContext(context);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    // Alt+arrows work wherever the focus is, so a speaker can step on while a plot
+    // or the console has it; a clicker's PageDown/PageUp only while the dock has it,
+    // so the console and the tables keep their own paging.
+    add(QKeySequence(Qt::ALT | Qt::Key_Right), Qt::WindowShortcut, &LessonsDock::nextStep);
+    add(QKeySequence(Qt::ALT | Qt::Key_Left), Qt::WindowShortcut, &LessonsDock::previousStep);
+    add(QKeySequence(Qt::Key_PageDown), Qt::WidgetWithChildrenShortcut, &LessonsDock::nextStep);
+    add(QKeySequence(Qt::Key_PageUp), Qt::WidgetWithChildrenShortcut, &LessonsDock::previousStep);
+}
+
+void LessonsDock::setActions(LessonActions *actions)
+{
+    m_actions = actions;
+    m_view->setActionsAvailable(actions != nullptr,
+                                tr("Hood's window is not connected to the lessons"));
+}
+
+void LessonsDock::setPresentationScale(double factor)
+{
+    m_scale = std::clamp(factor, 0.5, 4.0);
+    applyScale();
+}
+
+void LessonsDock::applyScale()
+{
+    QFont f = font();
+    f.setPointSizeF(m_baseFontSize * m_scale);
+    setFont(f);
+    m_view->setScale(m_scale);
+}
+
+void LessonsDock::loadFrom(const QString &dir)
+{
+    m_dir = dir;
+    m_lessons = dir.isEmpty() ? QList<LessonEntry>() : loadLessons(dir);
+    fillContents();
+    m_lesson = indexOf(m_progress.currentLesson());
+    if (m_lesson < 0 && !m_lessons.isEmpty())
+        m_lesson = 0;
+    m_step = hasLesson() ? m_progress.currentStep(m_lessons[m_lesson].slug) : 0;
+    const LessonEntry *entry = hasLesson() ? &m_lessons[m_lesson] : nullptr;
+    if (!entry || !entry->lesson || m_step < 0 || m_step >= entry->lesson->steps.size())
+        m_step = 0;
+    showCurrent();
+}
+
+void LessonsDock::reload()
+{
+    const QString slug = currentLesson();
+    const int step = m_step;
+    loadFrom(m_dir);
+    openLesson(slug, step);
+}
+
+void LessonsDock::fillContents()
+{
+    m_contents->clear();
+    for (int i = 0; i < m_lessons.size(); ++i) {
+        auto *item = new QTreeWidgetItem(m_contents);
+        item->setData(0, kLessonRole, i);
+        item->setData(0, kStepRole, -1);
+        if (!m_lessons[i].lesson)
+            continue;
+        const QList<LessonStep> &steps = m_lessons[i].lesson->steps;
+        for (int s = 0; s < steps.size(); ++s) {
+            auto *child = new QTreeWidgetItem(item);
+            child->setData(0, kLessonRole, i);
+            child->setData(0, kStepRole, s);
+        }
+    }
+}
+
+void LessonsDock::updateLessonItem(int index)
+{
+    QTreeWidgetItem *item = m_contents->topLevelItem(index);
+    const LessonEntry &entry = m_lessons[index];
+    if (!entry.lesson) {
+        item->setText(0, kBroken + ' ' + entry.slug + tr(" (cannot be read)"));
+        item->setToolTip(0, entry.error);
+        return;
+    }
+    const Lesson &lesson = *entry.lesson;
+    const QSet<int> done = m_progress.doneSteps(entry.slug);
+    const bool complete = m_progress.isComplete(entry.slug, int(lesson.steps.size()));
+    item->setText(0, QStringLiteral("%1 %2").arg(complete ? kDone : kToDo, lesson.title));
+    item->setToolTip(0, tr("%1, about %2 minutes; %3 of %4 steps done")
+                            .arg(lesson.level)
+                            .arg(lesson.minutes)
+                            .arg(done.size())
+                            .arg(lesson.steps.size()));
+    for (int s = 0; s < item->childCount(); ++s) {
+        QTreeWidgetItem *child = item->child(s);
+        child->setText(0, QStringLiteral("%1 %2. %3")
+                              .arg(done.contains(s) ? kDone : kToDo)
+                              .arg(s + 1)
+                              .arg(lesson.steps[s].title));
+        QFont f = child->font(0);
+        f.setBold(index == m_lesson && s == m_step);
+        child->setFont(0, f);
+    }
+}
+
+void LessonsDock::updateContents()
+{
+    for (int i = 0; i < m_lessons.size(); ++i) {
+        updateLessonItem(i);
+        m_contents->topLevelItem(i)->setExpanded(i == m_lesson);
+    }
+    if (!hasLesson())
+        return;
+    QTreeWidgetItem *top = m_contents->topLevelItem(m_lesson);
+    QTreeWidgetItem *current = m_step < top->childCount() ? top->child(m_step) : top;
+    m_contents->setCurrentItem(current);
+    m_contents->scrollToItem(current);
+}
+
+void LessonsDock::showCurrent()
+{
+    if (!hasLesson()) {
+        m_view->showMessage(tr("## No lessons found\n\nHood looked for lesson folders in `%1`. "
+                               "Set `HOOD_LESSONS_DIR` to the folder that holds them.")
+                                .arg(m_dir.isEmpty() ? tr("the source tree and share/hood/lessons")
+                                                     : m_dir));
+        m_counter->clear();
+        m_previous->setEnabled(false);
+        m_next->setEnabled(false);
+        return;
+    }
+    const LessonEntry &entry = m_lessons[m_lesson];
+    const int stepCount = entry.lesson ? int(entry.lesson->steps.size()) : 0;
+    if (entry.lesson)
+        m_view->showStep(entry, m_step, prerequisitesLine(*entry.lesson));
+    else
+        m_view->showError(entry);
+    m_counter->setText(entry.lesson ? tr("Step %1 of %2").arg(m_step + 1).arg(stepCount) : QString());
+    m_previous->setEnabled(m_step > 0 || m_lesson > 0);
+    const bool lastStep = m_step + 1 >= stepCount;
+    m_next->setText(lastStep ? tr("Finish") + ' ' + kDone : tr("Next") + QString::fromUtf8(" \u2192"));
+    m_next->setEnabled(!lastStep || m_lesson + 1 < m_lessons.size()
+                       || (entry.lesson && !m_progress.doneSteps(entry.slug).contains(m_step)));
+    m_progress.setCurrent(entry.slug, m_step);
+    updateContents();
+    emit stepChanged(entry.slug, m_step);
+}
+
+QString LessonsDock::currentLesson() const
+{
+    return hasLesson() ? m_lessons[m_lesson].slug : QString();
+}
+
+bool LessonsDock::openLesson(const QString &slug, int step)
+{
+    const int index = indexOf(slug);
+    if (index < 0)
+        return false;
+    const LessonEntry &entry = m_lessons[index];
+    const int steps = entry.lesson ? int(entry.lesson->steps.size()) : 1;
+    if (step < 0 || step >= steps)
+        return false;
+    m_lesson = index;
+    m_step = step;
+    showCurrent();
+    return true;
+}
+
+void LessonsDock::nextStep()
+{
+    if (!hasLesson() || !m_next->isEnabled())
+        return;
+    const LessonEntry &entry = m_lessons[m_lesson];
+    const int stepCount = entry.lesson ? int(entry.lesson->steps.size()) : 0;
+    if (entry.lesson)
+        m_progress.markDone(entry.slug, m_step);
+    if (m_step + 1 < stepCount) {
+        ++m_step;
+    } else if (m_lesson + 1 < m_lessons.size()) {
+        ++m_lesson;
+        m_step = 0;
+    }
+    showCurrent();
+}
+
+void LessonsDock::previousStep()
+{
+    if (!hasLesson())
+        return;
+    if (m_step > 0) {
+        --m_step;
+    } else if (m_lesson > 0) {
+        --m_lesson;
+        const LessonEntry &entry = m_lessons[m_lesson];
+        m_step = entry.lesson ? int(entry.lesson->steps.size()) - 1 : 0;
+    } else {
+        return;
+    }
+    showCurrent();
+}
+
+void LessonsDock::doIt()
+{
+    if (!m_actions || !hasLesson() || !m_lessons[m_lesson].lesson)
+        return;
+    // The actions run in the order the lesson lists them ("stop", then "launch",
+    // then "open-page"): each is a request to the window, which reports its own
+    // errors in its own way.
+    for (const LessonAction &action : m_lessons[m_lesson].lesson->steps[m_step].actions)
+        performAction(action, *m_actions);
+}
+
+void LessonsDock::reveal()
+{
+    m_view->reveal();
+}
+
+void LessonsDock::openFromContents(QTreeWidgetItem *item)
+{
+    const int lesson = item->data(0, kLessonRole).toInt();
+    const int step = item->data(0, kStepRole).toInt();
+    const QString slug = m_lessons.value(lesson).slug;
+    if (step >= 0)
+        openLesson(slug, step);
+    else if (lesson != m_lesson)
+        openLesson(slug, std::max(0, m_progress.currentStep(slug)));
+}
+
+void LessonsDock::followLink(const QUrl &url)
+{
+    if (!url.isRelative()) {
+        QDesktopServices::openUrl(url);
+        return;
+    }
+    if (url.path().isEmpty()) { // "#anchor" inside the step
+        m_view->browser()->scrollToAnchor(url.fragment());
+        return;
+    }
+    const QString dir = hasLesson() ? m_lessons[m_lesson].dir : m_dir;
+    const QFileInfo target(QDir(dir).absoluteFilePath(url.path()));
+    // A link to another lesson's lesson.md opens that lesson here.
+    if (target.fileName() == "lesson.md" && openLesson(target.dir().dirName(), 0))
+        return;
+    QDesktopServices::openUrl(QUrl::fromLocalFile(target.absoluteFilePath()));
+}
+
+QString LessonsDock::prerequisitesLine(const Lesson &lesson) const
+{
+    QStringList links;
+    for (const QString &slug : lesson.prerequisites) {
+        const int index = indexOf(slug);
+        const QString title = index >= 0 && m_lessons[index].lesson ? m_lessons[index].lesson->title : slug;
+        links << QStringLiteral("[%1](../%2/lesson.md)").arg(title, slug);
+    }
+    return links.isEmpty() ? QString() : tr("*Before this lesson:* %1").arg(links.join(", "));
+}
+
+int LessonsDock::indexOf(const QString &slug) const
+{
+    for (int i = 0; i < m_lessons.size(); ++i) {
+        if (m_lessons[i].slug == slug)
+            return i;
+    }
+    return -1;
+}
+
+bool LessonsDock::hasLesson() const
+{
+    return m_lesson >= 0 && m_lesson < m_lessons.size();
+}
+
+} // namespace hood::gui

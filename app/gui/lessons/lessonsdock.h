@@ -1,0 +1,89 @@
+// The lessons dock: a table of contents with progress ticks, the current step, and
+// the buttons that step through a lesson and let Hood do what the step shows. The
+// window it sits in implements LessonActions; the dock never touches a container.
+//
+// Keys: Alt+Right / Alt+Left anywhere in the window, PageDown / PageUp (what a
+// presenter's clicker sends) while the dock has focus, Alt+D "Do it", Alt+R "Reveal".
+#pragma once
+
+#include "lessonlibrary.h"
+#include "lessonprogress.h"
+
+#include <QDockWidget>
+
+class QLabel;
+class QPushButton;
+class QSplitter;
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace hood::gui {
+
+class LessonActions;
+class LessonStepView;
+
+class LessonsDock : public QDockWidget {
+    Q_OBJECT
+
+public:
+    // Loads the lessons from lessonsDirectory().
+    explicit LessonsDock(QWidget *parent = nullptr);
+    LessonsDock(const QString &lessonsDir, QWidget *parent = nullptr);
+
+    // The window that performs "Do it"; not owned. Without one, "Do it" is disabled.
+    void setActions(LessonActions *actions);
+    // 1.0 normally; 1.5 to 2 in presentation mode. Scales fonts and diagrams.
+    void setPresentationScale(double factor);
+    double presentationScale() const { return m_scale; }
+
+    const QList<LessonEntry> &lessons() const { return m_lessons; }
+    QString currentLesson() const;
+    int currentStep() const { return m_step; }
+    // False when no lesson has that slug or the step is out of range.
+    bool openLesson(const QString &slug, int step = 0);
+
+public slots:
+    void nextStep();
+    void previousStep();
+    void doIt();
+    void reveal();
+    // Reads the lesson files again (for authors editing a lesson).
+    void reload();
+
+signals:
+    void stepChanged(const QString &slug, int step);
+
+private:
+    QWidget *makeNavigationBar();
+    void makeShortcuts();
+    void loadFrom(const QString &dir);
+    void fillContents();
+    void updateContents();
+    void updateLessonItem(int lesson);
+    void showCurrent();
+    void applyScale();
+    void openFromContents(QTreeWidgetItem *item);
+    void followLink(const QUrl &url);
+    QString prerequisitesLine(const Lesson &lesson) const;
+    int indexOf(const QString &slug) const;
+    bool hasLesson() const;
+
+    QString m_dir;
+    QList<LessonEntry> m_lessons;
+    LessonProgress m_progress;
+    LessonActions *m_actions = nullptr;
+    int m_lesson = -1;
+    int m_step = 0;
+    double m_scale = 1.0;
+    double m_baseFontSize = 0;
+
+    QSplitter *m_splitter = nullptr;
+    QTreeWidget *m_contents = nullptr;
+    LessonStepView *m_view = nullptr;
+    QPushButton *m_previous = nullptr;
+    QPushButton *m_next = nullptr;
+    QPushButton *m_contentsToggle = nullptr;
+    QLabel *m_counter = nullptr;
+};
+
+} // namespace hood::gui

@@ -1,0 +1,32 @@
+// The actions a lesson may ask for, their arguments and their rules, in one table
+// (lessonvocabulary.cpp). The parser checks every action block against it, the dock
+// describes and performs actions through it, and lessons/README.md documents it.
+#pragma once
+
+#include "lesson.h"
+#include "lessonactions.h"
+
+namespace hood::gui {
+
+// launch, open-page, highlight, type, stop, kill.
+QStringList lessonActionNames();
+// launcher, namespaces, resources, mounts, processes, console, commands.
+QStringList lessonPages();
+// The keys `highlight` accepts on a page; empty when the page takes any non-empty key.
+QStringList highlightKeys(const QString &page);
+
+// Empty when `args` suit the action `name`; otherwise what is wrong, as a phrase such
+// as `argument "memory" must be a size such as 64M` (the parser adds file, line, step).
+QString checkAction(const QString &name, const QJsonObject &args);
+
+// The LaunchRequest for checked `launch` arguments.
+LaunchRequest launchRequest(const QJsonObject &args);
+
+// What the action will do, in a few words for the "Do it" button's list:
+// "Launch hood-demo mem 200M with memory 64M".
+QString describeAction(const LessonAction &action);
+
+// Calls the matching LessonActions function. The action must have passed checkAction.
+void performAction(const LessonAction &action, LessonActions &target);
+
+} // namespace hood::gui
