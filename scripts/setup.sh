@@ -22,6 +22,9 @@ packages=(
     busybox-static util-linux iproute2 procps
     # the runtimes the benchmark compares against
     crun runc bubblewrap
+    # the integration tests again on a pure cgroup v2 kernel, in a VM (tests/vm/); its
+    # kernel is downloaded into the build tree there, not installed
+    qemu-system-x86
 )
 
 missing_packages() {
