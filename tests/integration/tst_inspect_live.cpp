@@ -6,7 +6,7 @@
 //
 // Needs root (new namespaces, setns). Nothing on the host changes: the veth
 // pair is created inside the test's own network namespace and disappears with
-// it; the one cgroup made under <pids>/hood/ is removed at the end.
+// it; the cgroups made under <pids>/hood/ and <v2 root>/hood/ are removed at the end.
 #include "error.h"
 #include "inspect/mounttree.h"
 #include "inspect/netview.h"
@@ -132,6 +132,7 @@ private slots:
     void netnsReaderLeavesTheCallerAlone();
     void netnsReaderErrorIsASentence();
     void processTreeShowsContainerPid1();
+    void pidsInCgroupFindsTheContainer_data();
     void pidsInCgroupFindsTheContainer();
 
 private:
@@ -443,20 +444,40 @@ void TestInspectLive::processTreeShowsContainerPid1()
     QCOMPARE(tree.processes[size_t(inner->parent)].pid, m_outer);
 }
 
-// The inner pid moves into a cgroup of its own under pids/hood (v1, as on this
-// machine's hybrid layout), is found there, and moves back before the cgroup
-// is removed.
+// Where a hierarchy is mounted, and the controller pidsInCgroup() names it by.
+// v1's pids hierarchy (this build machine's hybrid layout) and the v2 one: at
+// /sys/fs/cgroup on a pure v2 machine (desktops, the QEMU VM of tests/vm), at
+// /sys/fs/cgroup/unified in hybrid mode. Its /proc/PID/cgroup line is "0::/path".
+void TestInspectLive::pidsInCgroupFindsTheContainer_data()
+{
+    QTest::addColumn<QString>("hierarchy");
+    QTest::addColumn<QString>("controller");
+    QTest::addRow("v1-pids") << "/sys/fs/cgroup/pids" << "pids";
+    const QString v2 = QFile::exists("/sys/fs/cgroup/cgroup.procs") ? "/sys/fs/cgroup"
+                                                                      : "/sys/fs/cgroup/unified";
+    QTest::addRow("v2") << v2 << "";
+}
+
+// The inner pid moves into a cgroup of its own under <hierarchy>/hood, is found
+// there, and moves back before the cgroup is removed.
 void TestInspectLive::pidsInCgroupFindsTheContainer()
 {
-    const QString hierarchy = "/sys/fs/cgroup/pids";
+    QFETCH(QString, hierarchy);
+    QFETCH(QString, controller);
     if (!QFile::exists(hierarchy + "/cgroup.procs"))
-        QSKIP("no cgroup v1 pids hierarchy at /sys/fs/cgroup/pids on this machine");
+        QSKIP(qPrintable("no cgroup hierarchy mounted at " + hierarchy + " on this machine"));
+    const std::string ctrl = controller.toStdString();
     std::string original;
     for (const CgroupLine &line : parseProcCgroup(readFile(procPath("/proc", m_inner, "cgroup")))) {
-        if (std::find(line.controllers.begin(), line.controllers.end(), "pids")
-            != line.controllers.end())
+        const bool match = ctrl.empty()
+            ? line.hierarchy == 0 && line.controllers.empty()
+            : std::find(line.controllers.begin(), line.controllers.end(), ctrl)
+                != line.controllers.end();
+        if (match)
             original = line.path;
     }
+    QVERIFY2(!original.empty(), qPrintable("the sleep has no line for " + hierarchy
+                                           + " in /proc/PID/cgroup"));
     const QString name = QString("hood/inspect-live-%1").arg(::getpid());
     const bool madeParent = QDir(hierarchy).mkdir("hood");
     QVERIFY(QDir(hierarchy).mkpath(name));
@@ -465,7 +486,7 @@ void TestInspectLive::pidsInCgroupFindsTheContainer()
         return procs.open(QIODevice::WriteOnly) && procs.write(QByteArray::number(m_inner)) > 0;
     };
     bool moved = moveTo("/" + name);
-    std::vector<pid_t> found = inspect::pidsInCgroup("pids", "/" + name.toStdString());
+    std::vector<pid_t> found = inspect::pidsInCgroup(ctrl, "/" + name.toStdString());
     bool back = moveTo(q(original));
     QDir(hierarchy).rmdir(name);
     if (madeParent)
