@@ -1,31 +1,34 @@
 // hood: the desktop app.
-//   hood                     opens the main window
-//   hood --screenshot FILE   renders the main window offscreen to a PNG and exits
+//   hood                          opens the main window
+//   hood --screenshot FILE        renders the main window offscreen to a PNG and exits
+//   hood --bench-sampling N SECS  the GUI benchmark (tests/bench/gui): N containers at 10 Hz
+#include "bench.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QImage>
+#include <QStyleFactory>
 
 #include <cstdio>
 #include <string_view>
 
 namespace {
 
-// --screenshot, --help and --version need no display: for them Qt uses the offscreen
-// platform, unless the caller chose a platform explicitly.
+// --screenshot, --bench-sampling, --help and --version need no display: for them Qt
+// uses the offscreen platform, unless the caller chose a platform explicitly.
 bool needsNoDisplay(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg.starts_with("--screenshot") || arg == "--help" || arg == "-h" || arg == "--version"
-            || arg == "-v")
+        if (arg.starts_with("--screenshot") || arg.starts_with("--bench-sampling") || arg == "--help"
+            || arg == "-h" || arg == "--version" || arg == "-v")
             return true;
     }
     return false;
 }
 
-int saveScreenshot(MainWindow &window, const QString &file)
+int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
 {
     // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
@@ -46,6 +49,8 @@ int main(int argc, char **argv)
     QApplication::setApplicationName("Hood");
     QApplication::setApplicationVersion(HOOD_VERSION);
     QApplication::setDesktopFileName("io.github.hood.Hood");
+    // Fusion draws every palette (light, dark, high contrast) faithfully.
+    QApplication::setStyle(QStyleFactory::create("Fusion"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("See how containers really work.");
@@ -53,10 +58,20 @@ int main(int argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption screenshot(
         "screenshot", "Render the main window offscreen to <file> (PNG) and exit.", "file");
+    const QCommandLineOption bench("bench-sampling",
+                                   "Benchmark: <n> containers sampled at 10 Hz for the seconds given as "
+                                   "the next argument; prints CPU time and replot times.",
+                                   "n");
     parser.addOption(screenshot);
+    parser.addOption(bench);
+    parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
     parser.process(app);
 
-    MainWindow window;
+    if (parser.isSet(bench)) {
+        const double seconds = parser.positionalArguments().value(0, "30").toDouble();
+        return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30);
+    }
+    hood::gui::MainWindow window;
     if (parser.isSet(screenshot))
         return saveScreenshot(window, parser.value(screenshot));
     window.show();

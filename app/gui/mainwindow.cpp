@@ -1,74 +1,363 @@
 #include "mainwindow.h"
 
+#include "consolesession.h"
+#include "controller.h"
+#include "models/containerlistmodel.h"
+#include "pages/commandspage.h"
+#include "pages/consolepage.h"
+#include "pages/launcherpage.h"
+#include "pages/namespacespage.h"
+#include "pages/preflightbanner.h"
+#include "pages/resourcespage.h"
+#include "pages/terminalwidget.h"
+#include "pages/treepages.h"
+#include "preflight.h"
+#include "recentlaunches.h"
+#include "sampler.h"
 #include "welcomepage.h"
 
 #include "cgroups/cgroups.h"
 #include "error.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
-#include <QKeySequence>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QSignalBlocker>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
 #include <qcustomplot.h>
 
 #include <unistd.h>
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+// hood.qrc is compiled into the hood_gui static library; a static library's
+// resources are registered by hand (Q_INIT_RESOURCE must be called outside a namespace).
+static void initHoodResources()
 {
+    Q_INIT_RESOURCE(hood);
+}
+
+namespace hood::gui {
+
+const QStringList &MainWindow::pageNames()
+{
+    static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
+                                      "processes", "console", "commands"};
+    return names;
+}
+
+MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
+    : QMainWindow(parent),
+      m_controller(new ContainerController(stateRoot, this)),
+      m_sampler(new LiveSampler(this)),
+      m_session(new ConsoleSession(this)),
+      m_listModel(new ContainerListModel(this)),
+      m_systemPalette(QApplication::palette()),
+      m_baseFont(QApplication::font())
+{
+    initHoodResources();
     setWindowTitle("Hood");
     setWindowIcon(hoodIcon());
-    setCentralWidget(new WelcomePage(this));
+    auto *central = new QWidget(this);
+    auto *v = new QVBoxLayout(central);
+    v->setContentsMargins(6, 4, 6, 0);
+    m_preflight = new PreflightBanner(central);
+    m_preflight->setItems(judgeMachine(readMachineFacts()));
+    v->addWidget(m_preflight);
+    v->addWidget(createErrorBar());
+    auto *split = new QSplitter(Qt::Vertical, central);
+    split->addWidget(createContainerPanel());
+    m_tabs = new QTabWidget(split);
+    m_launcher = new LauncherPage;
+    m_namespaces = new NamespacesPage;
+    m_resources = new ResourcesPage;
+    m_mounts = new MountsPage;
+    m_processes = new ProcessesPage;
+    m_console = new ConsolePage;
+    m_commands = new CommandsPage;
+    m_tabs->addTab(m_launcher, tr("&Launch"));
+    m_tabs->addTab(m_namespaces, tr("&Namespaces"));
+    m_tabs->addTab(m_resources, tr("&Resources"));
+    m_tabs->addTab(m_mounts, tr("&Mounts"));
+    m_tabs->addTab(m_processes, tr("&Processes"));
+    m_tabs->addTab(m_console, tr("&Console"));
+    m_tabs->addTab(m_commands, tr("&Equivalent commands"));
+    split->addWidget(m_tabs);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 1);
+    split->setSizes({150, 500});
+    v->addWidget(split, 1);
+    setCentralWidget(central);
+    createActions();
     createMenus();
     statusBar()->addWidget(new QLabel(machineSummary(), this));
+
+    QSettings settings;
+    m_launcher->setRecent(RecentLaunches(settings).load());
+    connect(m_launcher, &LauncherPage::settingsChanged, this, &MainWindow::updateCommands);
+    connect(m_launcher, &LauncherPage::launchRequested, this, [this](const LaunchSettings &s) {
+        rememberLaunch(s);
+        m_controller->launch(s);
+    });
+    connect(m_controller, &ContainerController::containersChanged, this, &MainWindow::onContainersChanged);
+    connect(m_controller, &ContainerController::engineError, this, &MainWindow::showError);
+    connect(m_controller, &ContainerController::busyChanged, m_launcher, &LauncherPage::setBusy);
+    connect(m_controller, &ContainerController::launched, this, [this](const QString &id) {
+        const bool fromLauncher = currentPage() == QLatin1String("launcher");
+        selectContainer(id);
+        if (fromLauncher)
+            openPage(m_controller->container(id) && m_controller->container(id)->terminal ? "console" : "resources");
+    });
+    connect(m_sampler, &LiveSampler::sampled, this, &MainWindow::onSampled);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        refreshInspection();
+        onSampled();
+    });
+    connect(m_resources, &ResourcesPage::redrawRequested, this,
+            [this] { m_resources->showHistory(m_sampler->history(m_current), m_sampler->now()); });
+    connect(m_resources, &ResourcesPage::historyWanted, this,
+            [this](const ResourceHistory **h) { *h = m_sampler->history(m_current); });
+    connect(m_session, &ConsoleSession::output, m_console->terminal(), &TerminalWidget::feed);
+    connect(m_session, &ConsoleSession::reset, m_console->terminal(), &TerminalWidget::clearScreen);
+    connect(m_session, &ConsoleSession::statusChanged, m_console, &ConsolePage::setStatus);
+    connect(m_console->terminal(), &TerminalWidget::bytesTyped, m_session, &ConsoleSession::write);
+    connect(m_console, &ConsolePage::reconnectRequested, this, [this] {
+        m_consoleFor.clear();
+        openConsole();
+    });
+
+    m_inspectTimer.setInterval(1000);
+    connect(&m_inspectTimer, &QTimer::timeout, this, &MainWindow::refreshInspection);
+    m_inspectTimer.start();
+    m_listTimer.setInterval(1000);
+    connect(&m_listTimer, &QTimer::timeout, this, &MainWindow::updateListUsage);
+    m_listTimer.start();
+    m_errorTimer.setSingleShot(true);
+    m_errorTimer.setInterval(20000);
+    connect(&m_errorTimer, &QTimer::timeout, m_errorBar, &QWidget::hide);
+
+    m_scheme = theme::Scheme(settings.value("view/scheme", int(theme::Scheme::System)).toInt());
+    applyTheme();
+    onContainersChanged();
+    updateCommands();
     resize(1024, 700);
+}
+
+MainWindow::~MainWindow() = default;
+
+QFrame *MainWindow::createErrorBar()
+{
+    m_errorBar = new QFrame(this);
+    m_errorBar->setFrameShape(QFrame::StyledPanel);
+    m_errorBar->setAutoFillBackground(true);
+    auto *h = new QHBoxLayout(m_errorBar);
+    h->setContentsMargins(8, 4, 4, 4);
+    m_errorLabel = new QLabel(m_errorBar);
+    m_errorLabel->setWordWrap(true);
+    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *close = new QToolButton(m_errorBar);
+    close->setText(tr("Dismiss"));
+    close->setShortcut(Qt::Key_Escape);
+    connect(close, &QToolButton::clicked, m_errorBar, &QWidget::hide);
+    h->addWidget(m_errorLabel, 1);
+    h->addWidget(close);
+    m_errorBar->hide();
+    return m_errorBar;
+}
+
+void MainWindow::showError(const QString &sentence)
+{
+    m_lastError = sentence;
+    QPalette p = m_errorBar->palette();
+    p.setColor(QPalette::Window, theme::alertColor(palette()).lighter(theme::isDark(palette()) ? 50 : 180));
+    m_errorBar->setPalette(p);
+    m_errorLabel->setText(tr("<b>The engine said:</b> %1").arg(sentence.toHtmlEscaped()));
+    m_errorBar->show();
+    m_errorTimer.start();
+    statusBar()->showMessage(sentence, 20000);
+}
+
+QWidget *MainWindow::createContainerPanel()
+{
+    auto *panel = new QWidget(this);
+    auto *v = new QVBoxLayout(panel);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(2);
+    auto *head = m_listHead = new QHBoxLayout;
+    auto *title = new QLabel(tr("<b>Containers</b>"), panel);
+    head->addWidget(title);
+    head->addStretch();
+    v->addLayout(head);
+    m_list = new QTableView(panel);
+    m_list->setModel(m_listModel);
+    m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_list->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_list->verticalHeader()->hide();
+    m_list->setAlternatingRowColors(true);
+    m_list->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_list->horizontalHeader()->setSectionResizeMode(ContainerListModel::Name, QHeaderView::Stretch);
+    m_list->setMinimumHeight(90);
+    title->setBuddy(m_list);
+    connect(m_list->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::onSelectionChanged);
+    v->addWidget(m_list, 1);
+    return panel;
+}
+
+void MainWindow::createActions()
+{
+    auto make = [this](const QString &text, const QKeySequence &key, const QString &tip, auto slot) {
+        auto *a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setToolTip(tip + QStringLiteral(" (%1)").arg(key.toString(QKeySequence::NativeText)));
+        connect(a, &QAction::triggered, this, slot);
+        return a;
+    };
+    m_stop = make(tr("&Stop"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), tr("SIGTERM, then SIGKILL after 3 s"),
+                  [this] { stopContainer(); });
+    m_kill = make(tr("&Kill"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K), tr("SIGKILL now"),
+                  [this] { killContainer(QStringLiteral("KILL")); });
+    m_remove = make(tr("Re&move"), QKeySequence(Qt::CTRL | Qt::Key_Delete),
+                    tr("Delete the container: its cgroups, mounts and state directory"),
+                    [this] { m_controller->remove(m_current); });
+    m_restart = make(tr("&Restart"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
+                     tr("Remove it and launch it again with the same settings"),
+                     [this] { m_controller->restart(m_current); });
+    // The buttons sit in the list's header row.
+    for (QAction *a : {m_stop, m_kill, m_remove, m_restart}) {
+        auto *b = new QToolButton(m_list->parentWidget());
+        b->setDefaultAction(a);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        m_listHead->addWidget(b);
+    }
+    updateActions();
 }
 
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    file->addAction(tr("&Launch"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        openPage("launcher");
+        m_launcher->launchButton()->click();
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    QMenu *container = menuBar()->addMenu(tr("&Container"));
+    for (QAction *a : {m_stop, m_kill, m_remove, m_restart})
+        container->addAction(a);
+    container->addSeparator();
+    container->addAction(tr("&Next container"), QKeySequence(Qt::ALT | Qt::Key_Down), this, [this] {
+        const int row = m_listModel->rowOf(m_current);
+        if (m_listModel->rowCount() > 0)
+            selectContainer(m_listModel->row((row + 1) % m_listModel->rowCount())->id);
+    });
+    container->addAction(tr("&Previous container"), QKeySequence(Qt::ALT | Qt::Key_Up), this, [this] {
+        const int n = m_listModel->rowCount();
+        const int row = m_listModel->rowOf(m_current);
+        if (n > 0)
+            selectContainer(m_listModel->row((row - 1 + n) % n)->id);
+    });
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    m_fullScreen = view->addAction(tr("&Full Screen"));
-    m_fullScreen->setCheckable(true);
-    m_fullScreen->setShortcut(Qt::Key_F11);
-    connect(m_fullScreen, &QAction::toggled, this, &MainWindow::setFullScreen);
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    m_presentationAction = view->addAction(tr("&Presentation Mode"));
+    m_presentationAction->setCheckable(true);
+    m_presentationAction->setShortcut(Qt::Key_F11);
+    connect(m_presentationAction, &QAction::toggled, this, &MainWindow::setPresentationMode);
+    view->addAction(tr("&Bigger Text"), QKeySequence::ZoomIn, this,
+                    [this] { setPresentationScale(m_presentation.fontScale + 0.25); });
+    view->addAction(tr("&Smaller Text"), QKeySequence::ZoomOut, this,
+                    [this] { setPresentationScale(m_presentation.fontScale - 0.25); });
+    QMenu *schemes = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    const std::pair<QString, theme::Scheme> table[] = {{tr("Follow the &Desktop"), theme::Scheme::System},
+                                                       {tr("&Light"), theme::Scheme::Light},
+                                                       {tr("&Dark"), theme::Scheme::Dark}};
+    for (const auto &[text, scheme] : table) {
+        QAction *a = schemes->addAction(text, this, [this, scheme = scheme] { setScheme(scheme); });
+        a->setCheckable(true);
+        a->setChecked(scheme == m_scheme);
+        a->setData(int(scheme));
+        group->addAction(a);
+        m_schemeActions << a;
+    }
+    QAction *preflight = view->addAction(tr("Machine &Check Details"), this,
+                                         [this] { m_preflight->setDetailsVisible(!m_preflight->detailsButton()->isChecked()); });
+    preflight->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About Hood"), this, &MainWindow::showAbout);
+    help->addAction(tr("&About Hood"), this, [this] {
+        QMessageBox::about(this, tr("About Hood"),
+                           tr("<h3>Hood %1</h3><p>See how containers really work.</p>"
+                              "<p>Built with Qt %2 and QCustomPlot %3.</p>")
+                               .arg(QApplication::applicationVersion(), qVersion(), QCUSTOMPLOT_VERSION_STR));
+    });
 }
 
-void MainWindow::setFullScreen(bool on)
+void MainWindow::rememberLaunch(const LaunchSettings &s)
 {
-    if (on)
-        showFullScreen();
-    else
-        showNormal();
+    QSettings settings;
+    RecentLaunches recent(settings);
+    recent.remember(s);
+    m_launcher->setRecent(recent.load());
 }
 
-// The window manager can leave full screen too (a double click on the title bar, a
-// key of its own); the menu's check mark follows the real state.
-void MainWindow::changeEvent(QEvent *event)
+void MainWindow::closeEvent(QCloseEvent *event)
 {
-    QMainWindow::changeEvent(event);
-    if (event->type() == QEvent::WindowStateChange && m_fullScreen) {
-        const QSignalBlocker blocker(m_fullScreen);
-        m_fullScreen->setChecked(isFullScreen());
+    const int running = m_controller->runningCount();
+    if (m_closing || m_controller->containers().isEmpty()) {
+        m_session->close();
+        event->accept();
+        return;
     }
-}
-
-void MainWindow::showAbout()
-{
-    QMessageBox::about(
-        this, tr("About Hood"),
-        tr("<h3>Hood %1</h3><p>See how containers really work.</p>"
-           "<p>Built with Qt %2 and QCustomPlot %3.</p>")
-            .arg(QApplication::applicationVersion(), qVersion(), QCUSTOMPLOT_VERSION_STR));
+    std::optional<bool> answer = m_closeAnswer;
+    if (!answer) {
+        QMessageBox box(QMessageBox::Question, tr("Close Hood"),
+                        tr("%n container(s) still exist (%1 running).", nullptr, int(m_controller->containers().size()))
+                            .arg(running),
+                        QMessageBox::NoButton, this);
+        box.setInformativeText(tr("Stop and remove them (their cgroups, mounts and state go too), or leave them "
+                                  "for hoodctl and the next Hood window?"));
+        QPushButton *remove = box.addButton(tr("&Stop and Remove"), QMessageBox::AcceptRole);
+        QPushButton *leave = box.addButton(tr("&Leave Them"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(remove);
+        box.exec();
+        if (box.clickedButton() == remove)
+            answer = true;
+        else if (box.clickedButton() == leave)
+            answer = false;
+    }
+    if (!answer) {
+        event->ignore();
+        return;
+    }
+    if (!*answer) {
+        m_session->close();
+        event->accept();
+        return;
+    }
+    event->ignore();
+    setEnabled(false);
+    statusBar()->showMessage(tr("Stopping and removing every container…"));
+    m_controller->removeAll([this] {
+        m_closing = true;
+        close();
+    });
 }
 
 namespace {
@@ -96,7 +385,8 @@ QString machineSummary()
     const QString user =
         geteuid() == 0
             ? QObject::tr("Running as root: every feature is available")
-            : QObject::tr("Running as uid %1: rootless mode, with what the kernel allows")
-                  .arg(geteuid());
+            : QObject::tr("Running as uid %1: rootless mode, with what the kernel allows").arg(geteuid());
     return user + QStringLiteral("  ·  ") + cgroupSummary();
 }
+
+} // namespace hood::gui

@@ -1,25 +1,143 @@
-// The main window: menus, the status line about this machine, and (for now) the
-// welcome page as its only page.
+// The main window: the preflight banner, the container list, the pages (launcher,
+// namespaces, resources, mounts, processes, console, equivalent commands), menus
+// with a key for every action, presentation mode, and the lessons' actions.
 #pragma once
 
-#include <QMainWindow>
+#include "containerdata.h"
+#include "lessonactions.h"
+#include "launchsettings.h"
+#include "theme.h"
 
-class MainWindow : public QMainWindow {
+#include <QMainWindow>
+#include <QTimer>
+
+class QAction;
+class QLabel;
+class QTabWidget;
+class QTableView;
+class QFrame;
+class QHBoxLayout;
+
+namespace hood::gui {
+
+class CommandsPage;
+class ConsolePage;
+class ConsoleSession;
+class ContainerController;
+class ContainerListModel;
+class LauncherPage;
+class LiveSampler;
+class MountsPage;
+class NamespacesPage;
+class PreflightBanner;
+class ProcessesPage;
+class ResourcesPage;
+
+class MainWindow : public QMainWindow, public LessonActions {
     Q_OBJECT
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    // stateRoot empty: hoodctl's default (HOOD_ROOT, else /run/hood as root).
+    explicit MainWindow(const QString &stateRoot = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    static const QStringList &pageNames(); // launcher, namespaces, resources, ...
+    QWidget *page(const QString &name) const;
+    QString currentPage() const;
+    QString currentContainer() const { return m_current; }
+    void selectContainer(const QString &id);
+
+    ContainerController *controller() const { return m_controller; }
+    LiveSampler *sampler() const { return m_sampler; }
+    LauncherPage *launcherPage() const { return m_launcher; }
+    NamespacesPage *namespacesPage() const { return m_namespaces; }
+    ResourcesPage *resourcesPage() const { return m_resources; }
+    MountsPage *mountsPage() const { return m_mounts; }
+    ProcessesPage *processesPage() const { return m_processes; }
+    ConsolePage *consolePage() const { return m_console; }
+    CommandsPage *commandsPage() const { return m_commands; }
+    PreflightBanner *preflightBanner() const { return m_preflight; }
+    QString lastError() const { return m_lastError; }
+
+    bool presentationMode() const { return m_presentation.on; }
+    void setPresentationMode(bool on);
+    void setPresentationScale(double scale); // 1.5 .. 2
+    void setScheme(theme::Scheme scheme);
+    // Re-reads what the current page shows (namespaces, mounts, processes) now.
+    void refreshInspection();
+
+    // LessonActions
+    void launch(const LaunchRequest &request) override;
+    void openPage(const QString &page) override;
+    void highlight(const QString &page, const QString &key) override;
+    void typeInConsole(const QString &text) override;
+    void stopContainer() override;
+    void killContainer(const QString &signal) override;
+
+    // Closing with containers running asks first; this answers for tests and the
+    // benchmark: true removes them all without asking, false leaves them running.
+    void setCloseAnswer(std::optional<bool> removeContainers) { m_closeAnswer = removeContainers; }
 
 protected:
+    void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
 
 private:
+    void createActions();
     void createMenus();
-    void showAbout();
-    void setFullScreen(bool on);
+    QWidget *createContainerPanel();
+    QFrame *createErrorBar();
+    void showError(const QString &sentence);
+    void onContainersChanged();
+    void onSampled();
+    void onSelectionChanged();
+    void updateListUsage();
+    void updateActions();
+    void updateCommands();
+    void openConsole();
+    void rememberLaunch(const LaunchSettings &settings);
+    void applyTheme();
 
-    QAction *m_fullScreen = nullptr;
+    ContainerController *m_controller;
+    LiveSampler *m_sampler;
+    ConsoleSession *m_session;
+    ContainerListModel *m_listModel;
+    QTableView *m_list = nullptr;
+    QHBoxLayout *m_listHead = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    PreflightBanner *m_preflight = nullptr;
+    QFrame *m_errorBar = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    LauncherPage *m_launcher = nullptr;
+    NamespacesPage *m_namespaces = nullptr;
+    ResourcesPage *m_resources = nullptr;
+    MountsPage *m_mounts = nullptr;
+    ProcessesPage *m_processes = nullptr;
+    ConsolePage *m_console = nullptr;
+    CommandsPage *m_commands = nullptr;
+
+    QAction *m_stop = nullptr;
+    QAction *m_kill = nullptr;
+    QAction *m_remove = nullptr;
+    QAction *m_restart = nullptr;
+    QAction *m_presentationAction = nullptr;
+    QList<QAction *> m_schemeActions;
+
+    QTimer m_inspectTimer;
+    QTimer m_listTimer;
+    QTimer m_errorTimer;
+    QString m_current;
+    QString m_consoleFor;
+    QString m_lastError;
+    theme::Presentation m_presentation;
+    theme::Scheme m_scheme = theme::Scheme::System;
+    QPalette m_systemPalette;
+    QFont m_baseFont;
+    bool m_closing = false;
+    std::optional<bool> m_closeAnswer;
 };
 
 // One line for the status bar: who we run as and the cgroup mode, in plain words.
 QString machineSummary();
+
+} // namespace hood::gui

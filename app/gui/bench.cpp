@@ -1,0 +1,114 @@
+#include "bench.h"
+
+#include "controller.h"
+#include "mainwindow.h"
+#include "pages/resourcespage.h"
+#include "plots/resourceplots.h"
+#include "sampler.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+namespace hood::gui {
+
+double processCpuSeconds()
+{
+    QFile f("/proc/self/stat");
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = f.readAll();
+    // The command name may hold spaces; the fields after it start past the last ')'.
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / ticks;
+}
+
+namespace {
+
+void spin(int ms, const std::function<bool()> &done = {})
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms && !(done && done()))
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+}
+
+double percentile(QVector<double> v, double p)
+{
+    if (v.isEmpty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min<qsizetype>(v.size() - 1, qsizetype(p * double(v.size() - 1) + 0.5))];
+}
+
+} // namespace
+
+int runSamplingBench(int containers, double seconds)
+{
+    QTemporaryDir root(QStringLiteral("/tmp/hood-bench-XXXXXX"));
+    MainWindow window(root.path());
+    window.setCloseAnswer(true);
+    window.show();
+    ContainerController *c = window.controller();
+    QString error;
+    QObject::connect(c, &ContainerController::engineError, [&](const QString &e) { error = e; });
+    for (int i = 0; i < containers; ++i) {
+        LaunchSettings s;
+        s.name = QStringLiteral("bench-%1").arg(i);
+        s.command = {"sleep", "100000"};
+        s.terminal = false;
+        s.memory = 64 * 1024 * 1024;
+        s.pids = 64;
+        c->launch(s);
+    }
+    spin(120000, [&] { return c->runningCount() == containers || !error.isEmpty(); });
+    if (c->runningCount() != containers) {
+        std::fprintf(stderr, "hood: bench: %d of %d containers running%s%s\n", c->runningCount(), containers,
+                     error.isEmpty() ? "" : ": ", qPrintable(error));
+        window.close();
+        spin(30000, [&] { return !window.isVisible(); });
+        return 1;
+    }
+    window.selectContainer(QStringLiteral("bench-0"));
+    window.openPage(QStringLiteral("resources"));
+    spin(2000); // every sampler has its first sample; the page has its history
+
+    QVector<double> replots;
+    QVector<double> ticks;
+    auto conn = QObject::connect(window.resourcesPage()->plots(), &ResourcePlots::replotted,
+                                 [&](double ms) { replots << ms; });
+    auto tickConn = QObject::connect(window.sampler(), &LiveSampler::sampled,
+                                     [&] { ticks << double(window.sampler()->lastTickNs()) / 1e6; });
+    const double cpu0 = processCpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    spin(int(seconds * 1000));
+    const double wallS = double(wall.nsecsElapsed()) / 1e9;
+    const double cpuS = processCpuSeconds() - cpu0;
+    QObject::disconnect(conn);
+    QObject::disconnect(tickConn);
+
+    std::printf("containers: %d, sampling interval: %d ms, measured: %.1f s\n", containers,
+                window.sampler()->interval(), wallS);
+    std::printf("gui cpu: %.2f s = %.1f %% of one core (goal <= 10 %%)\n", cpuS, 100 * cpuS / wallS);
+    std::printf("replots: %lld, p50 %.2f ms, p95 %.2f ms, max %.2f ms (goal p95 <= 8 ms)\n",
+                static_cast<long long>(replots.size()), percentile(replots, 0.5), percentile(replots, 0.95),
+                replots.isEmpty() ? 0.0 : *std::max_element(replots.begin(), replots.end()));
+    std::printf("sampling ticks: %lld, p50 %.3f ms, p95 %.3f ms for all %d containers\n",
+                static_cast<long long>(ticks.size()), percentile(ticks, 0.5), percentile(ticks, 0.95), containers);
+    std::fflush(stdout);
+    window.close();
+    spin(60000, [&] { return !window.isVisible(); });
+    return window.isVisible() ? 1 : 0;
+}
+
+} // namespace hood::gui

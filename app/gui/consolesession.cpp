@@ -1,0 +1,77 @@
+#include "consolesession.h"
+
+namespace hood::gui {
+
+ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
+{
+    m_tail.setInterval(250);
+    connect(&m_tail, &QTimer::timeout, this, &ConsoleSession::tailLog);
+    connect(&m_socket, &QLocalSocket::readyRead, this, [this] { emit output(m_socket.readAll()); });
+    connect(&m_socket, &QLocalSocket::connected, this, [this] {
+        emit statusChanged(tr("Attached to %1's terminal (%2/attach.sock). Type here; Ctrl+C and Ctrl+D go to "
+                              "the container.")
+                               .arg(m_id, m_dir));
+    });
+    connect(&m_socket, &QLocalSocket::disconnected, this, [this] {
+        if (!m_id.isEmpty())
+            emit statusChanged(tr("%1's terminal closed: the container has ended.").arg(m_id));
+    });
+    connect(&m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
+        if (m_socket.error() == QLocalSocket::PeerClosedError)
+            return;
+        emit statusChanged(tr("Cannot attach to %1/attach.sock: %2. Showing container.log instead.")
+                               .arg(m_dir, m_socket.errorString()));
+        m_tail.start();
+    });
+}
+
+void ConsoleSession::close()
+{
+    m_tail.stop();
+    m_socket.abort();
+    m_log.close();
+    m_id.clear();
+}
+
+void ConsoleSession::open(const QString &containerDir, const QString &id, bool terminal, bool running)
+{
+    close();
+    emit reset();
+    m_id = id;
+    m_dir = containerDir;
+    m_terminal = terminal;
+    m_log.setFileName(containerDir + "/container.log");
+    if (!m_log.open(QIODevice::ReadOnly)) {
+        emit statusChanged(tr("No output of %1 yet (%2: %3).").arg(id, m_log.fileName(), m_log.errorString()));
+    }
+    // The history first; connecting right after loses nothing but the bytes that
+    // arrive in between, and never shows a byte twice.
+    tailLog();
+    if (terminal && running) {
+        m_socket.connectToServer(containerDir + "/attach.sock");
+        return;
+    }
+    emit statusChanged(running ? tr("%1 has no terminal: its output (stdout and stderr, from container.log) "
+                                    "appears here as it is written.")
+                                     .arg(id)
+                               : tr("%1 is not running: this is what it wrote.").arg(id));
+    if (running)
+        m_tail.start();
+}
+
+void ConsoleSession::tailLog()
+{
+    if (!m_log.isOpen())
+        return;
+    const QByteArray bytes = m_log.readAll();
+    if (!bytes.isEmpty())
+        emit output(bytes);
+}
+
+void ConsoleSession::write(const QByteArray &bytes)
+{
+    if (interactive())
+        m_socket.write(bytes);
+}
+
+} // namespace hood::gui

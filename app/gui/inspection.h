@@ -1,0 +1,24 @@
+// Read-only inspection of running containers, turned into the value structs the
+// pages draw. Each call reads /proc once; the window calls them on a timer, only
+// for the page that is on screen.
+#pragma once
+
+#include "containerdata.h"
+
+namespace hood::gui {
+
+// The host (pid 1, or this process when pid 1 cannot be read) and every running container.
+NamespaceSnapshot readNamespaceSnapshot(const QVector<ContainerRow> &rows);
+
+// The container's mount tree, the host's, and what differs.
+MountSnapshot readMountSnapshot(const ContainerRow &row);
+
+// Every process of the container: the init's descendants and whatever else sits in
+// its cgroup (a `hoodctl exec` joins the cgroup, not the init's children).
+ProcessSnapshot readProcessSnapshot(const ContainerRow &row);
+
+// "/sys/fs/cgroup/pids/hood/x" -> {"pids", "/hood/x"}; v2 "/sys/fs/cgroup/hood/x" -> {"", "/hood/x"}.
+std::pair<QString, QString> cgroupControllerAndPath(const QString &dir,
+                                                    const QString &mountRoot = QStringLiteral("/sys/fs/cgroup"));
+
+} // namespace hood::gui

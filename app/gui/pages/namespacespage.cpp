@@ -1,0 +1,87 @@
+#include "namespacespage.h"
+
+#include "namespacediagram.h"
+#include "namespacemodel.h"
+
+#include <QGraphicsView>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace hood::gui {
+
+NamespacesPage::NamespacesPage(QWidget *parent)
+    : QWidget(parent), m_scene(new NamespaceDiagram(this)), m_model(new NamespaceTableModel(this))
+{
+    auto *v = new QVBoxLayout(this);
+    m_caption = new QLabel(this);
+    m_caption->setWordWrap(true);
+    v->addWidget(m_caption);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    m_view = new QGraphicsView(m_scene, split);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setRenderHint(QPainter::TextAntialiasing);
+    m_view->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_view->setFocusPolicy(Qt::StrongFocus);
+    m_table = new QTableView(split);
+    m_table->setModel(m_model);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setWordWrap(false);
+    split->addWidget(m_view);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    v->addWidget(split, 1);
+}
+
+void NamespacesPage::showSnapshot(const NamespaceSnapshot &snapshot, const QString &selected)
+{
+    m_last = snapshot;
+    m_selected = selected;
+    m_scene->draw(snapshot, selected, m_highlight);
+    m_model->setSnapshot(snapshot, selected);
+    const int containers = int(snapshot.participants.size()) - 1;
+    m_caption->setText(
+        tr("<b>Host</b> (%1) and <b>%n running container(s)</b>. Processes in the same box share that "
+           "namespace; a box of its own means the container sees a private copy.",
+           nullptr, containers)
+            .arg(snapshot.hostReference.toHtmlEscaped()));
+    fit();
+}
+
+bool NamespacesPage::highlight(const QString &kind)
+{
+    const int row = m_model->rowOfKind(kind);
+    if (row < 0)
+        return false;
+    m_highlight = m_model->index(row, 0).data(NamespaceTableModel::KindKeyRole).toString();
+    m_table->selectRow(row);
+    m_scene->draw(m_last, m_selected, m_highlight);
+    return true;
+}
+
+void NamespacesPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fit();
+}
+
+// Shrinks the drawing to fit when it is wider or taller than the view, never
+// enlarges it beyond 1:1 (the fonts are already the application's).
+void NamespacesPage::fit()
+{
+    const QRectF r = m_scene->sceneRect();
+    const QSize vs = m_view->viewport()->size();
+    if (r.isEmpty() || vs.isEmpty())
+        return;
+    const qreal s = std::min({1.0, vs.width() / r.width(), vs.height() / r.height()});
+    m_view->setTransform(QTransform::fromScale(s, s));
+}
+
+} // namespace hood::gui

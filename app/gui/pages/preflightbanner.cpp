@@ -1,0 +1,113 @@
+#include "preflightbanner.h"
+
+#include "preflightmodel.h"
+#include "theme.h"
+
+#include <QEvent>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace hood::gui {
+
+namespace {
+
+// Short enough that five fit beside each other in a 1024-pixel window; the
+// details table has the full sentences.
+QString chipText(const PreflightItem &it)
+{
+    const bool ok = it.level == PreflightItem::Level::Ok;
+    if (it.key == QLatin1String("privileges"))
+        return it.verdict;
+    if (it.key == QLatin1String("cgroups"))
+        return QObject::tr("cgroups %1").arg(it.verdict.section(QLatin1Char(' '), 0, 0));
+    if (it.key == QLatin1String("userns"))
+        return ok ? QObject::tr("user namespaces") : QObject::tr("user namespaces: %1").arg(it.verdict);
+    if (it.key == QLatin1String("overlay"))
+        return ok ? QObject::tr("overlay in userns") : QObject::tr("overlay: %1").arg(it.verdict);
+    return ok ? it.title : QStringLiteral("%1: %2").arg(it.title, it.verdict);
+}
+
+} // namespace
+
+PreflightBanner::PreflightBanner(QWidget *parent) : QFrame(parent), m_model(new PreflightModel(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    auto *v = new QVBoxLayout(this);
+    v->setContentsMargins(6, 3, 6, 3);
+    auto *row = new QHBoxLayout;
+    auto *title = new QLabel(tr("<b>This machine:</b>"), this);
+    row->addWidget(title);
+    m_chips = new QHBoxLayout;
+    m_chips->setSpacing(6);
+    row->addLayout(m_chips);
+    row->addStretch();
+    m_details = new QPushButton(tr("&Details"), this);
+    m_details->setCheckable(true);
+    m_details->setToolTip(tr("Why, and how to fix what is missing"));
+    row->addWidget(m_details);
+    v->addLayout(row);
+    m_table = new QTableView(this);
+    m_table->setModel(m_model);
+    m_table->verticalHeader()->hide();
+    m_table->setWordWrap(true);
+    m_table->horizontalHeader()->setSectionResizeMode(PreflightModel::Check, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(PreflightModel::Verdict, QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setSectionResizeMode(PreflightModel::Reason, QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(PreflightModel::Fix, QHeaderView::Stretch);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->hide();
+    v->addWidget(m_table);
+    connect(m_details, &QPushButton::toggled, this, &PreflightBanner::setDetailsVisible);
+}
+
+void PreflightBanner::setItems(const QVector<PreflightItem> &items)
+{
+    m_model->setItems(items);
+    rebuildChips();
+}
+
+void PreflightBanner::setDetailsVisible(bool visible)
+{
+    m_details->setChecked(visible);
+    m_table->setVisible(visible);
+    if (visible) {
+        m_table->resizeRowsToContents();
+        int h = m_table->horizontalHeader()->height() + 4;
+        for (int r = 0; r < m_model->rowCount(); ++r)
+            h += m_table->rowHeight(r);
+        m_table->setFixedHeight(std::min(h, 320));
+    }
+}
+
+void PreflightBanner::rebuildChips()
+{
+    while (QLayoutItem *item = m_chips->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const QPalette pal = palette();
+    for (const PreflightItem &it : m_model->items()) {
+        const char *mark = it.level == PreflightItem::Level::Ok ? "✔" : it.level == PreflightItem::Level::Limited ? "◐" : "✘";
+        auto *chip = new QLabel(QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), chipText(it)), this);
+        const QColor bg = it.level == PreflightItem::Level::Ok        ? theme::privateFill(pal)
+                          : it.level == PreflightItem::Level::Limited ? theme::groupFill(pal)
+                                                                      : theme::alertColor(pal).lighter(theme::isDark(pal) ? 60 : 170);
+        chip->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 1px 6px; }")
+                                .arg(bg.name(), pal.color(QPalette::Text).name()));
+        chip->setToolTip(it.reason + (it.fix.isEmpty() ? QString() : "\n" + tr("Fix: %1").arg(it.fix)));
+        m_chips->addWidget(chip);
+    }
+}
+
+void PreflightBanner::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        rebuildChips();
+}
+
+} // namespace hood::gui

@@ -1,0 +1,71 @@
+// The Resources page's plots (QCustomPlot stays in this folder): CPU %, memory with
+// its limit and OOM kills, pids with pids.max, CPU throttling. The x axis scrolls:
+// it shows the last `window` seconds, labelled in seconds before now.
+#pragma once
+
+#include "containerdata.h"
+
+#include <QWidget>
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPGraph;
+class QCPTextElement;
+
+namespace hood::gui {
+
+class AgoTicker;
+
+class ResourcePlots : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit ResourcePlots(QWidget *parent = nullptr);
+
+    // Rebuilds every graph from the history (a container was selected, pause ended).
+    void setHistory(const ResourceHistory *history, double now);
+    // Adds the points newer than the last one drawn, then replots.
+    void append(const ResourceHistory &history, double now);
+    void setWindowSeconds(double seconds);
+    double windowSeconds() const { return m_window; }
+    void setLineWidth(double width);
+    void applyPalette();
+    // "cpu", "memory", "pids", "throttling": outlines that plot.
+    bool highlight(const QString &key);
+
+    bool savePng(const QString &path);
+    bool savePdf(const QString &path);
+
+    int pointCount() const;        // points in the CPU graph
+    double lastReplotMs() const { return m_lastReplotMs; }
+    QCustomPlot *plot() const { return m_plot; }
+
+signals:
+    void replotted(double ms);
+
+private:
+    struct Panel {
+        QCPAxisRect *rect = nullptr;
+        QCPGraph *graph = nullptr;
+        QCPGraph *limit = nullptr; // a flat line at the limit, when there is one
+        QCPTextElement *title = nullptr;
+        AgoTicker *ticker = nullptr;
+    };
+    Panel makePanel(int row, int column, const QString &title, const QString &unit);
+    void addPoints(const ResourceHistory &h, qsizetype from);
+    void updateLimits(const ResourceHistory &h, double now);
+    void addOomMarks(const ResourceHistory &h);
+    void rescale(double now);
+    void replot();
+
+    QCustomPlot *m_plot;
+    Panel m_cpu, m_memory, m_pids, m_throttle;
+    double m_window = 120;
+    double m_lastTime = -1;
+    qsizetype m_oomDrawn = 0;
+    double m_lineWidth = 1.5;
+    double m_lastReplotMs = 0;
+    QString m_highlight;
+};
+
+} // namespace hood::gui

@@ -1,0 +1,129 @@
+#include "sampler.h"
+
+#include "cgroups/sampler.h"
+#include "error.h"
+
+#include <algorithm>
+
+namespace hood::gui {
+
+struct LiveSampler::Source {
+    std::unique_ptr<CgroupSampler> sampler;
+    std::optional<double> lastTime;
+    quint64 lastThrottledNs = 0;
+    quint64 lastOomKills = 0;
+    bool oomKilledRecorded = false;
+};
+
+LiveSampler::LiveSampler(QObject *parent) : QObject(parent)
+{
+    m_clock.start();
+    m_timer.setInterval(100);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &LiveSampler::tick);
+    m_timer.start();
+}
+
+LiveSampler::~LiveSampler() = default;
+
+void LiveSampler::setInterval(int ms)
+{
+    m_timer.setInterval(ms);
+}
+
+double LiveSampler::now() const
+{
+    return double(m_clock.nsecsElapsed()) / 1e9;
+}
+
+const ResourceHistory *LiveSampler::history(const QString &id) const
+{
+    auto it = m_histories.constFind(id);
+    return it == m_histories.constEnd() ? nullptr : &*it;
+}
+
+void LiveSampler::setContainers(const QVector<ContainerRow> &rows)
+{
+    QSet<QString> listed;
+    for (const ContainerRow &row : rows) {
+        listed.insert(row.id);
+        ResourceHistory &h = m_histories[row.id];
+        h.id = row.id;
+        auto it = m_sources.find(row.id);
+        if (!row.running()) {
+            // The monitor records an OOM kill even when the cgroup vanished before
+            // the sampler saw its counter move.
+            if (row.oomKilled && h.oomKillTimes.isEmpty() && !h.points.isEmpty())
+                h.oomKillTimes << h.points.last().time;
+            if (it != m_sources.end())
+                m_sources.erase(it);
+            continue;
+        }
+        if (it != m_sources.end() || row.cgroupPaths.isEmpty())
+            continue;
+        std::vector<std::string> dirs;
+        for (const QString &p : row.cgroupPaths)
+            dirs.push_back(p.toStdString());
+        auto source = std::make_unique<Source>();
+        source->sampler = std::make_unique<CgroupSampler>(std::move(dirs));
+        m_sources.emplace(row.id, std::move(source));
+    }
+    for (auto it = m_sources.begin(); it != m_sources.end();)
+        it = listed.contains(it->first) ? std::next(it) : m_sources.erase(it);
+    for (auto it = m_histories.begin(); it != m_histories.end();)
+        it = listed.contains(it.key()) ? std::next(it) : m_histories.erase(it);
+}
+
+void LiveSampler::tick()
+{
+    QElapsedTimer spent;
+    spent.start();
+    const double t = now();
+    for (auto it = m_sources.begin(); it != m_sources.end();) {
+        try {
+            sampleOne(it->first, *it->second, t);
+            ++it;
+        } catch (const Error &e) {
+            // The cgroup went away: the container ended between two refreshes.
+            m_histories[it->first].problem = QString::fromStdString(e.what());
+            it = m_sources.erase(it);
+        }
+    }
+    m_lastTickNs = spent.nsecsElapsed();
+    emit sampled();
+}
+
+void LiveSampler::sampleOne(const QString &id, Source &source, double t)
+{
+    const CgroupSample s = source.sampler->sample();
+    ResourceHistory &h = m_histories[id];
+    ResourcePoint p;
+    p.time = t;
+    p.cpuPercent = s.cpuPercent.value_or(0);
+    p.memory = double(s.stats.memoryCurrent);
+    p.pids = double(s.stats.pidsCurrent);
+    if (source.lastTime && t > *source.lastTime) {
+        const double dt = t - *source.lastTime;
+        const double throttled = double(s.stats.throttledNs - std::min<quint64>(s.stats.throttledNs, source.lastThrottledNs));
+        p.throttledMsPerSec = throttled / 1e6 / dt;
+    }
+    if (source.lastTime && s.stats.oomKills > source.lastOomKills)
+        h.oomKillTimes << t;
+    source.lastTime = t;
+    source.lastThrottledNs = s.stats.throttledNs;
+    source.lastOomKills = s.stats.oomKills;
+    h.memoryLimit = s.stats.memoryLimit ? std::optional<double>(double(*s.stats.memoryLimit)) : std::nullopt;
+    h.pidsMax = s.stats.pidsMax ? std::optional<double>(double(*s.stats.pidsMax)) : std::nullopt;
+    h.cpuLimit = s.cpuLimit ? std::optional<double>(*s.cpuLimit * 100) : std::nullopt;
+    h.throttledPeriods = s.stats.throttledPeriods;
+    h.oomKills = s.stats.oomKills;
+    h.points << p;
+    const double oldest = t - m_maxSeconds;
+    qsizetype drop = 0;
+    while (drop < h.points.size() && h.points[drop].time < oldest)
+        ++drop;
+    if (drop > 0)
+        h.points.remove(0, drop);
+}
+
+} // namespace hood::gui
