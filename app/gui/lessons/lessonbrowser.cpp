@@ -4,6 +4,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QScrollBar>
+#include <QStyle>
 #include <QSvgRenderer>
 #include <QTextDocument>
 
@@ -79,8 +80,13 @@ QImage LessonBrowser::renderImage(const QString &path) const
 
 int LessonBrowser::imageWidthLimit() const
 {
-    const int margins = 2 * int(document()->documentMargin()) + 8;
-    return std::max(120, viewport()->width() - margins);
+    // Leave room for the vertical scroll bar even before it appears: a long step
+    // gets one once its images are laid out, and the images must still fit.
+    const int scrollBar = verticalScrollBar()->isVisible()
+                              ? 0
+                              : style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    const int margins = 2 * int(document()->documentMargin()) + 4;
+    return std::max(120, viewport()->width() - scrollBar - margins);
 }
 
 void LessonBrowser::resizeEvent(QResizeEvent *event)

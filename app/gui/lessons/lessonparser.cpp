@@ -51,7 +51,8 @@ bool closesFence(const QString &line, const QString &fence)
 class Parser {
 public:
     Parser(const QString &text, const QString &file)
-        : m_lines(QString(text).remove('\r').split('\n')), m_file(file) {}
+        : m_lines(QString(text).remove('\r').split('\n')), m_file(file)
+    {}
 
     std::optional<Lesson> run(QString *error);
 
@@ -149,7 +150,8 @@ bool Parser::setFrontMatterValue(int line, const QString &key, const QString &va
     if (key == "level") {
         m_lesson.level = value;
         return kLevels.contains(value)
-               || fail(line, "level must be beginner, intermediate or advanced, not " + quoted(value));
+               || fail(line,
+                       "level must be beginner, intermediate or advanced, not " + quoted(value));
     }
     if (key == "minutes") {
         bool ok = false;
@@ -163,7 +165,8 @@ bool Parser::setFrontMatterValue(int line, const QString &key, const QString &va
 bool Parser::setPrerequisites(int line, const QString &value)
 {
     if (!value.startsWith('[') || !value.endsWith(']'))
-        return fail(line, "prerequisites must be a list in brackets, such as [01-namespaces] or []");
+        return fail(line,
+                    "prerequisites must be a list in brackets, such as [01-namespaces] or []");
     const QString inner = value.mid(1, value.size() - 2).trimmed();
     if (inner.isEmpty())
         return true;
@@ -246,15 +249,17 @@ bool Parser::parseAction(int line, const QString &name, const QStringList &body)
     if (!lessonActionNames().contains(name))
         return failInStep(line, QStringLiteral("unknown action %1 (expected %2)")
                                     .arg(quoted(name), lessonActionNames().join(", ")));
-    const QString where = QStringLiteral("step %1, action %2: ").arg(quoted(m_step->title), quoted(name));
+    const QString where =
+        QStringLiteral("step %1, action %2: ").arg(quoted(m_step->title), quoted(name));
     QJsonObject args;
     const QString json = body.join('\n').trimmed();
     if (!json.isEmpty()) {
         QJsonParseError err;
         const QJsonDocument doc = QJsonDocument::fromJson(json.toUtf8(), &err);
         if (err.error != QJsonParseError::NoError || !doc.isObject())
-            return fail(line, where + "the arguments must be one JSON object, such as "
-                                      "{\"page\": \"resources\"}");
+            return fail(line, where
+                                  + "the arguments must be one JSON object, such as "
+                                    "{\"page\": \"resources\"}");
         args = doc.object();
     }
     if (const QString problem = checkAction(name, args); !problem.isEmpty())

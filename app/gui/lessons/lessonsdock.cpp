@@ -24,8 +24,8 @@ namespace {
 
 constexpr int kLessonRole = Qt::UserRole;
 constexpr int kStepRole = Qt::UserRole + 1;
-const QString kDone = QString::fromUtf8("\u2713");  // ✓
-const QString kToDo = QString::fromUtf8("\u25cb");  // ○
+const QString kDone = QString::fromUtf8("\u2713");   // ✓
+const QString kToDo = QString::fromUtf8("\u25cb");   // ○
 const QString kBroken = QString::fromUtf8("\u26a0"); // ⚠
 
 // Large enough to read from the back of a room at scale 1; presentation mode
@@ -38,7 +38,8 @@ double readableBaseSize()
 
 } // namespace
 
-LessonsDock::LessonsDock(QWidget *parent) : LessonsDock(lessonsDirectory(), parent) {}
+LessonsDock::LessonsDock(QWidget *parent) : LessonsDock(lessonsDirectory(), parent)
+{}
 
 LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     : QDockWidget(tr("Lessons"), parent), m_baseFontSize(readableBaseSize())
@@ -112,7 +113,8 @@ QWidget *LessonsDock::makeNavigationBar()
 
 void LessonsDock::makeShortcuts()
 {
-    auto add = [this](const QKeySequence &keys, Qt::ShortcutContext context, void (LessonsDock::*slot)()) {
+    auto add = [this](const QKeySequence &keys, Qt::ShortcutContext context,
+                      void (LessonsDock::*slot)()) {
         auto *action = new QAction(this);
         action->setShortcut(keys);
         action->setShortcutContext(context);
@@ -237,10 +239,10 @@ void LessonsDock::updateContents()
 void LessonsDock::showCurrent()
 {
     if (!hasLesson()) {
-        m_view->showMessage(tr("## No lessons found\n\nHood looked for lesson folders in `%1`. "
-                               "Set `HOOD_LESSONS_DIR` to the folder that holds them.")
-                                .arg(m_dir.isEmpty() ? tr("the source tree and share/hood/lessons")
-                                                     : m_dir));
+        m_view->showMessage(
+            tr("## No lessons found\n\nHood looked for lesson folders in `%1`. "
+               "Set `HOOD_LESSONS_DIR` to the folder that holds them.")
+                .arg(m_dir.isEmpty() ? tr("the source tree and share/hood/lessons") : m_dir));
         m_counter->clear();
         m_previous->setEnabled(false);
         m_next->setEnabled(false);
@@ -252,10 +254,12 @@ void LessonsDock::showCurrent()
         m_view->showStep(entry, m_step, prerequisitesLine(*entry.lesson));
     else
         m_view->showError(entry);
-    m_counter->setText(entry.lesson ? tr("Step %1 of %2").arg(m_step + 1).arg(stepCount) : QString());
+    m_counter->setText(entry.lesson ? tr("Step %1 of %2").arg(m_step + 1).arg(stepCount)
+                                    : QString());
     m_previous->setEnabled(m_step > 0 || m_lesson > 0);
     const bool lastStep = m_step + 1 >= stepCount;
-    m_next->setText(lastStep ? tr("Finish") + ' ' + kDone : tr("Next") + QString::fromUtf8(" \u2192"));
+    m_next->setText(lastStep ? tr("Finish") + ' ' + kDone
+                             : tr("Next") + QString::fromUtf8(" \u2192"));
     m_next->setEnabled(!lastStep || m_lesson + 1 < m_lessons.size()
                        || (entry.lesson && !m_progress.doneSteps(entry.slug).contains(m_step)));
     m_progress.setCurrent(entry.slug, m_step);
@@ -366,7 +370,8 @@ QString LessonsDock::prerequisitesLine(const Lesson &lesson) const
     QStringList links;
     for (const QString &slug : lesson.prerequisites) {
         const int index = indexOf(slug);
-        const QString title = index >= 0 && m_lessons[index].lesson ? m_lessons[index].lesson->title : slug;
+        const QString title =
+            index >= 0 && m_lessons[index].lesson ? m_lessons[index].lesson->title : slug;
         links << QStringLiteral("[%1](../%2/lesson.md)").arg(title, slug);
     }
     return links.isEmpty() ? QString() : tr("*Before this lesson:* %1").arg(links.join(", "));

@@ -3,10 +3,10 @@
 #include "lessonbrowser.h"
 #include "lessonvocabulary.h"
 
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -14,14 +14,16 @@ namespace hood::gui {
 
 namespace {
 
-QLabel *markdownLabel(const QString &objectName)
+// Commands such as `ps | head -5` or `limit_in_bytes` are text, not Markdown.
+QString markdownEscaped(const QString &text)
 {
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::MarkdownText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::LinksAccessibleByMouse);
-    return label;
+    QString out;
+    for (QChar c : text) {
+        if (QStringLiteral("\\`*_[]<>#|~!").contains(c))
+            out += '\\';
+        out += c;
+    }
+    return out;
 }
 
 } // namespace
@@ -31,91 +33,80 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
     m_header = new QLabel;
     m_header->setObjectName("lessonHeader");
     m_header->setWordWrap(true);
+    m_header->setContentsMargins(4, 2, 4, 2);
     m_browser = new LessonBrowser;
     connect(m_browser, &QTextBrowser::anchorClicked, this, &LessonStepView::linkActivated);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
     layout->addWidget(m_browser, 1);
-    layout->addWidget(makeActionsBox());
-    layout->addWidget(makePredictBox());
+    layout->addWidget(makeButtons());
 }
 
-QGroupBox *LessonStepView::makeActionsBox()
+QWidget *LessonStepView::makeButtons()
 {
-    m_actionsBox = new QGroupBox(tr("Try it"));
-    m_actionsBox->setObjectName("lessonActionsBox");
-    m_actionList = new QLabel;
-    m_actionList->setObjectName("lessonActionList");
-    m_actionList->setWordWrap(true);
     m_doIt = new QPushButton(tr("&Do it"));
     m_doIt->setObjectName("doItButton");
-    m_doIt->setToolTip(tr("Let Hood do this step's actions in the window (Alt+D)"));
     connect(m_doIt, &QPushButton::clicked, this, &LessonStepView::doItRequested);
-    auto *layout = new QHBoxLayout(m_actionsBox);
-    layout->addWidget(m_actionList, 1);
-    layout->addWidget(m_doIt, 0, Qt::AlignTop);
-    return m_actionsBox;
-}
-
-QGroupBox *LessonStepView::makePredictBox()
-{
-    m_predictBox = new QGroupBox(tr("Predict, then reveal"));
-    m_predictBox->setObjectName("lessonPredictBox");
-    m_question = markdownLabel("predictQuestion");
-    m_answer = markdownLabel("revealAnswer");
-    m_revealButton = new QPushButton(tr("&Reveal"));
+    m_revealButton = new QPushButton(tr("&Reveal the answer"));
     m_revealButton->setObjectName("revealButton");
     m_revealButton->setToolTip(tr("Show the answer once you have made your guess (Alt+R)"));
     connect(m_revealButton, &QPushButton::clicked, this, &LessonStepView::reveal);
-    for (QLabel *label : {m_question, m_answer})
-        connect(label, &QLabel::linkActivated, this, [this](const QString &link) {
-            emit linkActivated(QUrl(link));
-        });
-    auto *row = new QHBoxLayout;
-    row->addWidget(m_question, 1);
-    row->addWidget(m_revealButton, 0, Qt::AlignTop);
-    auto *layout = new QVBoxLayout(m_predictBox);
-    layout->addLayout(row);
-    layout->addWidget(m_answer);
-    return m_predictBox;
+    m_buttons = new QWidget;
+    auto *layout = new QHBoxLayout(m_buttons);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addWidget(m_doIt, 1);
+    layout->addWidget(m_revealButton, 1);
+    return m_buttons;
 }
 
 void LessonStepView::showStep(const LessonEntry &entry, int index, const QString &prerequisitesLine)
 {
-    const LessonStep &step = entry.lesson->steps.at(index);
+    const Lesson &lesson = *entry.lesson;
+    m_step = lesson.steps.at(index);
+    m_dir = entry.dir;
+    m_revealed = false;
     m_header->setText(tr("<b>%1</b> \u00b7 %2 \u00b7 about %3 min")
-                          .arg(entry.lesson->title.toHtmlEscaped(), entry.lesson->level)
-                          .arg(entry.lesson->minutes));
+                          .arg(lesson.title.toHtmlEscaped(), lesson.level)
+                          .arg(lesson.minutes));
     m_header->show();
-    QString markdown = "## " + step.title + "\n\n";
+    m_intro = "## " + m_step.title + "\n\n";
     // The lesson's introduction and what it builds on belong before its first step.
     if (index == 0 && !prerequisitesLine.isEmpty())
-        markdown += prerequisitesLine + "\n\n";
-    if (index == 0 && !entry.lesson->summary.isEmpty())
-        markdown += entry.lesson->summary + "\n\n";
-    m_browser->showMarkdown(markdown + step.markdown, entry.dir);
-    showActions(step);
-    showQuestion(step);
+        m_intro += prerequisitesLine + "\n\n";
+    if (index == 0 && !lesson.summary.isEmpty())
+        m_intro += lesson.summary + "\n\n";
+    m_intro += m_step.markdown;
+    m_browser->showMarkdown(composeMarkdown(), m_dir);
+    updateButtons();
 }
 
-void LessonStepView::showActions(const LessonStep &step)
+QString LessonStepView::composeMarkdown() const
 {
-    QStringList lines;
-    for (const LessonAction &action : step.actions)
-        lines << QString::fromUtf8("\u2022 ") + describeAction(action);
-    m_actionList->setText(lines.join('\n'));
-    m_actionsBox->setVisible(!step.actions.isEmpty());
-    m_doIt->setEnabled(m_actionsAvailable && !step.actions.isEmpty());
+    QString markdown = m_intro;
+    if (!m_step.actions.isEmpty()) {
+        markdown += tr("\n\n### Try it\n\n**Do it** (Alt+D) lets Hood:\n\n");
+        for (const LessonAction &action : m_step.actions)
+            markdown += "- " + markdownEscaped(describeAction(action)) + "\n";
+    }
+    if (!m_step.predict.isEmpty()) {
+        markdown += tr("\n\n### Predict, then reveal\n\n") + m_step.predict;
+        if (m_revealed)
+            markdown += tr("\n\n**Answer.** ") + m_step.reveal;
+    }
+    return markdown;
 }
 
-void LessonStepView::showQuestion(const LessonStep &step)
+void LessonStepView::updateButtons()
 {
-    m_question->setText(step.predict);
-    m_answer->setText(step.reveal);
-    m_answer->hide();
-    m_revealButton->setEnabled(true);
-    m_predictBox->setVisible(!step.predict.isEmpty());
+    m_doIt->setVisible(!m_step.actions.isEmpty());
+    m_doIt->setEnabled(m_actionsAvailable);
+    m_doIt->setToolTip(m_actionsAvailable ? tr("Let Hood do what the step lists under "
+                                               "\"Try it\" (Alt+D)")
+                                          : m_whyNoActions);
+    m_revealButton->setVisible(!m_step.predict.isEmpty());
+    m_revealButton->setEnabled(!m_revealed);
+    m_buttons->setVisible(!m_step.actions.isEmpty() || !m_step.predict.isEmpty());
 }
 
 void LessonStepView::showError(const LessonEntry &entry)
@@ -127,23 +118,24 @@ void LessonStepView::showError(const LessonEntry &entry)
 
 void LessonStepView::showMessage(const QString &markdown)
 {
-    m_browser->showMarkdown(markdown, {});
+    m_step = LessonStep{};
+    m_intro = markdown;
+    m_dir.clear();
+    m_revealed = false;
     m_header->hide();
-    m_actionsBox->hide();
-    m_predictBox->hide();
+    m_browser->showMarkdown(markdown, {});
+    updateButtons();
 }
 
 void LessonStepView::reveal()
 {
-    if (!m_predictBox->isVisible())
+    if (m_step.predict.isEmpty() || m_revealed)
         return;
-    m_answer->show();
-    m_revealButton->setEnabled(false);
-}
-
-bool LessonStepView::isRevealed() const
-{
-    return !m_answer->isHidden();
+    m_revealed = true;
+    m_browser->showMarkdown(composeMarkdown(), m_dir);
+    // The answer is the last thing in the step: bring it into view.
+    m_browser->verticalScrollBar()->setValue(m_browser->verticalScrollBar()->maximum());
+    updateButtons();
 }
 
 void LessonStepView::setScale(double scale)
@@ -154,9 +146,8 @@ void LessonStepView::setScale(double scale)
 void LessonStepView::setActionsAvailable(bool available, const QString &whyNot)
 {
     m_actionsAvailable = available;
-    m_doIt->setEnabled(available && m_actionsBox->isVisibleTo(this));
-    m_doIt->setToolTip(available ? tr("Let Hood do this step's actions in the window (Alt+D)")
-                                 : whyNot);
+    m_whyNoActions = whyNot;
+    updateButtons();
 }
 
 } // namespace hood::gui

@@ -1,13 +1,13 @@
-// One step of a lesson: its text, what "Do it" will do, and the "predict, then
-// reveal" question with its answer hidden until asked for. It only shows; the dock
-// decides what a click means.
+// One step of a lesson in one scrollable document: its text, what "Do it" will do,
+// and the "predict, then reveal" question, whose answer joins the document only
+// when asked for. Under it, the step's two buttons. It only shows; the dock decides
+// what a click means.
 #pragma once
 
 #include "lessonlibrary.h"
 
 #include <QWidget>
 
-class QGroupBox;
 class QLabel;
 class QPushButton;
 
@@ -27,7 +27,7 @@ public:
     void setScale(double scale);
     void setActionsAvailable(bool available, const QString &whyNot);
 
-    bool isRevealed() const;
+    bool isRevealed() const { return m_revealed; }
     LessonBrowser *browser() const { return m_browser; }
 
 public slots:
@@ -38,21 +38,22 @@ signals:
     void linkActivated(const QUrl &url);
 
 private:
-    QGroupBox *makeActionsBox();
-    QGroupBox *makePredictBox();
-    void showActions(const LessonStep &step);
-    void showQuestion(const LessonStep &step);
+    QWidget *makeButtons();
+    QString composeMarkdown() const;
+    void updateButtons();
 
     QLabel *m_header = nullptr;
     LessonBrowser *m_browser = nullptr;
-    QGroupBox *m_actionsBox = nullptr;
-    QLabel *m_actionList = nullptr;
+    QWidget *m_buttons = nullptr;
     QPushButton *m_doIt = nullptr;
-    QGroupBox *m_predictBox = nullptr;
-    QLabel *m_question = nullptr;
     QPushButton *m_revealButton = nullptr;
-    QLabel *m_answer = nullptr;
+
+    QString m_dir;
+    QString m_intro; // the step's title and text, before the actions and the question
+    LessonStep m_step;
+    bool m_revealed = false;
     bool m_actionsAvailable = false;
+    QString m_whyNoActions;
 };
 
 } // namespace hood::gui

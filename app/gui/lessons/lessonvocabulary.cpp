@@ -15,7 +15,20 @@ namespace hood::gui {
 
 namespace {
 
-enum class ArgType { Text, TextList, Number, Count, Bool, Size, Namespaces, Page, Key, Signal, Hostname, Name };
+enum class ArgType {
+    Text,
+    TextList,
+    Number,
+    Count,
+    Bool,
+    Size,
+    Namespaces,
+    Page,
+    Key,
+    Signal,
+    Hostname,
+    Name
+};
 
 struct ArgSpec {
     QString name;
@@ -49,7 +62,7 @@ const std::vector<ActionSpec> kActions = {
     {"kill", {{"signal", ArgType::Signal}}},
 };
 
-const QStringList kPages = {"launcher", "namespaces", "resources", "mounts",
+const QStringList kPages = {"launcher",  "namespaces", "resources", "mounts",
                             "processes", "console",    "commands"};
 const QStringList kResourceKeys = {"cpu", "memory", "pids", "throttling"};
 constexpr int kMaxPids = 4194304; // PID_MAX_LIMIT on 64-bit kernels
@@ -84,8 +97,8 @@ bool isNonEmptyString(const QJsonValue &v)
 QString checkTextList(const QJsonValue &v)
 {
     const QJsonArray list = v.toArray();
-    const bool ok = v.isArray() && !list.isEmpty()
-                    && std::all_of(list.begin(), list.end(), isNonEmptyString);
+    const bool ok =
+        v.isArray() && !list.isEmpty() && std::all_of(list.begin(), list.end(), isNonEmptyString);
     return ok ? QString() : "must be a non-empty list of strings, such as [\"sh\"]";
 }
 
@@ -98,7 +111,8 @@ QString checkNamespaces(const QJsonValue &v)
     for (const QJsonValue &item : v.toArray()) {
         const QString name = item.toString();
         if (!known.contains(name))
-            return QStringLiteral("names %1, which is not one of %2").arg(quoted(name), known.join(", "));
+            return QStringLiteral("names %1, which is not one of %2")
+                .arg(quoted(name), known.join(", "));
         if (seen.contains(name))
             return "lists " + quoted(name) + " twice";
         seen << name;
@@ -141,8 +155,7 @@ QString checkValue(ArgType type, const QJsonValue &v)
 {
     switch (type) {
     case ArgType::Text:
-    case ArgType::Key:
-        return isNonEmptyString(v) ? QString() : "must be a non-empty string";
+    case ArgType::Key: return isNonEmptyString(v) ? QString() : "must be a non-empty string";
     case ArgType::TextList: return checkTextList(v);
     case ArgType::Number:
         return v.isDouble() && v.toDouble() > 0 ? QString()
@@ -294,8 +307,9 @@ QStringList launchDetails(const LaunchRequest &r)
 
 QString describeLaunch(const LaunchRequest &r)
 {
-    QString text = "Launch " + (r.command.isEmpty() ? "the image's default command"
-                                                    : "\u201c" + r.command.join(' ') + "\u201d");
+    QString text = "Launch "
+                   + (r.command.isEmpty() ? "the image's default command"
+                                          : "\u201c" + r.command.join(' ') + "\u201d");
     if (!r.name.isEmpty())
         text += " as " + r.name;
     const QStringList details = launchDetails(r);
@@ -324,10 +338,11 @@ QString describeAction(const LessonAction &action)
         return "Stop the container";
     if (action.name == "kill") {
         const QString signal = a["signal"].toString();
-        return signal.isEmpty() ? QStringLiteral("Kill the container")
-                                : "Send " + QString::fromStdString(signalName(signalNumber(
-                                                signal.toStdString())))
-                                      + " to the container";
+        return signal.isEmpty()
+                   ? QStringLiteral("Kill the container")
+                   : "Send "
+                         + QString::fromStdString(signalName(signalNumber(signal.toStdString())))
+                         + " to the container";
     }
     return action.name;
 }
