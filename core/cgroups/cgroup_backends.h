@@ -28,7 +28,8 @@ constexpr std::chrono::milliseconds kRemoveTimeout{1000};
 
 // mkdir parent (then prepareParent, e.g. v2's subtree_control), then mkdir leaf.
 // A concurrent destroy() of another container may remove the empty parent between
-// the two; then the whole step is retried. Throws hood::Error.
+// the two (ENOENT, or ENODEV while it is going); then the whole step is retried.
+// Throws hood::Error.
 void createLeaf(const std::string &parent, const std::string &leaf,
                 const std::function<void()> &prepareParent);
 

@@ -121,9 +121,11 @@ int makeDir(const std::string &path)
     if (errno != EEXIST)
         return errno;
     struct stat st {};
-    if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        return 0;
-    return ENOTDIR;
+    // ENOENT: a concurrent rmdir removed it after mkdir saw it (the shared parent
+    // of two containers), which the caller retries; it is no ENOTDIR.
+    if (::lstat(path.c_str(), &st) != 0)
+        return errno;
+    return S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
 }
 
 std::vector<std::string> readWords(const std::string &path)

@@ -47,7 +47,8 @@ bool preadAll(int fd, std::string &buffer);
 void writeFile(const std::string &path, const std::string &value);
 
 // mkdir 0755; an existing directory is fine (mkdir -p semantics for one level).
-// Returns errno (0 on success) so callers can react to ENOENT.
+// Returns errno (0 on success) so callers can react to ENOENT (also when an
+// existing directory was removed between mkdir and the check).
 int makeDir(const std::string &path);
 
 // Whitespace-separated words of a file ("cpu io memory pids"); empty when missing.

@@ -112,24 +112,40 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options)
 
 namespace detail {
 
+namespace {
+
+// The shared parent is gone (ENOENT) or going (ENODEV: the kernel's answer to a
+// mkdir, open, read or write in a cgroup that is being removed) because another
+// container's destroy() removed it while empty. On v2 the window is wide: between
+// the parent's mkdir and the leaf's lie the reads and writes of subtree_control.
+bool parentWentAway(int err)
+{
+    return err == ENOENT || err == ENODEV;
+}
+
+} // namespace
+
 void createLeaf(const std::string &parent, const std::string &leaf,
                 const std::function<void()> &prepareParent)
 {
+    constexpr int kAttempts = 10;
     int err = 0;
-    for (int attempt = 0; attempt < 5; ++attempt) {
-        if (int parentErr = cgfs::makeDir(parent))
-            throw Error::sys("mkdir", parent, parentErr);
-        // ENOENT below: the empty parent was just removed by another container's destroy().
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+        const bool last = attempt == kAttempts;
+        err = cgfs::makeDir(parent);
+        if (err && (last || !parentWentAway(err)))
+            throw Error::sys("mkdir", parent, err);
+        if (err)
+            continue;
         try {
             prepareParent();
         } catch (const Error &error) {
-            if (error.code() != ENOENT)
+            if (last || !parentWentAway(error.code()))
                 throw;
-            err = ENOENT;
             continue;
         }
         err = cgfs::makeDir(leaf);
-        if (err != ENOENT)
+        if (!parentWentAway(err))
             break;
     }
     if (err)

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <poll.h>
@@ -139,6 +140,7 @@ private slots:
     void samplerCpuUnderQuota();
     void oomKillIsCounted();
     void destroyKeepsSharedParent();
+    void concurrentCreateDestroy();
     void removeCgroupPathAfterCrash();
     void removeCgroupPathRefusesRealCgroups();
 
@@ -338,6 +340,42 @@ void TestCgroupsLive::destroyKeepsSharedParent()
         QVERIFY(QFileInfo(QString::fromStdString(path)).isDir());
         QVERIFY(QFileInfo(QString::fromStdString(parentOf(path))).isDir());
     }
+}
+
+// Containers start and end at the same time: one's destroy() removes the shared
+// parent while another's create() is between its mkdir of the parent and its
+// writes below it. A parent of this test's own, so that running containers (which
+// keep "hood" alive) cannot hide the race.
+void TestCgroupsLive::concurrentCreateDestroy()
+{
+    const std::string parent = "hood-tst-race-" + std::to_string(::getpid());
+    std::mutex lock;
+    QStringList errors;
+    auto cycle = [&](int worker) {
+        for (int i = 0; i < 40; ++i) {
+            CgroupOptions options;
+            options.parent = parent;
+            options.name = "w" + std::to_string(worker) + "-" + std::to_string(i);
+            auto cg = makeCgroupManager(options);
+            try {
+                cg->create();
+            } catch (const Error &e) {
+                std::lock_guard<std::mutex> hold(lock);
+                errors << QString::fromStdString(e.what());
+            }
+            cg->destroy();
+        }
+    };
+    std::vector<std::thread> workers;
+    for (int w = 0; w < 4; ++w)
+        workers.emplace_back(cycle, w);
+    for (std::thread &t : workers)
+        t.join();
+    const QString root = m_mode == CgroupMode::V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/pids";
+    QVERIFY2(!QFileInfo::exists(root + "/" + QString::fromStdString(parent)),
+             "the last destroy() left the shared parent behind");
+    errors.removeDuplicates();
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
 }
 
 void TestCgroupsLive::removeCgroupPathAfterCrash()
