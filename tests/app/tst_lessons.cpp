@@ -783,6 +783,18 @@ void TestLessons::keysMove()
     contents->setFocus();
     QTest::keyClick(contents, Qt::Key_PageDown);
     QCOMPARE(dock->currentStep(), 2);
+
+    // Ctrl+Enter does the step's actions, Ctrl+Shift+Enter reveals, from anywhere.
+    FakeActions fake;
+    dock->setActions(&fake);
+    QVERIFY(dock->openLesson("01-first", 0));
+    other->setFocus();
+    QTest::keyClick(other, Qt::Key_Return, Qt::ControlModifier);
+    QCOMPARE(fake.calls, QStringList({"stop", "launch", "open-page resources"}));
+    QVERIFY(!browser->toPlainText().contains("The OOM killer ends it."));
+    QTest::keyClick(other, Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(browser->toPlainText().contains("The OOM killer ends it."));
+    dock->setActions(nullptr);
 }
 
 void TestLessons::predictHidesTheAnswerUntilRevealed()
@@ -807,7 +819,6 @@ void TestLessons::predictHidesTheAnswerUntilRevealed()
     dock.previousStep();
     QVERIFY(reveal->isVisible() && reveal->isEnabled());
     QVERIFY(!browser->toPlainText().contains(answer));
-    // Alt+R is the button's mnemonic; the dock's slot does the same.
     dock.reveal();
     QVERIFY(browser->toPlainText().contains(answer));
 }

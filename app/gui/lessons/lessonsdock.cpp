@@ -6,9 +6,9 @@
 #include "lessonvocabulary.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QDesktopServices>
 #include <QDir>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -29,11 +29,12 @@ const QString kToDo = QString::fromUtf8("\u25cb");   // ○
 const QString kBroken = QString::fromUtf8("\u26a0"); // ⚠
 
 // Large enough to read from the back of a room at scale 1; presentation mode
-// multiplies it.
+// multiplies it. It starts from the desktop's font, not the application's, which
+// presentation mode may already have enlarged.
 double readableBaseSize()
 {
-    const double app = QApplication::font().pointSizeF();
-    return std::max(11.0, app > 0 ? app * 1.15 : 11.0);
+    const double desktop = QFontDatabase::systemFont(QFontDatabase::GeneralFont).pointSizeF();
+    return std::max(11.0, desktop > 0 ? desktop * 1.15 : 11.0);
 }
 
 } // namespace
@@ -128,6 +129,13 @@ void LessonsDock::makeShortcuts()
     add(QKeySequence(Qt::ALT | Qt::Key_Left), Qt::WindowShortcut, &LessonsDock::previousStep);
     add(QKeySequence(Qt::Key_PageDown), Qt::WidgetWithChildrenShortcut, &LessonsDock::nextStep);
     add(QKeySequence(Qt::Key_PageUp), Qt::WidgetWithChildrenShortcut, &LessonsDock::previousStep);
+    // Not mnemonics (Alt+D, Alt+R): the window's tabs and buttons already use them.
+    add(QKeySequence(Qt::CTRL | Qt::Key_Return), Qt::WindowShortcut, &LessonsDock::doIt);
+    add(QKeySequence(Qt::CTRL | Qt::Key_Enter), Qt::WindowShortcut, &LessonsDock::doIt);
+    add(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Return), Qt::WindowShortcut,
+        &LessonsDock::reveal);
+    add(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Enter), Qt::WindowShortcut,
+        &LessonsDock::reveal);
 }
 
 void LessonsDock::setActions(LessonActions *actions)

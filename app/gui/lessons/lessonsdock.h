@@ -2,8 +2,9 @@
 // the buttons that step through a lesson and let Hood do what the step shows. The
 // window it sits in implements LessonActions; the dock never touches a container.
 //
-// Keys: Alt+Right / Alt+Left anywhere in the window, PageDown / PageUp (what a
-// presenter's clicker sends) while the dock has focus, Alt+D "Do it", Alt+R "Reveal".
+// Keys, anywhere in the window: Alt+Right / Alt+Left step, Ctrl+Enter "Do it",
+// Ctrl+Shift+Enter "Reveal"; while the dock has focus also PageDown / PageUp (what a
+// presenter's clicker sends). No mnemonics: the window's tabs and buttons use them.
 #pragma once
 
 #include "lessonlibrary.h"

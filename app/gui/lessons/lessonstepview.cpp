@@ -45,12 +45,13 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
 
 QWidget *LessonStepView::makeButtons()
 {
-    m_doIt = new QPushButton(tr("&Do it"));
+    m_doIt = new QPushButton(tr("Do it"));
     m_doIt->setObjectName("doItButton");
     connect(m_doIt, &QPushButton::clicked, this, &LessonStepView::doItRequested);
-    m_revealButton = new QPushButton(tr("&Reveal the answer"));
+    m_revealButton = new QPushButton(tr("Reveal the answer"));
     m_revealButton->setObjectName("revealButton");
-    m_revealButton->setToolTip(tr("Show the answer once you have made your guess (Alt+R)"));
+    m_revealButton->setToolTip(
+        tr("Show the answer once you have made your guess (Ctrl+Shift+Enter)"));
     connect(m_revealButton, &QPushButton::clicked, this, &LessonStepView::reveal);
     m_buttons = new QWidget;
     auto *layout = new QHBoxLayout(m_buttons);
@@ -85,7 +86,7 @@ QString LessonStepView::composeMarkdown() const
 {
     QString markdown = m_intro;
     if (!m_step.actions.isEmpty()) {
-        markdown += tr("\n\n### Try it\n\n**Do it** (Alt+D) lets Hood:\n\n");
+        markdown += tr("\n\n### Try it\n\n**Do it** (Ctrl+Enter) lets Hood:\n\n");
         for (const LessonAction &action : m_step.actions)
             markdown += "- " + markdownEscaped(describeAction(action)) + "\n";
     }
@@ -102,7 +103,7 @@ void LessonStepView::updateButtons()
     m_doIt->setVisible(!m_step.actions.isEmpty());
     m_doIt->setEnabled(m_actionsAvailable);
     m_doIt->setToolTip(m_actionsAvailable ? tr("Let Hood do what the step lists under "
-                                               "\"Try it\" (Alt+D)")
+                                               "\"Try it\" (Ctrl+Enter)")
                                           : m_whyNoActions);
     m_revealButton->setVisible(!m_step.predict.isEmpty());
     m_revealButton->setEnabled(!m_revealed);
