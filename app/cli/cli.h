@@ -33,6 +33,9 @@ int cmdState(Context &ctx, const Words &words);
 int cmdList(Context &ctx, const Words &words);
 int cmdLogs(Context &ctx, const Words &words);
 int cmdGc(Context &ctx, const Words &words);
+int cmdExec(Context &ctx, const Words &words);
+int cmdInspect(Context &ctx, const Words &words);
+int cmdTop(Context &ctx, const Words &words);
 int cmdSpec(Context &ctx, const Words &words);
 int cmdAttach(Context &ctx, const Words &words);
 

@@ -18,7 +18,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 13> kVerbs = {{
+const std::array<Verb, 16> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
@@ -30,6 +30,10 @@ const std::array<Verb, 13> kVerbs = {{
     {"delete", cmdDelete, "delete [--force] ID      remove a stopped container and all it holds"},
     {"list", cmdList, "list [--json] [-q]       containers and their status"},
     {"attach", cmdAttach, "attach ID                share the terminal of a container run with -t -d (^P^Q detaches)"},
+    {"exec", cmdExec, "exec [-t] [-e K=V] [-w DIR] ID -- CMD...   run a command in a running container\n"
+                      "                           (status: the command's; 125 Hood failed, 126 cannot run, 127 not found)"},
+    {"inspect", cmdInspect, "inspect ID|--pid PID [--json]   namespaces, mounts, cgroup usage, processes, network"},
+    {"top", cmdTop, "top [-n N] [-d SECONDS]  live CPU, memory and pids of running containers (^C ends)"},
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
