@@ -189,6 +189,7 @@ private slots:
     void parserErrors_data();
     void parserErrors();
     void loadReportsUnreadableFile();
+    void lessonsDirectoryFollowsTheEnvironment();
     void launchRequestHasEveryArgument();
     void describesActions_data();
     void describesActions();
@@ -568,6 +569,20 @@ void TestLessons::loadReportsUnreadableFile()
     const QString path = m_fixtures.filePath("missing/lesson.md");
     QVERIFY(!loadLessonFile(path, &error));
     QCOMPARE(error, "open " + path + ": no such file or directory");
+}
+
+void TestLessons::lessonsDirectoryFollowsTheEnvironment()
+{
+    // While developing, the source tree's lessons; HOOD_LESSONS_DIR wins over it.
+    QCOMPARE(lessonsDirectory(), QDir(kLessonsDir).absolutePath());
+    const QString dir = makeFixtureLessons();
+    qputenv("HOOD_LESSONS_DIR", dir.toUtf8());
+    const QString found = lessonsDirectory();
+    LessonsDock dock;
+    qunsetenv("HOOD_LESSONS_DIR");
+    QCOMPARE(found, dir);
+    QCOMPARE(dock.lessons().size(), 3);
+    QCOMPARE(dock.lessons().front().slug, "01-first");
 }
 
 void TestLessons::launchRequestHasEveryArgument()
