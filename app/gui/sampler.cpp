@@ -4,13 +4,16 @@
 #include "error.h"
 
 #include <algorithm>
+#include <deque>
 
 namespace hood::gui {
 
 struct LiveSampler::Source {
     std::unique_ptr<CgroupSampler> sampler;
     std::optional<double> lastTime;
-    quint64 lastThrottledNs = 0;
+    // (time, throttled ns) over the last second: CFS throttles in 100 ms periods, so
+    // a rate taken between two 100 ms samples jumps between 0 and a period's worth.
+    std::deque<std::pair<double, quint64>> throttleWindow;
     quint64 lastOomKills = 0;
     bool oomKilledRecorded = false;
 };
@@ -102,15 +105,17 @@ void LiveSampler::sampleOne(const QString &id, Source &source, double t)
     p.cpuPercent = s.cpuPercent.value_or(0);
     p.memory = double(s.stats.memoryCurrent);
     p.pids = double(s.stats.pidsCurrent);
-    if (source.lastTime && t > *source.lastTime) {
-        const double dt = t - *source.lastTime;
-        const double throttled = double(s.stats.throttledNs - std::min<quint64>(s.stats.throttledNs, source.lastThrottledNs));
-        p.throttledMsPerSec = throttled / 1e6 / dt;
+    auto &window = source.throttleWindow;
+    window.emplace_back(t, s.stats.throttledNs);
+    while (window.size() > 2 && window[1].first <= t - 1.0)
+        window.pop_front();
+    if (window.size() > 1 && t > window.front().first) {
+        const quint64 since = std::min<quint64>(s.stats.throttledNs, window.front().second);
+        p.throttledMsPerSec = double(s.stats.throttledNs - since) / 1e6 / (t - window.front().first);
     }
     if (source.lastTime && s.stats.oomKills > source.lastOomKills)
         h.oomKillTimes << t;
     source.lastTime = t;
-    source.lastThrottledNs = s.stats.throttledNs;
     source.lastOomKills = s.stats.oomKills;
     h.memoryLimit = s.stats.memoryLimit ? std::optional<double>(double(*s.stats.memoryLimit)) : std::nullopt;
     h.pidsMax = s.stats.pidsMax ? std::optional<double>(double(*s.stats.pidsMax)) : std::nullopt;

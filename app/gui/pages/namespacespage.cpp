@@ -37,6 +37,8 @@ NamespacesPage::NamespacesPage(QWidget *parent)
     split->addWidget(m_table);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400});
+    split->setChildrenCollapsible(false);
     v->addWidget(split, 1);
 }
 

@@ -1,0 +1,238 @@
+// The Equivalent commands page's text, and the hoodctl arguments the window runs:
+// each namespace toggle and limit shows up in every form, and (as root) the spec
+// the page shows is the one hoodctl really made.
+#include "../integration/hoodtest.h"
+
+#include "controller.h"
+#include "equivalent.h"
+
+#include "spec/spec.h"
+
+using namespace hood::gui;
+
+class TestEquivalent : public QObject {
+    Q_OBJECT
+
+private slots:
+    void runArguments_data();
+    void runArguments();
+    void memoryFlag_data();
+    void memoryFlag();
+    void shellQuote_data();
+    void shellQuote();
+    void unshareFollowsTheToggles_data();
+    void unshareFollowsTheToggles();
+    void cgroupFilesPerMode_data();
+    void cgroupFilesPerMode();
+    void dockerSharesWhatIsNotIsolated();
+    void chrootOrPivotRoot();
+    void configJsonIsAValidSpec();
+    void specMatchesWhatHoodctlMade();
+};
+
+void TestEquivalent::runArguments_data()
+{
+    QTest::addColumn<LaunchSettings>("settings");
+    QTest::addColumn<QStringList>("args");
+    LaunchSettings plain;
+    QTest::addRow("defaults") << plain
+                              << QStringList {"run", "-d", "-t", "--image", "busybox", "--ns",
+                                              "pid,mnt,uts,ipc,net,cgroup", "--", "sh"};
+    LaunchSettings full;
+    full.name = "web";
+    full.namespaces = {"pid", "net"};
+    full.memory = 64 * 1024 * 1024;
+    full.cpus = 0.5;
+    full.pids = 20;
+    full.hostname = "h";
+    full.chroot = true;
+    full.rootless = true;
+    full.terminal = false;
+    full.command = {"sleep", "10"};
+    QTest::addRow("everything") << full
+                                << QStringList {"run", "-d", "--name", "web", "--image", "busybox", "--ns", "pid,net",
+                                                "--memory", "64M", "--cpus", "0.5", "--pids", "20", "--hostname", "h",
+                                                "--chroot", "--rootless", "--", "sleep", "10"};
+    LaunchSettings none;
+    none.namespaces = {};
+    none.terminal = false;
+    QTest::addRow("no namespaces") << none
+                                   << QStringList {"run", "-d", "--image", "busybox", "--ns", "", "--", "sh"};
+}
+
+void TestEquivalent::runArguments()
+{
+    QFETCH(LaunchSettings, settings);
+    QFETCH(QStringList, args);
+    QCOMPARE(ContainerController::runArguments(settings), args);
+}
+
+void TestEquivalent::memoryFlag_data()
+{
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("flag");
+    QTest::addRow("mebibytes") << qint64(64) * 1024 * 1024 << "64M";
+    QTest::addRow("gibibytes") << qint64(2) * 1024 * 1024 * 1024 << "2G";
+    QTest::addRow("odd bytes") << qint64(1500000) << "1500000";
+}
+
+void TestEquivalent::memoryFlag()
+{
+    QFETCH(qint64, bytes);
+    QFETCH(QString, flag);
+    QCOMPARE(ContainerController::memoryFlag(bytes), flag);
+}
+
+void TestEquivalent::shellQuote_data()
+{
+    QTest::addColumn<QString>("word");
+    QTest::addColumn<QString>("quoted");
+    QTest::addRow("plain") << "/bin/sh" << "/bin/sh";
+    QTest::addRow("space") << "a b" << "'a b'";
+    QTest::addRow("single quote") << "it's" << "'it'\\''s'";
+    QTest::addRow("dollar") << "$HOME" << "'$HOME'";
+    QTest::addRow("empty") << "" << "''";
+}
+
+void TestEquivalent::shellQuote()
+{
+    QFETCH(QString, word);
+    QFETCH(QString, quoted);
+    QCOMPARE(hood::gui::shellQuote(word), quoted);
+}
+
+void TestEquivalent::unshareFollowsTheToggles_data()
+{
+    QTest::addColumn<QStringList>("namespaces");
+    QTest::addColumn<bool>("rootless");
+    QTest::addColumn<QString>("line");
+    QTest::addRow("docker-like") << QStringList {"pid", "mnt", "uts", "ipc", "net", "cgroup"} << false
+                                 << "unshare --pid --fork --mount --uts --ipc --net --cgroup sh -e <<'EOF'";
+    QTest::addRow("net only") << QStringList {"net"} << false << "unshare --net sh -e <<'EOF'";
+    QTest::addRow("rootless adds user") << QStringList {"mnt"} << true
+                                        << "unshare --user --map-root-user --mount sh -e <<'EOF'";
+    QTest::addRow("time") << QStringList {"time"} << false << "unshare --time sh -e <<'EOF'";
+}
+
+void TestEquivalent::unshareFollowsTheToggles()
+{
+    QFETCH(QStringList, namespaces);
+    QFETCH(bool, rootless);
+    QFETCH(QString, line);
+    LaunchSettings s;
+    s.namespaces = namespaces;
+    s.rootless = rootless;
+    const EquivalentCommands c = equivalentCommands(s, "/img", hood::CgroupMode::V2);
+    QVERIFY2(c.shell.split('\n').contains(line), qPrintable(c.shell));
+}
+
+void TestEquivalent::cgroupFilesPerMode_data()
+{
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QStringList>("lines");
+    QTest::addRow("v2") << int(hood::CgroupMode::V2)
+                        << QStringList {"echo 33554432 > /sys/fs/cgroup/hood/c/memory.max",
+                                        "echo '25000 100000' > /sys/fs/cgroup/hood/c/cpu.max",
+                                        "echo 10 > /sys/fs/cgroup/hood/c/pids.max"};
+    QTest::addRow("hybrid") << int(hood::CgroupMode::Hybrid)
+                            << QStringList {"echo 33554432 > /sys/fs/cgroup/memory/hood/c/memory.limit_in_bytes",
+                                            "echo 25000 > /sys/fs/cgroup/cpu/hood/c/cpu.cfs_quota_us",
+                                            "echo 10 > /sys/fs/cgroup/pids/hood/c/pids.max"};
+}
+
+void TestEquivalent::cgroupFilesPerMode()
+{
+    QFETCH(int, mode);
+    QFETCH(QStringList, lines);
+    LaunchSettings s;
+    s.name = "c";
+    s.memory = 32 * 1024 * 1024;
+    s.cpus = 0.25;
+    s.pids = 10;
+    const QStringList shell = equivalentCommands(s, "/img", hood::CgroupMode(mode)).shell.split('\n');
+    for (const QString &line : lines)
+        QVERIFY2(shell.contains(line), qPrintable(line + " missing from\n" + shell.join('\n')));
+}
+
+void TestEquivalent::dockerSharesWhatIsNotIsolated()
+{
+    LaunchSettings s;
+    s.namespaces = {"mnt", "net"};
+    s.memory = 128 * 1024 * 1024;
+    s.pids = 50;
+    const QString d = equivalentCommands(s, "/img", hood::CgroupMode::V2).docker;
+    const QString first = d.section('\n', 0, 0);
+    for (const char *flag : {"--pid host", "--ipc host", "--uts host", "--cgroupns host", "--network none",
+                             "--memory 128m", "--pids-limit 50"})
+        QVERIFY2(first.contains(QLatin1String(flag)), qPrintable(flag + QStringLiteral(" missing: ") + first));
+    s.namespaces = {"pid", "ipc", "uts", "net", "cgroup"};
+    const QString isolated = equivalentCommands(s, "/img", hood::CgroupMode::V2).docker;
+    QVERIFY(isolated.contains("docker always gives a container its own mount namespace"));
+    QVERIFY(!isolated.section('\n', 0, 0).contains(" host"));
+}
+
+void TestEquivalent::chrootOrPivotRoot()
+{
+    LaunchSettings s;
+    s.command = {"echo", "hi there"};
+    s.chroot = true;
+    QVERIFY(equivalentCommands(s, "/img", hood::CgroupMode::V2).shell.contains("exec chroot . echo 'hi there'"));
+    s.chroot = false;
+    const QString pivot = equivalentCommands(s, "/img", hood::CgroupMode::V2).shell;
+    QVERIFY(pivot.contains("pivot_root . .old"));
+    QVERIFY(pivot.contains("exec echo 'hi there'"));
+}
+
+void TestEquivalent::configJsonIsAValidSpec()
+{
+    LaunchSettings s;
+    s.memory = 64 * 1024 * 1024;
+    s.cpus = 1.5;
+    s.pids = 30;
+    s.rootless = true;
+    s.hostname = "box";
+    const QString json = equivalentCommands(s, "/img/rootfs", hood::CgroupMode::V2).configJson;
+    const hood::Spec spec = hood::parseSpec(json.toStdString()).spec;
+    QCOMPARE(spec.resources.memoryLimit.value_or(0), 64 * 1024 * 1024);
+    QCOMPARE(spec.resources.cpuQuota.value_or(0), 150000);
+    QCOMPARE(spec.resources.pidsLimit.value_or(0), 30);
+    QVERIFY(spec.hasNamespace(hood::NsKind::User));
+    QCOMPARE(spec.hostname, std::string("box"));
+    QCOMPARE(spec.root.path, std::string("/img/rootfs"));
+}
+
+// The page claims its config.json is what hoodctl makes: run hoodctl with the same
+// settings and compare the spec it kept in the state directory.
+void TestEquivalent::specMatchesWhatHoodctlMade()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("hoodctl run with cgroup limits needs root on this machine (cgroup v1/hybrid); run as root");
+    QTemporaryDir root(QStringLiteral("/tmp/hood-tst-equivalent-XXXXXX"));
+    LaunchSettings s;
+    s.name = "equiv";
+    s.memory = 48 * 1024 * 1024;
+    s.cpus = 0.5;
+    s.pids = 40;
+    s.hostname = "eq";
+    s.namespaces = {"pid", "mnt", "uts", "net"};
+    s.terminal = false;
+    s.command = {"sleep", "30"};
+    const hoodtest::Result r = hoodtest::run(root.path(), ContainerController::runArguments(s));
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QFile file(root.path() + "/equiv/config.json");
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const hood::Spec made = hood::parseSpec(file.readAll().toStdString()).spec;
+    const hood::Spec shown = specFor(s, QString::fromStdString(made.root.path));
+    hoodtest::run(root.path(), {"delete", "--force", "equiv"});
+    QCOMPARE(shown.hostname, made.hostname);
+    QCOMPARE(shown.resources, made.resources);
+    QCOMPARE(shown.process.args, made.process.args);
+    QCOMPARE(shown.process.env, made.process.env);
+    QCOMPARE(shown.process.capabilities, made.process.capabilities);
+    for (const hood::NsInfo &info : hood::kNamespaces)
+        QCOMPARE(shown.hasNamespace(info.kind), made.hasNamespace(info.kind));
+    QVERIFY(hoodtest::leftovers(root.path()).isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestEquivalent)
+#include "tst_equivalent.moc"

@@ -1,0 +1,213 @@
+// The window, offscreen: every page is there and readable; as root, a real
+// container launched through the window's own controller fills the Resources plots
+// and the Namespaces page, every page is saved as a screenshot in
+// <build>/screenshots/, and stopping and removing leaves nothing behind.
+#include "../integration/hoodtest.h"
+
+#include "controller.h"
+#include "mainwindow.h"
+#include "models/containerlistmodel.h"
+#include "models/mounttreemodel.h"
+#include "models/namespacemodel.h"
+#include "models/preflightmodel.h"
+#include "models/processtreemodel.h"
+#include "pages/commandspage.h"
+#include "pages/consolepage.h"
+#include "pages/launcherpage.h"
+#include "pages/namespacediagram.h"
+#include "pages/namespacespage.h"
+#include "pages/preflightbanner.h"
+#include "pages/resourcespage.h"
+#include "pages/terminalwidget.h"
+#include "pages/treepages.h"
+#include "plots/resourceplots.h"
+#include "sampler.h"
+
+#include <QApplication>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QStyleFactory>
+
+using namespace hood::gui;
+
+namespace {
+
+const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
+
+void shoot(QWidget &w, const QString &name)
+{
+    QDir().mkpath(kShots);
+    QCoreApplication::processEvents();
+    const QString path = kShots + '/' + name + ".png";
+    QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
+}
+
+} // namespace
+
+class TestGui : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void everyPageIsThere();
+    void engineErrorsBecomeOneSentence();
+    void launchesARealContainer();
+    void closingRemovesRunningContainers();
+    void cleanup();
+
+private:
+    QTemporaryDir m_root {QStringLiteral("/tmp/hood-tst-gui-XXXXXX")};
+};
+
+void TestGui::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // QSettings (recent launches) go to a test location
+    QApplication::setStyle(QStyleFactory::create("Fusion"));
+    QVERIFY(m_root.isValid());
+    QVERIFY2(QFileInfo(findHoodctl()).isExecutable(), "hoodctl is not built");
+}
+
+void TestGui::everyPageIsThere()
+{
+    MainWindow w(m_root.path());
+    for (const QString &name : MainWindow::pageNames()) {
+        w.openPage(name);
+        QCOMPARE(w.currentPage(), name);
+        QVERIFY(w.page(name)->isVisibleTo(&w));
+    }
+    QCOMPARE(w.preflightBanner()->model()->rowCount(), 5);
+    // The commands page follows the launcher at once.
+    LaunchSettings s = w.launcherPage()->settings();
+    s.memory = 96 * 1024 * 1024;
+    s.name = "pagecheck";
+    w.launcherPage()->setSettings(s);
+    auto *docker = w.commandsPage()->findChild<QPlainTextEdit *>("commands-docker");
+    QVERIFY(docker);
+    QVERIFY2(docker->toPlainText().contains("--memory 96m"), qPrintable(docker->toPlainText()));
+    QVERIFY(w.commandsPage()->findChild<QPlainTextEdit *>("commands-config")->toPlainText().contains("\"limit\": 100663296"));
+}
+
+void TestGui::engineErrorsBecomeOneSentence()
+{
+    MainWindow w(m_root.path());
+    LaunchSettings s;
+    s.name = "no/slashes";
+    s.terminal = false;
+    w.launch({QString(), {}, std::nullopt, QString(), std::nullopt, std::nullopt, QString(), std::nullopt,
+              std::nullopt, s.name});
+    QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 20000);
+    QVERIFY2(w.lastError().contains("no/slashes") && !w.lastError().contains('\n'), qPrintable(w.lastError()));
+    QVERIFY(!w.lastError().startsWith("hoodctl:"));
+    QVERIFY(w.controller()->containers().isEmpty());
+}
+
+void TestGui::launchesARealContainer()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching a container with cgroup limits needs root here (cgroup v1/hybrid); run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    LaunchSettings s;
+    s.name = "gui-test";
+    s.memory = 64 * 1024 * 1024;
+    s.cpus = 0.5;
+    s.pids = 64;
+    s.hostname = "inside";
+    w.launcherPage()->setSettings(s);
+    shoot(w, "launcher");
+    w.launcherPage()->launchButton()->click();
+    ContainerController *c = w.controller();
+    QTRY_VERIFY_WITH_TIMEOUT(c->runningCount() == 1, 30000);
+    QCOMPARE(w.currentContainer(), QStringLiteral("gui-test"));
+
+    // The console is the container's terminal: what we type runs in its sh.
+    w.openPage("console");
+    QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("/ #"), 10000);
+    w.typeInConsole("hostname; echo gui-$((6*7))\n");
+    QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("gui-42"), 10000);
+    QVERIFY(w.consolePage()->terminal()->screen().text().contains("inside"));
+    // Busy work held to half a CPU by the quota, so the plots have something to show.
+    w.typeInConsole("timeout 30 sh -c 'while :; do :; done' &\n");
+    shoot(w, "console");
+
+    w.openPage("resources");
+    QTRY_VERIFY_WITH_TIMEOUT(w.resourcesPage()->plots()->pointCount() > 40, 15000);
+    const ResourceHistory *h = w.sampler()->history("gui-test");
+    QVERIFY(h && h->memoryLimit && qint64(*h->memoryLimit) == 64 * 1024 * 1024);
+    QVERIFY(h->pidsMax && *h->pidsMax == 64);
+    QTRY_VERIFY_WITH_TIMEOUT(h->points.last().cpuPercent > 20, 10000);
+    QTest::qWait(3000);
+    shoot(w, "resources");
+
+    w.openPage("namespaces");
+    QTRY_COMPARE_WITH_TIMEOUT(w.namespacesPage()->model()->comparedKinds(), 8, 5000);
+    QCOMPARE(w.namespacesPage()->diagram()->laneCount(), 8);
+    const QModelIndex net = w.namespacesPage()->model()->index(int(hood::NsKind::Network), NamespaceTableModel::Isolation);
+    QCOMPARE(net.data().toString(), QStringLiteral("private"));
+    const QModelIndex user = w.namespacesPage()->model()->index(int(hood::NsKind::User), NamespaceTableModel::Isolation);
+    QCOMPARE(user.data().toString(), QStringLiteral("shared with host"));
+    shoot(w, "namespaces");
+
+    w.openPage("mounts");
+    QTRY_VERIFY_WITH_TIMEOUT(w.mountsPage()->model()->mountCount() > 3, 5000);
+    QVERIFY(w.mountsPage()->model()->addedCount() > 0);
+    shoot(w, "mounts");
+
+    w.openPage("processes");
+    QTRY_VERIFY_WITH_TIMEOUT(w.processesPage()->model()->processCount() >= 1, 5000);
+    const QModelIndex init = w.processesPage()->model()->index(0, ProcessTreeModel::ContainerPid);
+    QCOMPARE(init.data().toInt(), 1);
+    shoot(w, "processes");
+
+    w.openPage("commands");
+    shoot(w, "commands");
+
+    w.setPresentationMode(true);
+    w.openPage("resources");
+    QTest::qWait(1500);
+    shoot(w, "presentation-resources");
+    w.openPage("namespaces");
+    QTest::qWait(1200);
+    shoot(w, "presentation-namespaces");
+    w.setPresentationMode(false);
+
+    c->remove("gui-test");
+    QTRY_VERIFY_WITH_TIMEOUT(c->containers().isEmpty() && c->pendingCommands() == 0, 30000);
+    const QStringList left = hoodtest::leftovers(m_root.path());
+    QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
+}
+
+void TestGui::closingRemovesRunningContainers()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching containers needs root here; run the test as root");
+    auto *w = new MainWindow(m_root.path());
+    w->setAttribute(Qt::WA_DeleteOnClose, false);
+    w->setCloseAnswer(true);
+    w->show();
+    for (const char *name : {"close-a", "close-b"}) {
+        LaunchSettings s;
+        s.name = name;
+        s.command = {"sleep", "1000"};
+        s.terminal = false;
+        w->controller()->launch(s);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(w->controller()->runningCount() == 2, 30000);
+    w->close();
+    QTRY_VERIFY_WITH_TIMEOUT(!w->isVisible(), 30000);
+    delete w;
+    const QStringList left = hoodtest::leftovers(m_root.path());
+    QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
+}
+
+// A failed test must not leave containers behind: delete whatever is in the state root.
+void TestGui::cleanup()
+{
+    for (const QString &id : QDir(m_root.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        hoodtest::run(m_root.path(), {"delete", "--force", id});
+}
+
+QTEST_MAIN(TestGui)
+#include "tst_gui.moc"
