@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "consolesession.h"
+#include "lessonsdock.h"
 #include "controller.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
@@ -98,6 +99,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     v->addWidget(split, 1);
     setCentralWidget(central);
     createActions();
+    createLessonsDock();
     createMenus();
     statusBar()->addWidget(new QLabel(machineSummary(), this));
 
@@ -212,6 +214,22 @@ QWidget *MainWindow::createContainerPanel()
     return panel;
 }
 
+// The lessons sit in the right dock area; the window performs their actions.
+// Hidden at first (a 1024-pixel projector needs the width for the pages); View >
+// Lessons (F9) shows it, and the choice is remembered.
+void MainWindow::createLessonsDock()
+{
+    m_lessons = new LessonsDock(this);
+    m_lessons->setObjectName("lessons");
+    m_lessons->setActions(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_lessons);
+    m_lessons->setVisible(QSettings().value("view/lessons", false).toBool());
+    connect(m_lessons, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!m_closing && isVisible())
+            QSettings().setValue("view/lessons", visible);
+    });
+}
+
 void MainWindow::createActions()
 {
     auto make = [this](const QString &text, const QKeySequence &key, const QString &tip, auto slot) {
@@ -274,6 +292,10 @@ void MainWindow::createMenus()
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
+    QAction *lessons = m_lessons->toggleViewAction();
+    lessons->setText(tr("L&essons"));
+    lessons->setShortcut(Qt::Key_F9);
+    view->addAction(lessons);
     m_presentationAction = view->addAction(tr("&Presentation Mode"));
     m_presentationAction->setCheckable(true);
     m_presentationAction->setShortcut(Qt::Key_F11);

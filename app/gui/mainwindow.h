@@ -26,6 +26,7 @@ class ConsoleSession;
 class ContainerController;
 class ContainerListModel;
 class LauncherPage;
+class LessonsDock;
 class LiveSampler;
 class MountsPage;
 class NamespacesPage;
@@ -57,6 +58,7 @@ public:
     ConsolePage *consolePage() const { return m_console; }
     CommandsPage *commandsPage() const { return m_commands; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
+    LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
 
     bool presentationMode() const { return m_presentation.on; }
@@ -85,6 +87,7 @@ protected:
 private:
     void createActions();
     void createMenus();
+    void createLessonsDock();
     QWidget *createContainerPanel();
     QFrame *createErrorBar();
     void showError(const QString &sentence);
@@ -115,6 +118,7 @@ private:
     ProcessesPage *m_processes = nullptr;
     ConsolePage *m_console = nullptr;
     CommandsPage *m_commands = nullptr;
+    LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;
     QAction *m_kill = nullptr;

@@ -6,6 +6,7 @@
 #include "controller.h"
 #include "equivalent.h"
 #include "inspection.h"
+#include "lessonsdock.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
 #include "pages/consolepage.h"
@@ -292,6 +293,7 @@ void MainWindow::applyTheme()
         QApplication::setPalette(QPalette()); // back to the desktop's, and following it
     else
         QApplication::setPalette(theme::paletteFor(m_scheme, m_presentation.on, m_systemPalette));
+    m_lessons->setPresentationScale(m_presentation.on ? m_presentation.fontScale : 1.0);
     m_resources->plots()->setFont(font);
     m_resources->plots()->setLineWidth(m_presentation.lineWidth());
     m_console->terminal()->setFont(theme::monospaceFont());

@@ -5,6 +5,7 @@
 #include "../integration/hoodtest.h"
 
 #include "controller.h"
+#include "lessonsdock.h"
 #include "mainwindow.h"
 #include "models/containerlistmodel.h"
 #include "models/mounttreemodel.h"
@@ -163,6 +164,15 @@ void TestGui::launchesARealContainer()
 
     w.openPage("commands");
     shoot(w, "commands");
+
+    // The lessons dock beside the live pages, on the first lesson.
+    w.lessonsDock()->show();
+    QVERIFY(!w.lessonsDock()->lessons().isEmpty());
+    QVERIFY(w.lessonsDock()->openLesson(w.lessonsDock()->lessons().first().slug, 1));
+    w.openPage("namespaces");
+    QTest::qWait(1200);
+    shoot(w, "lessons-namespaces");
+    w.lessonsDock()->hide();
 
     w.setPresentationMode(true);
     w.openPage("resources");

@@ -65,6 +65,8 @@ QString groupWord(const NamespaceGroup &g, int participants)
 {
     if (!g.known)
         return QObject::tr("unreadable");
+    if (g.hasHost && g.members.size() == 1)
+        return QObject::tr("the host's");
     if (g.hasHost)
         return g.members.size() == participants ? QObject::tr("shared by all") : QObject::tr("shared with host");
     return g.members.size() == 1 ? QObject::tr("private") : QObject::tr("shared by containers");
@@ -117,11 +119,12 @@ qreal NamespaceDiagram::drawLane(const NamespaceSnapshot &snapshot, NsKind kind,
     const QVector<NamespaceGroup> groups = groupLane(snapshot, kind);
     for (const NamespaceGroup &g : groups) {
         const QString word = groupWord(g, int(snapshot.participants.size()));
-        const qreal wordW = QFontMetricsF(m.small).horizontalAdvance(word) + 2 * m.pad;
+        const QString captionText = word + (g.known ? QStringLiteral("  ·  %1").arg(g.id.inode) : QString());
+        const qreal wordW = QFontMetricsF(m.small).horizontalAdvance(captionText) + 2 * m.pad;
         const qreal boxW = std::max(g.members.size() * (m.chipW + m.pad) + m.pad, wordW);
         auto *box = addRect(x, y + m.pad, boxW, m.laneH - 2 * m.pad, QPen(text, 1), groupColor(g, pal));
         box->setToolTip(g.known ? tr("%1 namespace, inode %2: %3").arg(kindKey(kind)).arg(g.id.inode).arg(word) : word);
-        auto *caption = addSimpleText(word + (g.known ? QStringLiteral("  ·  %1").arg(g.id.inode) : QString()), m.small);
+        auto *caption = addSimpleText(captionText, m.small);
         caption->setBrush(text);
         caption->setPos(x + m.pad, y + m.pad * 1.3);
         qreal cx = x + m.pad;

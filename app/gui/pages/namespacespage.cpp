@@ -25,6 +25,8 @@ NamespacesPage::NamespacesPage(QWidget *parent)
     m_view->setRenderHint(QPainter::TextAntialiasing);
     m_view->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_view->setFocusPolicy(Qt::StrongFocus);
+    // The drawing is scaled to the page's height; many containers scroll sideways.
+    m_view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table = new QTableView(split);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -50,8 +52,8 @@ void NamespacesPage::showSnapshot(const NamespaceSnapshot &snapshot, const QStri
     m_model->setSnapshot(snapshot, selected);
     const int containers = int(snapshot.participants.size()) - 1;
     m_caption->setText(
-        tr("<b>Host</b> (%1) and <b>%n running container(s)</b>. Processes in the same box share that "
-           "namespace; a box of its own means the container sees a private copy.",
+        tr("<b>The host</b> (read from %1) and <b>%n running container(s)</b>. Processes in the same box "
+           "share that namespace; a box of its own means a private copy.",
            nullptr, containers)
             .arg(snapshot.hostReference.toHtmlEscaped()));
     fit();
@@ -82,7 +84,7 @@ void NamespacesPage::fit()
     const QSize vs = m_view->viewport()->size();
     if (r.isEmpty() || vs.isEmpty())
         return;
-    const qreal s = std::min({1.0, vs.width() / r.width(), vs.height() / r.height()});
+    const qreal s = std::min({1.0, std::max(0.6, vs.width() / r.width()), vs.height() / r.height()});
     m_view->setTransform(QTransform::fromScale(s, s));
 }
 
