@@ -919,18 +919,21 @@ void TestLessons::screenshot()
         const char *file;
         double scale;
         QSize size;
+        const char *lesson;
         int step;
         bool revealed;
     };
-    const Shot shots[] = {{"lessons-dock.png", 1.0, {520, 900}, step, false},
-                          {"lessons-dock-revealed.png", 1.0, {520, 900}, 1, true},
-                          {"lessons-dock-presentation.png", 1.75, {800, 1000}, step, false}};
+    const Shot shots[] = {
+        {"lessons-dock.png", 1.0, {520, 900}, "02-cgroups", step, false},
+        {"lessons-dock-revealed.png", 1.0, {520, 900}, "02-cgroups", 1, true},
+        {"lessons-dock-namespaces.png", 1.0, {520, 900}, "01-namespaces", 0, false},
+        {"lessons-dock-presentation.png", 1.75, {800, 1000}, "02-cgroups", step, false}};
     for (const Shot &shot : shots) {
         LessonsDock dock(kLessonsDir);
         FakeActions fake;
         dock.setActions(&fake);
         dock.setPresentationScale(shot.scale);
-        QVERIFY(dock.openLesson("02-cgroups", shot.step));
+        QVERIFY(dock.openLesson(shot.lesson, shot.step));
         dock.resize(shot.size);
         dock.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dock));
