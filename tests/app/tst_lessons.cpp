@@ -22,6 +22,14 @@ using namespace hood::gui;
 namespace {
 
 const QString kLessonsDir = QStringLiteral(HOOD_SOURCE_DIR "/lessons");
+// 01-first and 02-second are good, 03-broken has no level, notes/ is no lesson folder.
+const QString kFixtureLessons = QStringLiteral(HOOD_FIXTURES_DIR "/lessons");
+
+QString readFixture(const QString &relative)
+{
+    QFile file(kFixtureLessons + "/" + relative);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
 
 // Six lines, so a lesson body starts on line 7.
 const QString kFront = QStringLiteral("---\ntitle: T\nlevel: beginner\nminutes: 5\n"
@@ -92,75 +100,6 @@ public:
     QList<LaunchRequest> launches;
 };
 
-const char *kFirstLesson = R"(---
-title: First lesson
-level: beginner
-minutes: 5
-prerequisites: []
----
-An introduction.
-
-## Launch it
-Launch a memory hog.
-
-```action stop
-```
-
-```action launch
-{"command": ["hood-demo", "mem", "200M"], "memory": "64M", "cpus": 0.5, "pids": 50,
- "namespaces": ["pid", "mnt", "uts"], "hostname": "inside", "chroot": true, "name": "hog"}
-```
-
-```action open-page
-{"page": "resources"}
-```
-
-```predict
-What happens at **64M**?
-```
-
-```reveal
-The OOM killer ends it.
-```
-
-## Look around
-```action highlight
-{"page": "namespaces", "key": "net"}
-```
-
-```action type
-{"text": "hostname\n"}
-```
-
-```action kill
-{"signal": "KILL"}
-```
-
-## Read only
-No actions here.
-)";
-
-const char *kSecondLesson = R"(---
-title: Second lesson
-level: intermediate
-minutes: 10
-prerequisites: [01-first]
----
-## One
-Text one.
-
-## Two
-Text two.
-)";
-
-void writeFile(const QString &path, const QByteArray &text)
-{
-    QDir().mkpath(QFileInfo(path).path());
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    file.write(text);
-}
-
 QString screenshotDir()
 {
     const QString dir = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
@@ -205,16 +144,13 @@ private slots:
     void screenshot();
 
 private:
-    QString makeFixtureLessons();
-
     QTemporaryDir m_settings;
-    QTemporaryDir m_fixtures;
     QList<LessonEntry> m_lessons;
 };
 
 void TestLessons::initTestCase()
 {
-    QVERIFY(m_settings.isValid() && m_fixtures.isValid());
+    QVERIFY(m_settings.isValid());
     // Progress goes to QSettings: keep the user's own settings out of the test.
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
     QCoreApplication::setOrganizationName("hood-tests");
@@ -339,7 +275,7 @@ void TestLessons::imagesAndLinksExist()
 void TestLessons::parserReadsALesson()
 {
     const QString text =
-        QString::fromUtf8(kFirstLesson)
+        readFixture("01-first/lesson.md")
             .replace("No actions here.",
                      "No actions here.\n\n````md\n## not a step\n```action stop\n```\n````");
     QString error;
@@ -374,7 +310,7 @@ void TestLessons::parserReadsALesson()
     QCOMPARE(last.markdown, "No actions here.\n\n````md\n## not a step\n```action stop\n```\n````");
 
     QString second;
-    const auto other = parseLesson(kSecondLesson, "second.md", &second);
+    const auto other = parseLesson(readFixture("02-second/lesson.md"), "second.md", &second);
     QVERIFY2(other, qPrintable(second));
     QCOMPARE(other->prerequisites, QStringList({"01-first"}));
     QCOMPARE(other->summary, QString());
@@ -566,7 +502,7 @@ void TestLessons::parserErrors()
 void TestLessons::loadReportsUnreadableFile()
 {
     QString error;
-    const QString path = m_fixtures.filePath("missing/lesson.md");
+    const QString path = kFixtureLessons + "/missing/lesson.md";
     QVERIFY(!loadLessonFile(path, &error));
     QCOMPARE(error, "open " + path + ": no such file or directory");
 }
@@ -575,7 +511,7 @@ void TestLessons::lessonsDirectoryFollowsTheEnvironment()
 {
     // While developing, the source tree's lessons; HOOD_LESSONS_DIR wins over it.
     QCOMPARE(lessonsDirectory(), QDir(kLessonsDir).absolutePath());
-    const QString dir = makeFixtureLessons();
+    const QString dir = kFixtureLessons;
     qputenv("HOOD_LESSONS_DIR", dir.toUtf8());
     const QString found = lessonsDirectory();
     LessonsDock dock;
@@ -661,21 +597,9 @@ void TestLessons::describesActions()
 
 // ---- the dock ----
 
-QString TestLessons::makeFixtureLessons()
-{
-    const QString dir = m_fixtures.filePath("lessons");
-    if (!QFileInfo::exists(dir)) {
-        writeFile(dir + "/01-first/lesson.md", kFirstLesson);
-        writeFile(dir + "/02-second/lesson.md", kSecondLesson);
-        writeFile(dir + "/03-broken/lesson.md", "---\ntitle: Broken\n---\n");
-        writeFile(dir + "/notes/lesson.md", "not a lesson folder name");
-    }
-    return dir;
-}
-
 void TestLessons::doItPerformsTheStepsActions()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     FakeActions fake;
     dock.setActions(&fake);
     QCOMPARE(dock.lessons().size(), 3);
@@ -713,7 +637,7 @@ void TestLessons::doItPerformsTheStepsActions()
 
 void TestLessons::doItNeedsAWindow()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     QVERIFY(dock.openLesson("01-first", 0));
     auto *doIt = dock.findChild<QPushButton *>("doItButton");
     QVERIFY(!doIt->isEnabled());
@@ -725,7 +649,7 @@ void TestLessons::doItNeedsAWindow()
 
 void TestLessons::nextAndBackMove()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     QVERIFY(dock.openLesson("01-first", 0));
     auto *next = dock.findChild<QPushButton *>("nextButton");
     auto *back = dock.findChild<QPushButton *>("previousButton");
@@ -767,7 +691,7 @@ void TestLessons::nextAndBackMove()
 void TestLessons::keysMove()
 {
     QWidget window;
-    auto *dock = new LessonsDock(makeFixtureLessons(), &window);
+    auto *dock = new LessonsDock(kFixtureLessons, &window);
     auto *other = new QPushButton("elsewhere", &window);
     other->move(0, 600);
     dock->resize(400, 580);
@@ -814,7 +738,7 @@ void TestLessons::keysMove()
 
 void TestLessons::predictHidesTheAnswerUntilRevealed()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     dock.resize(420, 700);
     dock.show();
     QVERIFY(dock.openLesson("01-first", 0));
@@ -840,7 +764,7 @@ void TestLessons::predictHidesTheAnswerUntilRevealed()
 
 void TestLessons::progressIsRemembered()
 {
-    const QString dir = makeFixtureLessons();
+    const QString dir = kFixtureLessons;
     {
         LessonsDock dock(dir);
         QVERIFY(dock.openLesson("01-first", 0));
@@ -875,7 +799,7 @@ void TestLessons::progressIsRemembered()
 
 void TestLessons::brokenLessonShowsItsError()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     QVERIFY(dock.openLesson("03-broken", 0));
     const QString shown = dock.findChild<QTextBrowser *>("lessonBrowser")->toPlainText();
     QVERIFY2(shown.contains("the front matter has no level"), qPrintable(shown));
@@ -887,7 +811,7 @@ void TestLessons::brokenLessonShowsItsError()
 
 void TestLessons::presentationScaleEnlargesFonts()
 {
-    LessonsDock dock(makeFixtureLessons());
+    LessonsDock dock(kFixtureLessons);
     auto *browser = dock.findChild<QTextBrowser *>("lessonBrowser");
     const qreal normal = browser->font().pointSizeF();
     QVERIFY(normal >= 11);
