@@ -1,4 +1,5 @@
 #include "exec.h"
+#include "terminal.h"
 
 #include "channel.h"
 #include "process.h"
@@ -231,22 +232,10 @@ void joinCgroups(const Target &t)
 // caller, as the container's init hands its own to the monitor.
 void openTerminal(int sock)
 {
-    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0)
-        throw Error::sys("open", "/dev/ptmx", errno);
-    char name[64];
-    if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
-        throw Error::sys("unlock pty", "/dev/ptmx", errno);
-    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0)
-        throw Error::sys("open", name, errno);
-    sendMessage(sock, kMsgConsole, name, master);
-    close(master);
-    check(setsid(), "setsid", "");
-    check(ioctl(slave, TIOCSCTTY, 0), "make controlling terminal", name);
-    for (int target = 0; target < 3; ++target)
-        check(dup2(slave, target), "dup2", name);
-    close(slave);
+    Pty pty = openPty();
+    sendMessage(sock, kMsgConsole, pty.name, pty.master);
+    close(pty.master);
+    becomeTerminalOf(pty.slave, pty.name);
 }
 
 // dieWithParent() checks getppid(), which reads 0 here whether the helper lives

@@ -2,6 +2,7 @@
 // the user's terminal relayed to the pty (as the monitor relays a container's),
 // signals passed on, the command's status returned.
 #include "exec.h"
+#include "terminal.h"
 
 #include <cerrno>
 #include <csignal>
@@ -51,49 +52,6 @@ private:
     sigset_t m_saved{};
     int m_fd = -1;
 };
-
-// The user's terminal in raw mode while the command's pty is attached: every key
-// goes to the container's line discipline, which does echo and ^C there.
-class RawTerminal {
-public:
-    explicit RawTerminal(bool wanted)
-    {
-        if (!wanted || !isatty(0) || tcgetattr(0, &m_saved) < 0)
-            return;
-        termios raw = m_saved;
-        cfmakeraw(&raw);
-        m_active = tcsetattr(0, TCSANOW, &raw) == 0;
-    }
-    ~RawTerminal()
-    {
-        if (m_active)
-            tcsetattr(0, TCSANOW, &m_saved);
-    }
-
-private:
-    termios m_saved{};
-    bool m_active = false;
-};
-
-void copyWindowSize(int from, int to)
-{
-    winsize ws{};
-    if (ioctl(from, TIOCGWINSZ, &ws) == 0)
-        ioctl(to, TIOCSWINSZ, &ws);
-}
-
-bool writeAll(int fd, const char *buf, size_t size)
-{
-    for (size_t done = 0; done < size;) {
-        ssize_t w = write(fd, buf + done, size - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        done += static_cast<size_t>(w);
-    }
-    return true;
-}
 
 // Copies what the pty has to stdout; false once it is closed (EIO: every holder
 // of the slave has closed it).

@@ -10,6 +10,7 @@
 #include "channel.h"
 #include "process.h"
 #include "rootfs.h"
+#include "terminal.h"
 
 #include <array>
 #include <cerrno>
@@ -120,27 +121,15 @@ void redirectToLog(const LaunchConfig &c)
 // exists inside); the master goes to the monitor, like runc's console socket.
 void setupTerminal(int sock)
 {
-    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (master < 0)
-        throw Error::sys("open", "/dev/ptmx", errno);
-    char name[64];
-    if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
-        throw Error::sys("unlock pty", "/dev/ptmx", errno);
-    int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (slave < 0)
-        throw Error::sys("open", name, errno);
+    Pty pty = openPty();
     int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd >= 0) {
         close(fd);
-        check(mount(name, "/dev/console", nullptr, MS_BIND, nullptr), "bind console", name);
+        check(mount(pty.name.c_str(), "/dev/console", nullptr, MS_BIND, nullptr), "bind console", pty.name);
     }
-    sendMessage(sock, msg::Console, name, master);
-    close(master);
-    check(setsid(), "setsid", "");
-    check(ioctl(slave, TIOCSCTTY, 0), "make controlling terminal", name);
-    for (int target = 0; target < 3; ++target)
-        check(dup2(slave, target), "dup2", name);
-    close(slave);
+    sendMessage(sock, msg::Console, pty.name, pty.master);
+    close(pty.master);
+    becomeTerminalOf(pty.slave, pty.name);
 }
 
 void waitForStart(int fifo)
@@ -161,7 +150,10 @@ void waitForStart(int fifo)
 void run(const LaunchConfig &c, int &sock, bool &started)
 {
     const Spec &spec = c.spec;
-    pid_t monitor = getppid();
+    pid_t monitor = getppid(); // 0 inside a new pid namespace: the monitor is outside it
+    // Die with the monitor during setup too; set again before exec, since the
+    // credential changes on the way clear it.
+    check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
     int scratchFd = waitForGo(sock);
     becomeRootInUserNamespace(c);
     joinNamespaces(spec);

@@ -4,6 +4,7 @@
 #include "error.h"
 #include "procfs.h"
 #include "statedir.h"
+#include "terminal.h"
 
 #include <cerrno>
 #include <csignal>
@@ -62,46 +63,6 @@ std::string mapText(const std::vector<IdMapping> &maps)
                 + std::to_string(m.size) + "\n";
     return text;
 }
-
-void copyWindowSize(int from, int to)
-{
-    winsize ws {};
-    if (ioctl(from, TIOCGWINSZ, &ws) == 0)
-        ioctl(to, TIOCSWINSZ, &ws);
-}
-
-// Writes everything, or gives up when the reader has gone away.
-bool writeAll(int fd, const char *buf, size_t size)
-{
-    for (size_t done = 0; done < size;) {
-        ssize_t w = write(fd, buf + done, size - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        done += static_cast<size_t>(w);
-    }
-    return true;
-}
-
-// The user's terminal in raw mode while a container's terminal is attached.
-struct RawTerminal {
-    bool active = false;
-    termios saved {};
-    void enter()
-    {
-        if (!isatty(0) || tcgetattr(0, &saved) < 0)
-            return;
-        termios raw = saved;
-        cfmakeraw(&raw);
-        active = tcsetattr(0, TCSANOW, &raw) == 0;
-    }
-    ~RawTerminal()
-    {
-        if (active)
-            tcsetattr(0, TCSANOW, &saved);
-    }
-};
 
 } // namespace
 
@@ -433,11 +394,10 @@ void Monitor::recordExit(int status)
 
 int Monitor::supervise(bool removeWhenDone)
 {
-    RawTerminal raw;
-    if (m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster >= 0) {
-        raw.enter();
+    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster >= 0;
+    RawTerminal raw(interactive);
+    if (interactive)
         copyWindowSize(0, m_consoleMaster);
-    }
     while (!m_initExited)
         relayOnce(-1);
     // Drain what the container wrote last, then everything its init left behind.
