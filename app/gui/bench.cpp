@@ -38,8 +38,13 @@ void spin(int ms, const std::function<bool()> &done = {})
 {
     QElapsedTimer t;
     t.start();
-    while (t.elapsed() < ms && !(done && done()))
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    // A real event loop that sleeps between events: processEvents() in a loop
+    // would spin and count its own busy-waiting as the window's cost.
+    while (t.elapsed() < ms && !(done && done())) {
+        QEventLoop loop;
+        QTimer::singleShot(std::min<qint64>(100, ms - t.elapsed()), &loop, &QEventLoop::quit);
+        loop.exec();
+    }
 }
 
 double percentile(QVector<double> v, double p)
