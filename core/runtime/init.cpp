@@ -96,7 +96,7 @@ std::string prepareRootfs(const LaunchConfig &c, int &sock, int scratchFd)
     makeMountsPrivate();
     std::string rootfs = c.rootfs;
     if (c.ephemeralOverlay)
-        rootfs = mountEphemeralOverlay(c.rootfs, scratchFd);
+        rootfs = mountEphemeralOverlay(c.rootfs, scratchFd, c.stateDir + "/rootfs");
     else
         bindRootfs(rootfs);
     refuseSymlinkedSystemDirs(rootfs);

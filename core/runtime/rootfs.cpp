@@ -222,16 +222,20 @@ int attachTmpfs(int targetFd)
 }
 } // namespace
 
-std::string mountEphemeralOverlay(const std::string &lower, int scratchFd)
+std::string mountEphemeralOverlay(const std::string &lower, int scratchFd, const std::string &scratchPath)
 {
     if (lower.find_first_of(",:") != std::string::npos)
         throw Error("image path " + lower + " contains ',' or ':', which overlayfs cannot take");
     if (scratchFd < 0)
         throw Error("no scratch directory for the container's writable layer");
     int top = attachTmpfs(scratchFd);
-    std::string scratch = "/proc/self/fd/" + std::to_string(top);
     for (const char *d : {"upper", "work", "merged"})
         check(mkdirat(top, d, 0755), "mkdir", std::string("scratch/") + d);
+    // Name the layers by their real path when we can walk it (the mount table is
+    // what students read); through our fd when a user namespace cannot.
+    std::string scratch = access((scratchPath + "/upper").c_str(), W_OK) == 0
+                              ? scratchPath
+                              : "/proc/self/fd/" + std::to_string(top);
     std::string data = "lowerdir=" + lower + ",upperdir=" + scratch + "/upper,workdir=" + scratch
                        + "/work";
     doMount("overlay", scratch + "/merged", "overlay", 0, data);
