@@ -311,8 +311,7 @@ void MainWindow::changeEvent(QEvent *event)
         setPresentationMode(false);
     }
     if (event->type() == QEvent::PaletteChange) {
-        // Colours with meaning (shared / private, limits) follow the new palette.
-        m_resources->plots()->applyPalette();
+        // Colours with meaning (shared / private) follow the new palette.
         refreshInspection();
     }
 }

@@ -122,6 +122,7 @@ void LiveSampler::sampleOne(const QString &id, Source &source, double t)
     h.cpuLimit = s.cpuLimit ? std::optional<double>(*s.cpuLimit * 100) : std::nullopt;
     h.throttledPeriods = s.stats.throttledPeriods;
     h.oomKills = s.stats.oomKills;
+    h.memoryPeak = std::max(h.memoryPeak, double(std::max(s.stats.memoryPeak, s.stats.memoryCurrent)));
     h.points << p;
     const double oldest = t - m_maxSeconds;
     qsizetype drop = 0;

@@ -55,6 +55,8 @@ private slots:
     void engineErrorsBecomeOneSentence();
     void launchesARealContainer();
     void closingRemovesRunningContainers();
+    void oomKillIsMarked();
+    void restartAndDarkTheme();
     void cleanup();
 
 private:
@@ -100,6 +102,7 @@ void TestGui::engineErrorsBecomeOneSentence()
     QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 20000);
     QVERIFY2(w.lastError().contains("no/slashes") && !w.lastError().contains('\n'), qPrintable(w.lastError()));
     QVERIFY(!w.lastError().startsWith("hoodctl:"));
+    shoot(w, "engine-error");
     QVERIFY(w.controller()->containers().isEmpty());
 }
 
@@ -210,6 +213,75 @@ void TestGui::closingRemovesRunningContainers()
     delete w;
     const QStringList left = hoodtest::leftovers(m_root.path());
     QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
+}
+
+// A memory hog in a 16 MiB container: the OOM killer ends it, and the memory plot
+// marks the moment.
+void TestGui::oomKillIsMarked()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("a memory limit needs root on this machine (cgroup v1/hybrid); run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    LaunchSettings s;
+    s.name = "oom";
+    s.memory = 16 * 1024 * 1024;
+    s.terminal = false;
+    // tail keeps the last lines of a file without newlines: all of /dev/zero.
+    s.command = {"sh", "-c", "sleep 3; echo filling memory; tail /dev/zero; echo tail ended; sleep 30"};
+    w.controller()->launch(s);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1, 30000);
+    w.selectContainer("oom");
+    w.openPage("resources");
+    QTRY_VERIFY_WITH_TIMEOUT(w.sampler()->history("oom") && !w.sampler()->history("oom")->oomKillTimes.isEmpty(), 30000);
+    QTest::qWait(1500);
+    shoot(w, "resources-oom");
+    w.openPage("console");
+    QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("tail ended"), 10000);
+    shoot(w, "console-log");
+    w.controller()->remove("oom");
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty(), 30000);
+}
+
+// Restart keeps the name and settings and gives a new init; the dark theme keeps
+// every page readable.
+void TestGui::restartAndDarkTheme()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching containers needs root here; run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    LaunchSettings s;
+    s.name = "again";
+    s.memory = 32 * 1024 * 1024;
+    s.namespaces = {"pid", "mnt", "net"};
+    w.launcherPage()->setSettings(s);
+    w.launcherPage()->launchButton()->click();
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1, 30000);
+    const int pid = w.controller()->container("again")->pid;
+    w.selectContainer("again");
+    w.controller()->restart("again");
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->container("again") && w.controller()->container("again")->running()
+                                 && w.controller()->container("again")->pid != pid,
+                             30000);
+    const LaunchSettings after = w.controller()->settingsOf("again");
+    QCOMPARE(after.memory, s.memory);
+    QCOMPARE(after.namespaces, s.namespaces);
+    w.setScheme(hood::gui::theme::Scheme::Dark);
+    w.selectContainer("again");
+    w.openPage("namespaces");
+    QTRY_COMPARE_WITH_TIMEOUT(w.namespacesPage()->model()->comparedKinds(), 8, 5000);
+    shoot(w, "dark-namespaces");
+    w.openPage("resources");
+    QTest::qWait(2000);
+    shoot(w, "dark-resources");
+    w.openPage("launcher");
+    shoot(w, "dark-launcher");
+    w.setScheme(hood::gui::theme::Scheme::System);
+    w.controller()->remove("again");
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty(), 30000);
 }
 
 // A failed test must not leave containers behind: delete whatever is in the state root.

@@ -51,13 +51,13 @@ Metrics metrics(const NamespaceSnapshot &snapshot)
     m.small.setPointSizeF(m.font.pointSizeF() * 0.85);
     const QFontMetricsF fm(m.font);
     m.line = fm.height();
-    m.pad = m.line * 0.35;
+    m.pad = m.line * 0.3;
     m.labelW = fm.horizontalAdvance(QStringLiteral("cgroup ")) + 2 * m.pad;
     qreal widest = fm.horizontalAdvance(QStringLiteral("host"));
     for (const NamespaceParticipant &p : snapshot.participants)
         widest = std::max(widest, fm.horizontalAdvance(p.name));
     m.chipW = std::max(widest, QFontMetricsF(m.small).horizontalAdvance(QStringLiteral("4026531840"))) + 2 * m.pad;
-    m.laneH = 2 * m.line + 4 * m.pad;
+    m.laneH = 2.1 * m.line + 4 * m.pad;
     return m;
 }
 

@@ -19,7 +19,7 @@ NamespacesPage::NamespacesPage(QWidget *parent)
     m_caption = new QLabel(this);
     m_caption->setWordWrap(true);
     v->addWidget(m_caption);
-    auto *split = new QSplitter(Qt::Horizontal, this);
+    auto *split = m_split = new QSplitter(Qt::Horizontal, this);
     m_view = new QGraphicsView(m_scene, split);
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setRenderHint(QPainter::TextAntialiasing);
@@ -32,7 +32,6 @@ NamespacesPage::NamespacesPage(QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setWordWrap(false);
     split->addWidget(m_view);
@@ -50,6 +49,7 @@ void NamespacesPage::showSnapshot(const NamespaceSnapshot &snapshot, const QStri
     m_selected = selected;
     m_scene->draw(snapshot, selected, m_highlight);
     m_model->setSnapshot(snapshot, selected);
+    fitTable();
     const int containers = int(snapshot.participants.size()) - 1;
     m_caption->setText(
         tr("<b>The host</b> (read from %1) and <b>%n running container(s)</b>. Processes in the same box "
@@ -73,7 +73,19 @@ bool NamespacesPage::highlight(const QString &kind)
 void NamespacesPage::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
+    fitTable();
     fit();
+}
+
+// The table gets the width its columns need (so no word is cut); the drawing the rest.
+void NamespacesPage::fitTable()
+{
+    m_table->resizeColumnsToContents();
+    const int want = m_table->horizontalHeader()->length() + 2 * m_table->frameWidth() + 4;
+    const int total = m_split->width() - m_split->handleWidth();
+    const int table = std::min(want, total / 2);
+    if (total > 0 && m_split->sizes().value(1) != table)
+        m_split->setSizes({total - table, table});
 }
 
 // Shrinks the drawing to fit when it is wider or taller than the view, never

@@ -8,6 +8,7 @@
 
 class QGraphicsView;
 class QLabel;
+class QSplitter;
 class QTableView;
 
 namespace hood::gui {
@@ -31,11 +32,13 @@ protected:
 
 private:
     void fit();
+    void fitTable();
 
     NamespaceDiagram *m_scene;
     QGraphicsView *m_view;
     NamespaceTableModel *m_model;
     QTableView *m_table;
+    QSplitter *m_split;
     QLabel *m_caption;
     NamespaceSnapshot m_last;
     QString m_selected;

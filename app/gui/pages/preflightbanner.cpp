@@ -100,6 +100,7 @@ void PreflightBanner::rebuildChips()
                                 .arg(bg.name(), pal.color(QPalette::Text).name()));
         chip->setToolTip(it.reason + (it.fix.isEmpty() ? QString() : "\n" + tr("Fix: %1").arg(it.fix)));
         m_chips->addWidget(chip);
+        chip->show(); // added after the banner was shown: not visible by itself
     }
 }
 

@@ -77,6 +77,7 @@ void ResourcesPage::setCaption(const ResourceHistory *h)
     QStringList parts;
     parts << tr("<b>%1</b>").arg(h->id.toHtmlEscaped());
     parts << (h->memoryLimit ? tr("memory limit %1").arg(formatMemory(*h->memoryLimit)) : tr("no memory limit"));
+    parts << tr("peak %1").arg(formatMemory(h->memoryPeak));
     parts << (h->cpuLimit ? tr("CPU quota %1 %").arg(*h->cpuLimit, 0, 'f', 0) : tr("no CPU quota"));
     parts << (h->pidsMax ? tr("pids.max %1").arg(*h->pidsMax) : tr("no pids limit"));
     parts << tr("throttled periods %1").arg(h->throttledPeriods);

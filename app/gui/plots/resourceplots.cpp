@@ -43,10 +43,11 @@ ResourcePlots::ResourcePlots(QWidget *parent) : QWidget(parent), m_plot(new QCus
     v->addWidget(m_plot);
     m_plot->plotLayout()->clear();
     m_plot->setNoAntialiasingOnDrag(true);
-    m_cpu = makePanel(0, 0, tr("CPU"), tr("% of one CPU"));
-    m_memory = makePanel(0, 1, tr("Memory"), tr("MiB"));
-    m_pids = makePanel(1, 0, tr("Processes (pids)"), tr("tasks"));
+    m_cpu = makePanel(0, 0, tr("CPU   (dashed: quota)"), tr("% of one CPU"));
+    m_memory = makePanel(0, 1, tr("Memory   (dashed: limit, dotted: peak)"), tr("MiB"));
+    m_pids = makePanel(1, 0, tr("Processes   (dashed: pids.max)"), tr("tasks"));
     m_throttle = makePanel(1, 1, tr("CPU throttling"), tr("ms held back per s"));
+    m_memoryPeak = m_plot->addGraph(m_memory.rect->axis(QCPAxis::atBottom), m_memory.rect->axis(QCPAxis::atLeft));
     applyPalette();
 }
 
@@ -100,10 +101,19 @@ void ResourcePlots::applyPalette()
         fill.setAlpha(40);
         p->graph->setBrush(fill);
         p->limit->setPen(QPen(theme::alertColor(pal), m_lineWidth, Qt::DashLine));
+        if (p == &m_memory)
+            m_memoryPeak->setPen(QPen(c, m_lineWidth, Qt::DotLine));
         const bool hl = p->title->text().startsWith(QStringLiteral("▶ "));
         p->rect->setBackground(hl ? QBrush(theme::addedFill(pal)) : QBrush(Qt::NoBrush));
     }
     m_plot->replot();
+}
+
+void ResourcePlots::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        applyPalette();
 }
 
 void ResourcePlots::setLineWidth(double width)
@@ -141,7 +151,9 @@ void ResourcePlots::setHistory(const ResourceHistory *h, double now)
         p->limit->data()->clear();
     }
     m_plot->clearItems();
+    m_memoryPeak->data()->clear();
     m_lastTime = -1;
+    m_firstTime = h && !h->points.isEmpty() ? h->points.first().time : -1;
     m_oomDrawn = 0;
     if (h) {
         addPoints(*h, 0);
@@ -174,6 +186,8 @@ void ResourcePlots::addPoints(const ResourceHistory &h, qsizetype from)
         m_pids.graph->addData(p.time, p.pids);
         m_throttle.graph->addData(p.time, p.throttledMsPerSec);
         m_lastTime = p.time;
+        if (m_firstTime < 0)
+            m_firstTime = p.time;
     }
 }
 
@@ -189,6 +203,11 @@ void ResourcePlots::updateLimits(const ResourceHistory &h, double now)
     flat(m_cpu, h.cpuLimit);
     flat(m_memory, h.memoryLimit ? std::optional<double>(*h.memoryLimit / kMiB) : std::nullopt);
     flat(m_pids, h.pidsMax);
+    m_memoryPeak->data()->clear();
+    if (h.memoryPeak > 0) {
+        m_memoryPeak->addData(now - m_window * 2, h.memoryPeak / kMiB);
+        m_memoryPeak->addData(now + 1, h.memoryPeak / kMiB);
+    }
     m_cpu.limit->setName(tr("quota"));
 }
 
@@ -208,6 +227,7 @@ void ResourcePlots::addOomMarks(const ResourceHistory &h)
         auto *label = new QCPItemText(m_plot);
         label->setClipAxisRect(m_memory.rect);
         label->position->setAxes(m_memory.rect->axis(QCPAxis::atBottom), m_memory.rect->axis(QCPAxis::atLeft));
+        label->position->setAxisRect(m_memory.rect);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(t, 0.05);
         label->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
@@ -221,7 +241,12 @@ void ResourcePlots::addOomMarks(const ResourceHistory &h)
 
 void ResourcePlots::rescale(double now)
 {
-    const QCPRange x(now - m_window, now);
+    // A young container fills the plot: the window starts at its first sample, but
+    // spans at least 30 s so the first seconds are not stretched across the page.
+    double start = now - m_window;
+    if (m_firstTime >= 0 && m_firstTime > start)
+        start = std::min(m_firstTime, now - 30);
+    const QCPRange x(start, now);
     for (Panel *p : {&m_cpu, &m_memory, &m_pids, &m_throttle}) {
         // Keep what the longest window can show; the sampler keeps the rest.
         p->graph->data()->removeBefore(now - 660);
@@ -234,6 +259,8 @@ void ResourcePlots::rescale(double now)
         const QCPRange ly = p->limit->getValueRange(limitFound);
         if (limitFound)
             top = std::max(top, ly.upper);
+        if (p == &m_memory && !m_memoryPeak->data()->isEmpty())
+            top = std::max(top, m_memoryPeak->data()->begin()->value);
         if (p == &m_cpu)
             top = std::max(top, 100.0);
         top = std::max(top * 1.15, p == &m_memory ? 1.0 : 5.0);

@@ -43,6 +43,11 @@ public:
 signals:
     void replotted(double ms);
 
+protected:
+    // Palette (light, dark, high contrast) and font (presentation) changes reach the
+    // plot's own colours and fonts.
+    void changeEvent(QEvent *event) override;
+
 private:
     struct Panel {
         QCPAxisRect *rect = nullptr;
@@ -60,6 +65,8 @@ private:
 
     QCustomPlot *m_plot;
     Panel m_cpu, m_memory, m_pids, m_throttle;
+    QCPGraph *m_memoryPeak = nullptr; // a dotted line at the highest use seen
+    double m_firstTime = -1;
     double m_window = 120;
     double m_lastTime = -1;
     qsizetype m_oomDrawn = 0;
