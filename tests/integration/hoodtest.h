@@ -31,17 +31,18 @@ inline QString hoodctl()
     return QStringLiteral(HOODCTL);
 }
 
-// Runs hoodctl with a private state root; `program` lets a test run it through
-// setpriv (an unprivileged user) instead.
+// Runs hoodctl with a private state root; `prefix` lets a test run it through
+// setpriv (an unprivileged user), and `program` names another copy of hoodctl.
 inline Result run(const QString &stateRoot, const QStringList &args, int timeoutMs = 60000,
-                  const QByteArray &input = {}, const QStringList &prefix = {})
+                  const QByteArray &input = {}, const QStringList &prefix = {},
+                  const QString &program = hoodctl())
 {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("HOOD_ROOT", stateRoot);
     p.setProcessEnvironment(env);
     QStringList all = prefix;
-    all << hoodctl() << args;
+    all << program << args;
     p.start(all.takeFirst(), all);
     if (!p.waitForStarted())
         return {};
@@ -117,5 +118,35 @@ inline QString builtinRootfs()
 {
     return QStringLiteral(HOOD_BINARY_DIR) + "/images/busybox/rootfs";
 }
+
+// hoodctl and the built-in image copied where any user can reach them, for tests
+// that run hoodctl as nobody: the build tree may lie under a directory only its
+// owner may enter (/root, or a home directory, 0700 by default on Debian 12).
+// hoodctl finds the copied image through HOOD_IMAGES_DIR (see env()).
+class ReachableCopy {
+public:
+    ReachableCopy() : m_dir("/tmp/hood-tst-reach-XXXXXX")
+    {
+        const auto open = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner
+            | QFile::ReadOther | QFile::ExeOther;
+        m_ok = m_dir.isValid() && QFile::setPermissions(m_dir.path(), open)
+            && QFile::copy(hoodctl(), hoodctlPath())
+            && QDir().mkpath(m_dir.path() + "/images/busybox");
+        if (m_ok) {
+            QProcess cp;
+            cp.start("cp", {"-a", builtinRootfs(), m_dir.path() + "/images/busybox/rootfs"});
+            m_ok = cp.waitForFinished(60000) && cp.exitStatus() == QProcess::NormalExit
+                && cp.exitCode() == 0;
+        }
+    }
+    bool ok() const { return m_ok; }
+    QString hoodctlPath() const { return m_dir.path() + "/hoodctl"; }
+    // For the prefix of run(): `env HOOD_IMAGES_DIR=<copy>/images`.
+    QStringList env() const { return {"env", "HOOD_IMAGES_DIR=" + m_dir.path() + "/images"}; }
+
+private:
+    QTemporaryDir m_dir;
+    bool m_ok = false;
+};
 
 } // namespace hoodtest

@@ -225,15 +225,19 @@ private slots:
         QVERIFY(chown(state.path().toLocal8Bit(), 65534, 65534) == 0);
         chmod(state.path().toLocal8Bit(), 0700);
         QString stateRoot = state.path() + "/hood";
-        Result r = run(stateRoot, {"run", "--", "hood-demo", "whoami"}, 60000, {},
-                       {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+        ReachableCopy copy;
+        QVERIFY2(copy.ok(), "could not copy hoodctl and the built-in image to /tmp");
+        const QStringList asNobody =
+            QStringList {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"} + copy.env();
+        Result r = run(stateRoot, {"run", "--", "hood-demo", "whoami"}, 60000, {}, asNobody,
+                       copy.hoodctlPath());
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QMap<QString, QString> inside = keyValues(r.out);
         QCOMPARE(inside.value("uid"), QString("0"));
         QVERIFY(inside.value("ns.user") != hostNsInode("user"));
         QVERIFY(inside.value("ns.pid") != hostNsInode("pid"));
         Result limited = run(stateRoot, {"run", "--memory", "64M", "--", "true"}, 60000, {},
-                             {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+                             asNobody, copy.hoodctlPath());
         QCOMPARE(limited.code, 125);
         QVERIFY2(limited.err.contains("limits need a cgroup"), qPrintable(limited.err));
         QVERIFY(leftovers(stateRoot).isEmpty());
