@@ -1,8 +1,8 @@
 #!/bin/bash
 # Checks the README's promise on a clean Debian 12: makes a minimal Debian 12 root
 # with debootstrap (once), clones this repository's committed HEAD into it and runs
-# scripts/test.sh there under chroot, in a private mount namespace (so the host's
-# mount table never changes). Run as root on a Debian machine.
+# scripts/test.sh there as its root (pivot_root), in a private mount namespace (so
+# the host's mount table never changes). Run as root on a Debian machine.
 #
 # usage: scripts/check-fresh-debian.sh [--fresh] [ROOT]      (ROOT: /work/deb12)
 #   --fresh   start from a new debootstrap, not from a root an earlier run
@@ -51,13 +51,17 @@ rm -rf "$root/root/hood"
 git clone -q "$here" "$root/root/hood"
 echo "check-fresh-debian: running scripts/test.sh on $(git -C "$here" log -1 --format='%h %s')"
 
-# The root is bind-mounted onto itself so that / is a mount point inside the chroot,
-# as on a real machine (making / private, pivot_root need that), and gets proc, sys
-# and dev for the tests; the private mount namespace drops it all when it ends.
+# The root is bind-mounted onto itself so that / is a mount point inside it, as on a
+# real machine (making / private, pivot_root need that), and gets proc, sys and dev
+# for the tests; the private mount namespace drops it all when it ends. It becomes
+# the root with pivot_root, not chroot: the kernel refuses user namespaces to a
+# chrooted process (EPERM), and the rootless tests need them. `pivot_root . .`
+# stacks the host's root on top of the new one; `umount -l /` detaches it.
 exec unshare -m sh -c "mount --make-rprivate / \
     && mount --bind '$root' '$root' \
     && mount -t proc proc '$root/proc' \
     && mount --rbind /sys '$root/sys' \
     && mount --rbind /dev '$root/dev' \
-    && chroot '$root' /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    && cd '$root' && pivot_root . . && umount -l / && cd / \
+    && exec /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         /bin/bash -c 'cd /root/hood && ./scripts/test.sh'"
