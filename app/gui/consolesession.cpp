@@ -16,9 +16,21 @@ ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
         if (!m_id.isEmpty())
             emit statusChanged(tr("%1's terminal closed: the container has ended.").arg(m_id));
     });
-    connect(&m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError) {
-        if (m_socket.error() == QLocalSocket::PeerClosedError)
+    // The list can show a container as running a moment before its monitor has
+    // made attach.sock: try again for a few seconds before falling back to the log.
+    m_retry.setSingleShot(true);
+    m_retry.setInterval(200);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        if (!m_id.isEmpty())
+            m_socket.connectToServer(m_dir + "/attach.sock");
+    });
+    connect(&m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError e) {
+        if (e == QLocalSocket::PeerClosedError)
             return;
+        if ((e == QLocalSocket::ServerNotFoundError || e == QLocalSocket::ConnectionRefusedError) && ++m_attempts < 25) {
+            m_retry.start();
+            return;
+        }
         emit statusChanged(tr("Cannot attach to %1/attach.sock: %2. Showing container.log instead.")
                                .arg(m_dir, m_socket.errorString()));
         m_tail.start();
@@ -28,6 +40,8 @@ ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
 void ConsoleSession::close()
 {
     m_tail.stop();
+    m_retry.stop();
+    m_attempts = 0;
     m_socket.abort();
     m_log.close();
     m_id.clear();
@@ -41,9 +55,8 @@ void ConsoleSession::open(const QString &containerDir, const QString &id, bool t
     m_dir = containerDir;
     m_terminal = terminal;
     m_log.setFileName(containerDir + "/container.log");
-    if (!m_log.open(QIODevice::ReadOnly)) {
-        emit statusChanged(tr("No output of %1 yet (%2: %3).").arg(id, m_log.fileName(), m_log.errorString()));
-    }
+    if (!m_log.open(QIODevice::ReadOnly) && !running)
+        emit statusChanged(tr("No output of %1 (%2: %3).").arg(id, m_log.fileName(), m_log.errorString()));
     // The history first; connecting right after loses nothing but the bytes that
     // arrive in between, and never shows a byte twice.
     tailLog();
@@ -61,8 +74,8 @@ void ConsoleSession::open(const QString &containerDir, const QString &id, bool t
 
 void ConsoleSession::tailLog()
 {
-    if (!m_log.isOpen())
-        return;
+    if (!m_log.isOpen() && !m_log.open(QIODevice::ReadOnly))
+        return; // not written yet
     const QByteArray bytes = m_log.readAll();
     if (!bytes.isEmpty())
         emit output(bytes);

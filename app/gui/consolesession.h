@@ -38,6 +38,8 @@ private:
     QLocalSocket m_socket;
     QFile m_log;
     QTimer m_tail;
+    QTimer m_retry;
+    int m_attempts = 0;
     QString m_id;
     QString m_dir;
     bool m_terminal = false;

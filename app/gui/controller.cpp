@@ -105,6 +105,8 @@ ContainerController::ContainerController(const QString &stateRoot, QObject *pare
     connect(&m_refreshTimer, &QTimer::timeout, this, &ContainerController::refresh);
     m_refreshTimer.start();
     refresh();
+    // As design.md asks of the GUI at start: undo what crashed containers left.
+    runHoodctl({"gc"});
 }
 
 ContainerController::~ContainerController() = default;

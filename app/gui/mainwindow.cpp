@@ -185,7 +185,6 @@ void MainWindow::showError(const QString &sentence)
     m_errorLabel->setText(tr("<b>The engine said:</b> %1").arg(sentence.toHtmlEscaped()));
     m_errorBar->show();
     m_errorTimer.start();
-    statusBar()->showMessage(sentence, 20000);
 }
 
 QWidget *MainWindow::createContainerPanel()

@@ -142,6 +142,7 @@ void MainWindow::openConsole()
         return;
     m_consoleFor = key;
     m_console->terminal()->setReadOnly(!(row->terminal && row->running()));
+    m_console->terminal()->setNewLineMode(!row->terminal);
     m_session->open(m_controller->containerDir(row->id), row->id, row->terminal, row->running());
 }
 

@@ -2,6 +2,7 @@
 
 #include "error.h"
 
+#include <QDir>
 #include <QFile>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -106,7 +107,10 @@ PreflightItem overlay(const MachineFacts &f)
 {
     PreflightItem it {"overlay", QObject::tr("Overlay in a user namespace"), Level::Ok, QObject::tr("available"), {}, {}};
     const auto [major, minor] = kernelVersion(f.kernelRelease);
-    if (!f.overlayFilesystem) {
+    if (!f.overlayFilesystem && f.overlayModule) {
+        it.verdict = QObject::tr("available (module loads on first use)");
+        it.reason = QObject::tr("overlayfs is a module here; the kernel loads it at the first overlay mount.");
+    } else if (!f.overlayFilesystem) {
         it.level = Level::Missing;
         it.verdict = QObject::tr("no overlayfs");
         it.reason = QObject::tr("\"overlay\" is not in /proc/filesystems: the module is not loaded.");
@@ -114,7 +118,7 @@ PreflightItem overlay(const MachineFacts &f)
         return it;
     }
     if (major > 5 || (major == 5 && minor >= 11)) {
-        it.reason = QObject::tr("Linux %1 ≥ 5.11 lets a user namespace's root mount overlayfs, so rootless "
+        it.reason += (it.reason.isEmpty() ? QString() : QStringLiteral(" ")) + QObject::tr("Linux %1 ≥ 5.11 lets a user namespace's root mount overlayfs, so rootless "
                                 "containers get a writable layer over the image.")
                         .arg(f.kernelRelease);
         return it;
@@ -181,6 +185,8 @@ MachineFacts readMachineFacts(const QString &procRoot)
     QFile fs(procRoot + "/filesystems");
     if (fs.open(QIODevice::ReadOnly))
         f.overlayFilesystem = fs.readAll().contains("\toverlay\n");
+    const QDir modules("/lib/modules/" + f.kernelRelease + "/kernel/fs/overlayfs");
+    f.overlayModule = !modules.entryList({"overlay.ko*"}, QDir::Files).isEmpty();
     f.qemuSystem = QStandardPaths::findExecutable("qemu-system-x86_64");
     f.qemuUser = QStandardPaths::findExecutable("qemu-x86_64");
     return f;

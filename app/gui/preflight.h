@@ -22,6 +22,7 @@ struct MachineFacts {
     std::optional<long> apparmorRestrictsUserns; // Ubuntu's kernel.apparmor_restrict_unprivileged_userns
     QString kernelRelease;                      // uname -r
     bool overlayFilesystem = false;             // "overlay" in /proc/filesystems
+    bool overlayModule = false;                 // overlay.ko in /lib/modules/<release>: loaded on first mount
     QString qemuSystem;                         // path of qemu-system-x86_64, if any
     QString qemuUser;                           // path of qemu-x86_64, if any
 };

@@ -108,7 +108,11 @@ void TerminalScreen::control(char16_t c)
 {
     switch (c) {
     case '\r': m_cursorColumn = 0; break;
-    case '\n': newLine(); break;
+    case '\n':
+        newLine();
+        if (m_newLineMode)
+            m_cursorColumn = 0;
+        break;
     case '\b': m_cursorColumn = std::max(0, std::min(m_cursorColumn, m_columns) - 1); break;
     case '\t': m_cursorColumn = std::min(m_columns - 1, (m_cursorColumn / 8 + 1) * 8); break;
     default: break; // BEL and the rest: nothing to draw

@@ -28,6 +28,9 @@ public:
     void feed(const QByteArray &bytes);
     void setSize(int columns, int rows);
     void clear();
+    // Line feed also returns the carriage, as for a log file written without a
+    // terminal (no ONLCR turning \n into \r\n); a terminal's output keeps it off.
+    void setNewLineMode(bool on) { m_newLineMode = on; }
 
     int columns() const { return m_columns; }
     int rows() const { return m_rows; }
@@ -66,6 +69,7 @@ private:
     int m_savedColumn = 0;
     qint8 m_fg = -1;
     bool m_bold = false;
+    bool m_newLineMode = false;
     State m_state = State::Text;
     QString m_params;
     QByteArray m_response;

@@ -85,6 +85,8 @@ void TestPreflight::verdicts_data()
     QTest::addRow("5.11 overlay") << f << "overlay" << int(Level::Ok) << "";
     f.overlayFilesystem = false;
     QTest::addRow("no overlayfs") << f << "overlay" << int(Level::Missing) << "modprobe overlay";
+    f.overlayModule = true;
+    QTest::addRow("overlay module not loaded yet") << f << "overlay" << int(Level::Ok) << "";
     f = goodRootMachine();
     f.qemuUser.clear();
     QTest::addRow("qemu-user missing") << f << "qemu" << int(Level::Limited) << "qemu-user";

@@ -16,6 +16,7 @@ private slots:
     void wrapsAtTheRightEdge();
     void dropsOldLinesPastTheScrollback();
     void decodesUtf8SplitAcrossReads();
+    void logsWithoutCarriageReturns();
 };
 
 void TestTerminalScreen::rendersText_data()
@@ -100,6 +101,17 @@ void TestTerminalScreen::decodesUtf8SplitAcrossReads()
     screen.feed(e.mid(1, 2));
     screen.feed(e.mid(3));
     QCOMPARE(screen.text(), QStringLiteral("é✔"));
+}
+
+void TestTerminalScreen::logsWithoutCarriageReturns()
+{
+    TerminalScreen terminal(80, 5);
+    terminal.feed("filling\nKilled\n");
+    QCOMPARE(terminal.text(), QStringLiteral("filling\n       Killed\n")); // a raw LF keeps the column
+    TerminalScreen log(80, 5);
+    log.setNewLineMode(true);
+    log.feed("filling\nKilled\n");
+    QCOMPARE(log.text(), QStringLiteral("filling\nKilled\n"));
 }
 
 QTEST_GUILESS_MAIN(TestTerminalScreen)

@@ -17,6 +17,7 @@ public:
     void feed(const QByteArray &bytes);
     void clearScreen();
     void setReadOnly(bool readOnly) { m_readOnly = readOnly; }
+    void setNewLineMode(bool on) { m_screen.setNewLineMode(on); }
     const TerminalScreen &screen() const { return m_screen; }
 
     // The bytes a key press sends; empty for keys a terminal ignores.
