@@ -44,6 +44,8 @@ public:
     void create() override;
     void apply(const Resources &resources) override;
     void addProcess(pid_t pid) override;
+    std::vector<std::string> selfJoinFiles() const override;
+    std::string cloneIntoPath() const override { return {}; }
     CgroupStats stats() const override;
     void killAll() override;
     void destroy() noexcept override;
@@ -171,6 +173,14 @@ void CgroupV1::addProcess(pid_t pid)
 {
     for (const Hierarchy &h : m_hierarchies)
         cgfs::writeFile(join(leafIn(h), "cgroup.procs"), std::to_string(pid));
+}
+
+std::vector<std::string> CgroupV1::selfJoinFiles() const
+{
+    std::vector<std::string> files;
+    for (const Hierarchy &h : m_hierarchies)
+        files.push_back(join(leafIn(h), "tasks"));
+    return files;
 }
 
 CgroupStats CgroupV1::stats() const

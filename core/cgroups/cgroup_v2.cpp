@@ -36,6 +36,8 @@ public:
     void create() override;
     void apply(const Resources &resources) override;
     void addProcess(pid_t pid) override;
+    std::vector<std::string> selfJoinFiles() const override { return {}; }
+    std::string cloneIntoPath() const override { return m_leaf; }
     CgroupStats stats() const override;
     void killAll() override;
     void destroy() noexcept override;

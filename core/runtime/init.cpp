@@ -50,6 +50,18 @@ int waitForGo(int sock)
     return fd;
 }
 
+// Moves this (single-threaded) process into its cgroup, while the monitor is
+// still busy with the rest: see CgroupManager::selfJoinFiles() for why.
+void joinCgroupSelf(const std::vector<std::string> &files)
+{
+    for (const std::string &file : files) {
+        int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, "0", 1) != 1)
+            throw Error::sys("join cgroup", file, errno);
+        close(fd);
+    }
+}
+
 void becomeRootInUserNamespace(const LaunchConfig &c)
 {
     if (!c.userNamespace)
@@ -154,6 +166,7 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     // Die with the monitor during setup too; set again before exec, since the
     // credential changes on the way clear it.
     check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
+    joinCgroupSelf(c.cgroupSelfJoin);
     int scratchFd = waitForGo(sock);
     becomeRootInUserNamespace(c);
     joinNamespaces(spec);

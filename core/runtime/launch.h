@@ -4,6 +4,7 @@
 #include "spec/spec.h"
 
 #include <string>
+#include <vector>
 
 namespace hood {
 
@@ -27,6 +28,7 @@ struct LaunchConfig {
     bool userNamespace = false;    // uid/gid maps written by the monitor
     bool setgroupsDenied = false;  // rootless: setgroups(2) is not allowed
     bool useCgroup = true;         // false: rootless without a writable cgroup
+    std::vector<std::string> cgroupSelfJoin; // v1 "tasks" files the init writes 0 to
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

@@ -76,6 +76,8 @@ Monitor::~Monitor()
 {
     if (m_signalFd >= 0)
         close(m_signalFd);
+    if (m_cloneIntoFd >= 0)
+        close(m_cloneIntoFd);
     if (m_consoleMaster >= 0)
         close(m_consoleMaster);
     if (m_config.logFd >= 0)
@@ -126,6 +128,15 @@ void Monitor::makeCgroup()
     m_state.cgroupPaths = m_cgroup->paths();
     m_cgroup->create();
     m_cgroup->apply(m_config.spec.resources);
+    // Placing the init costs little when it is born in the cgroup (v2) or moves
+    // its one thread itself (v1), and an RCU grace period when we write its pid.
+    if (std::string into = m_cgroup->cloneIntoPath(); !into.empty()) {
+        m_cloneIntoFd = open(into.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (m_cloneIntoFd < 0)
+            throw Error::sys("open", into, errno);
+    } else if (!m_config.userNamespace) {
+        m_config.cgroupSelfJoin = m_cgroup->selfJoinFiles(); // a mapped uid may not write them
+    }
 }
 
 pid_t Monitor::cloneInit(int childSock)
@@ -145,7 +156,12 @@ pid_t Monitor::cloneInit(int childSock)
     clone_args args {};
     args.flags = flags;
     args.exit_signal = SIGCHLD;
+    if (m_cloneIntoFd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(m_cloneIntoFd);
+    }
     pid_t pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+    m_placedAtClone = pid >= 0 && m_cloneIntoFd >= 0;
     if (pid < 0 && errno == ENOSYS) // kernels before 5.3: no time namespace then
         pid = static_cast<pid_t>(syscall(SYS_clone, (flags & ~uint64_t(CLONE_NEWTIME)) | SIGCHLD, 0, 0, 0, 0));
     if (pid < 0)
@@ -222,7 +238,7 @@ void Monitor::launch()
         socks[1] = -1;
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
-        if (m_cgroup)
+        if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
             m_cgroup->addProcess(m_state.pid);
         saveState(m_config.stateDir, m_state);
         sendGo(socks[0]);

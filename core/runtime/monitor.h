@@ -62,6 +62,8 @@ private:
     Journal m_journal;
     std::unique_ptr<CgroupManager> m_cgroup;
     int m_signalFd = -1;
+    int m_cloneIntoFd = -1;        // v2 leaf for CLONE_INTO_CGROUP
+    bool m_placedAtClone = false;  // the init is in its cgroup without addProcess
     int m_consoleMaster = -1;
     int m_listenFd = -1;           // <state>/attach.sock, detached terminals only
     std::vector<int> m_clients;    // attached consoles
