@@ -62,7 +62,11 @@ int main(int argc, char **argv)
                                    "Benchmark: <n> containers sampled at 10 Hz for the seconds given as "
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
+    const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
+                                          "mounts, processes, console, commands).",
+                                  "name");
     parser.addOption(screenshot);
+    parser.addOption(page);
     parser.addOption(bench);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
     parser.process(app);
@@ -72,6 +76,8 @@ int main(int argc, char **argv)
         return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30);
     }
     hood::gui::MainWindow window;
+    if (parser.isSet(page))
+        window.openPage(parser.value(page));
     if (parser.isSet(screenshot))
         return saveScreenshot(window, parser.value(screenshot));
     window.show();

@@ -57,6 +57,7 @@ void MainWindow::selectContainer(const QString &id)
     if (row < 0)
         return;
     m_list->setCurrentIndex(m_listModel->index(row, 0));
+    m_list->scrollTo(m_list->currentIndex());
 }
 
 void MainWindow::onContainersChanged()

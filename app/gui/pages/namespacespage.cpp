@@ -3,6 +3,7 @@
 #include "namespacediagram.h"
 #include "namespacemodel.h"
 
+#include <QEvent>
 #include <QGraphicsView>
 #include <QHeaderView>
 #include <QLabel>
@@ -27,6 +28,8 @@ NamespacesPage::NamespacesPage(QWidget *parent)
     m_view->setFocusPolicy(Qt::StrongFocus);
     // The drawing is scaled to the page's height; many containers scroll sideways.
     m_view->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // The view gets its final size after this page's resizeEvent: fit on its own.
+    m_view->viewport()->installEventFilter(this);
     m_table = new QTableView(split);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -68,6 +71,13 @@ bool NamespacesPage::highlight(const QString &kind)
     m_table->selectRow(row);
     m_scene->draw(m_last, m_selected, m_highlight);
     return true;
+}
+
+bool NamespacesPage::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+        fit();
+    return QWidget::eventFilter(watched, event);
 }
 
 void NamespacesPage::resizeEvent(QResizeEvent *event)
