@@ -109,7 +109,16 @@ ContainerController::ContainerController(const QString &stateRoot, QObject *pare
     runHoodctl({"gc"});
 }
 
-ContainerController::~ContainerController() = default;
+// A hoodctl still running when the window goes (a gc, a launch) is left to finish on
+// its own: the engine's work must not be cut in half. Only our end is closed.
+ContainerController::~ContainerController()
+{
+    for (QProcess *p : findChildren<QProcess *>()) {
+        p->disconnect(this);
+        p->setParent(nullptr);
+        connect(p, &QProcess::finished, p, &QObject::deleteLater);
+    }
+}
 
 QString ContainerController::memoryFlag(qint64 bytes)
 {

@@ -133,6 +133,11 @@ QByteArray TerminalWidget::bytesForKey(int key, Qt::KeyboardModifiers mods, cons
 // window's shortcuts; Ctrl+Shift+... and function keys still reach the window.
 bool TerminalWidget::event(QEvent *e)
 {
+    if (e->type() == QEvent::FontChange) {
+        // A new size of cell: the same pixels hold other numbers of rows and columns.
+        QResizeEvent resize(viewport()->size(), viewport()->size());
+        resizeEvent(&resize);
+    }
     if (e->type() == QEvent::ShortcutOverride) {
         auto *k = static_cast<QKeyEvent *>(e);
         if (!m_readOnly && k->modifiers() == Qt::ControlModifier && k->key() >= Qt::Key_A && k->key() <= Qt::Key_Z) {
