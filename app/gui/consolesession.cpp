@@ -11,6 +11,7 @@ ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
         emit statusChanged(tr("Attached to %1's terminal (%2/attach.sock). Type here; Ctrl+C and Ctrl+D go to "
                               "the container.")
                                .arg(m_id, m_dir));
+        emit attached(m_id);
     });
     connect(&m_socket, &QLocalSocket::disconnected, this, [this] {
         if (!m_id.isEmpty())

@@ -31,6 +31,7 @@ signals:
     void output(const QByteArray &bytes);
     void statusChanged(const QString &sentence);
     void reset(); // a new session starts: clear the screen
+    void attached(const QString &id); // the terminal socket is connected
 
 private:
     void tailLog();

@@ -132,6 +132,14 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     connect(m_session, &ConsoleSession::reset, m_console->terminal(), &TerminalWidget::clearScreen);
     connect(m_session, &ConsoleSession::statusChanged, m_console, &ConsolePage::setStatus);
     connect(m_console->terminal(), &TerminalWidget::bytesTyped, m_session, &ConsoleSession::write);
+    connect(m_session, &ConsoleSession::attached, this, [this] {
+        // The first console attached after the text was queued is the new container's.
+        if (!m_pendingTyping.isEmpty())
+            m_session->write(std::exchange(m_pendingTyping, {}));
+    });
+    m_typingTimeout.setSingleShot(true);
+    m_typingTimeout.setInterval(20000);
+    connect(&m_typingTimeout, &QTimer::timeout, this, [this] { m_pendingTyping.clear(); });
     connect(m_console, &ConsolePage::reconnectRequested, this, [this] {
         m_consoleFor.clear();
         openConsole();

@@ -133,6 +133,8 @@ private:
     QString m_current;
     QString m_consoleFor;
     QString m_lastError;
+    QByteArray m_pendingTyping; // typed by a lesson before its container's console was attached
+    QTimer m_typingTimeout;
     theme::Presentation m_presentation;
     theme::Scheme m_scheme = theme::Scheme::System;
     QPalette m_systemPalette;

@@ -237,18 +237,28 @@ void MainWindow::typeInConsole(const QString &text)
     openPage("console");
     QString typed = text;
     typed.replace(QLatin1Char('\n'), QLatin1Char('\r')); // Enter on a terminal is CR
-    m_session->write(typed.toUtf8());
+    // A lesson types right after it launches: the text waits for the new
+    // container's terminal instead of going to the old one or nowhere.
+    if (m_session->interactive() && m_controller->pendingCommands() == 0 && m_pendingTyping.isEmpty()) {
+        m_session->write(typed.toUtf8());
+        return;
+    }
+    m_pendingTyping += typed.toUtf8();
+    m_typingTimeout.start();
 }
 
+// Nothing to do when the current container is not running (as lessons/README.md says).
 void MainWindow::stopContainer()
 {
-    if (!m_current.isEmpty())
+    const ContainerRow *row = m_controller->container(m_current);
+    if (row && row->running())
         m_controller->stop(m_current);
 }
 
 void MainWindow::killContainer(const QString &signal)
 {
-    if (!m_current.isEmpty())
+    const ContainerRow *row = m_controller->container(m_current);
+    if (row && row->running())
         m_controller->kill(m_current, signal.isEmpty() ? QStringLiteral("TERM") : signal);
 }
 

@@ -56,6 +56,7 @@ private slots:
     void launchesARealContainer();
     void closingRemovesRunningContainers();
     void oomKillIsMarked();
+    void lessonActionsInARow();
     void restartAndDarkTheme();
     void cleanup();
 
@@ -242,6 +243,41 @@ void TestGui::oomKillIsMarked()
     shoot(w, "console-log");
     w.controller()->remove("oom");
     QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty(), 30000);
+}
+
+// A lesson's "Do it" performs its actions one after the other without waiting:
+// stop the current container, launch another, open a page, type into the console.
+// The typing must reach the new container, not the old one or nowhere.
+void TestGui::lessonActionsInARow()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching containers needs root here; run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    LaunchRequest first;
+    first.name = "lesson-a";
+    first.command = {"sh"};
+    w.launch(first);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1 && w.currentContainer() == "lesson-a", 30000);
+    LaunchRequest second;
+    second.name = "lesson-b";
+    second.hostname = "second";
+    second.namespaces = QStringList {"pid", "mnt", "uts"};
+    w.stopContainer();
+    w.launch(second);
+    w.openPage("console");
+    w.typeInConsole("echo I am $(hostname)\n");
+    QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("I am second"), 20000);
+    QCOMPARE(w.currentContainer(), QStringLiteral("lesson-b"));
+    QTRY_VERIFY_WITH_TIMEOUT(!w.controller()->container("lesson-a")->running(), 20000);
+    w.killContainer("KILL");
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 0, 20000);
+    // The monitor records the exit a moment after the processes are gone.
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->container("lesson-b")->statusText(), QStringLiteral("killed (signal 9)"), 10000);
+    w.stopContainer(); // nothing runs: nothing happens, and no error
+    QTest::qWait(500);
+    QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
 }
 
 // Restart keeps the name and settings and gives a new init; the dark theme keeps
