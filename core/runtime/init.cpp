@@ -40,14 +40,20 @@ void warnToMonitor(const std::string &sentence, void *ctx)
     sendMessage(*static_cast<int *>(ctx), msg::Warning, sentence);
 }
 
-// Returns the scratch directory's fd for an ephemeral overlay, or -1.
-int waitForGo(int sock)
+// Returns the scratch directory's fd for an ephemeral overlay, or -1; the image's
+// fd, when the monitor sent one before Go, in *lowerFd.
+int waitForGo(int sock, int *lowerFd)
 {
-    std::string message;
-    int fd = -1;
-    if (receiveMessage(sock, message, &fd) <= 0 || message[0] != msg::Go)
-        _exit(125); // the monitor is gone: nothing to report to
-    return fd;
+    for (;;) {
+        std::string message;
+        int fd = -1;
+        if (receiveMessage(sock, message, &fd) <= 0
+            || (message[0] != msg::Go && message[0] != msg::Lower))
+            _exit(125); // the monitor is gone: nothing to report to
+        if (message[0] == msg::Go)
+            return fd;
+        *lowerFd = fd;
+    }
 }
 
 // Moves this (single-threaded) process into its cgroup, while the monitor is
@@ -103,12 +109,12 @@ void unshareCgroupNamespace(const Spec &spec)
         check(unshare(CLONE_NEWCGROUP), "unshare", "cgroup namespace");
 }
 
-std::string prepareRootfs(const LaunchConfig &c, int &sock, int scratchFd)
+std::string prepareRootfs(const LaunchConfig &c, int &sock, int scratchFd, int lowerFd)
 {
     makeMountsPrivate();
     std::string rootfs = c.rootfs;
     if (c.ephemeralOverlay)
-        rootfs = mountEphemeralOverlay(c.rootfs, scratchFd, c.stateDir + "/rootfs");
+        rootfs = mountEphemeralOverlay(c.rootfs, lowerFd, scratchFd, c.stateDir + "/rootfs");
     else
         bindRootfs(rootfs);
     refuseSymlinkedSystemDirs(rootfs);
@@ -167,7 +173,8 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     // credential changes on the way clear it.
     check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
     joinCgroupSelf(c.cgroupSelfJoin);
-    int scratchFd = waitForGo(sock);
+    int lowerFd = -1;
+    int scratchFd = waitForGo(sock, &lowerFd);
     becomeRootInUserNamespace(c);
     joinNamespaces(spec);
     unshareCgroupNamespace(spec);
@@ -178,7 +185,7 @@ void run(const LaunchConfig &c, int &sock, bool &started)
             throw Error::sys("open", c.stateDir + "/exec.fifo", errno);
     }
     redirectToLog(c);
-    std::string rootfs = prepareRootfs(c, sock, scratchFd);
+    std::string rootfs = prepareRootfs(c, sock, scratchFd, lowerFd);
     c.useChroot ? chrootInto(rootfs) : pivotInto(rootfs);
     maskPaths(spec.maskedPaths);
     readonlyPaths(spec.readonlyPaths);

@@ -35,6 +35,7 @@ struct LaunchConfig {
 // The init's end is close-on-exec, so end-of-file means "exec succeeded".
 namespace msg {
 constexpr char Go = 'G';      // monitor -> init: maps and cgroup are in place (+ scratch dir fd)
+constexpr char Lower = 'L';   // monitor -> init, before Go: the image's root dir (fd), user ns only
 constexpr char Ready = 'R';   // init -> monitor: set up, waiting for `start`
 constexpr char Error = 'E';   // init -> monitor: one sentence follows
 constexpr char Warning = 'W'; // init -> monitor: one sentence follows

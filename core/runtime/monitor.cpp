@@ -64,6 +64,18 @@ std::string mapText(const std::vector<IdMapping> &maps)
     return text;
 }
 
+// Opened through the init's root, so the fd belongs to the init's mount namespace
+// (a mount on an fd of ours would be refused there) and the init need not walk
+// root-only directories that its user namespace cannot.
+int openThroughInit(pid_t init, const std::string &dir)
+{
+    std::string path = "/proc/" + std::to_string(init) + "/root" + dir;
+    int fd = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error::sys("open", path, errno);
+    return fd;
+}
+
 } // namespace
 
 Monitor::Monitor(LaunchConfig config, ContainerState state, WarnFn warn)
@@ -184,16 +196,16 @@ void Monitor::writeIdMaps()
 
 void Monitor::sendGo(int sock)
 {
-    int scratch = -1;
-    if (m_config.ephemeralOverlay) {
-        // Opened through the init's root, so the fd belongs to the init's mount
-        // namespace (a mount on an fd of ours would be refused there) and the init
-        // need not walk root-only directories that its user namespace cannot.
-        std::string path = "/proc/" + std::to_string(m_state.pid) + "/root" + m_config.stateDir + "/rootfs";
-        scratch = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (scratch < 0)
-            throw Error::sys("open", path, errno);
+    if (m_config.ephemeralOverlay && m_config.userNamespace) {
+        // The image too: root's `run --rootless` of an image under /root or a 0700
+        // home (a build tree there) maps the init to a uid that cannot reach it.
+        int lower = openThroughInit(m_state.pid, m_config.rootfs);
+        sendMessage(sock, msg::Lower, "", lower);
+        close(lower);
     }
+    int scratch = -1;
+    if (m_config.ephemeralOverlay)
+        scratch = openThroughInit(m_state.pid, m_config.stateDir + "/rootfs");
     sendMessage(sock, msg::Go, "", scratch);
     if (scratch >= 0)
         close(scratch);

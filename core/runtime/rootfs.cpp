@@ -222,7 +222,8 @@ int attachTmpfs(int targetFd)
 }
 } // namespace
 
-std::string mountEphemeralOverlay(const std::string &lower, int scratchFd, const std::string &scratchPath)
+std::string mountEphemeralOverlay(const std::string &lower, int lowerFd, int scratchFd,
+                                  const std::string &scratchPath)
 {
     if (lower.find_first_of(",:") != std::string::npos)
         throw Error("image path " + lower + " contains ',' or ':', which overlayfs cannot take");
@@ -236,7 +237,10 @@ std::string mountEphemeralOverlay(const std::string &lower, int scratchFd, const
     std::string scratch = access((scratchPath + "/upper").c_str(), W_OK) == 0
                               ? scratchPath
                               : "/proc/self/fd/" + std::to_string(top);
-    std::string data = "lowerdir=" + lower + ",upperdir=" + scratch + "/upper,workdir=" + scratch
+    std::string image = lowerFd < 0 || access(lower.c_str(), X_OK) == 0
+                            ? lower
+                            : "/proc/self/fd/" + std::to_string(lowerFd);
+    std::string data = "lowerdir=" + image + ",upperdir=" + scratch + "/upper,workdir=" + scratch
                        + "/work";
     doMount("overlay", scratch + "/merged", "overlay", 0, data);
     return scratch + "/merged";

@@ -34,7 +34,10 @@ MountFlags parseMountOptions(const std::vector<std::string> &options);
 void makeMountsPrivate();
 // Mounts a tmpfs on the directory open at scratchFd and an overlay of lower + a
 // tmpfs upper layer in it; returns the merged path (through /proc/self/fd).
-std::string mountEphemeralOverlay(const std::string &lower, int scratchFd, const std::string &scratchPath);
+// lowerFd (or -1) is lower opened by the monitor, for when this process cannot walk
+// to lower itself.
+std::string mountEphemeralOverlay(const std::string &lower, int lowerFd, int scratchFd,
+                                  const std::string &scratchPath);
 // Bind-mounts rootfs onto itself, so pivot_root gets a mount point.
 void bindRootfs(const std::string &rootfs);
 
