@@ -145,6 +145,17 @@ void TestGui::launchesARealContainer()
     QTRY_VERIFY_WITH_TIMEOUT(h->points.last().cpuPercent > 20, 10000);
     QTest::qWait(3000);
     shoot(w, "resources");
+    // Export: the plots as PNG and PDF, the samples as CSV.
+    QTemporaryDir out;
+    QVERIFY(w.resourcesPage()->plots()->savePng(out.filePath("r.png")));
+    QVERIFY(w.resourcesPage()->plots()->savePdf(out.filePath("r.pdf")));
+    QFile png(out.filePath("r.png")), pdf(out.filePath("r.pdf"));
+    QVERIFY(png.open(QIODevice::ReadOnly) && png.read(8) == "\x89PNG\r\n\x1a\n");
+    QVERIFY(pdf.open(QIODevice::ReadOnly) && pdf.read(5) == "%PDF-");
+    const QStringList csv = historyCsv(*h).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(csv.first(), QStringLiteral("time_s,cpu_percent,memory_bytes,pids,throttled_ms_per_s"));
+    QVERIFY(csv.size() > 40);
+    QCOMPARE(csv.last().split(',').size(), 5);
 
     w.openPage("namespaces");
     QTRY_COMPARE_WITH_TIMEOUT(w.namespacesPage()->model()->comparedKinds(), 8, 5000);
