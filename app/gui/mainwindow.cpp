@@ -329,6 +329,23 @@ void MainWindow::createMenus()
     preflight->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence::HelpContents, this, [this] {
+        QMessageBox::information(
+            this, tr("Keyboard Shortcuts"),
+            tr("<table cellspacing=4>"
+               "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
+               "Equivalent commands</td></tr>"
+               "<tr><td><b>Ctrl+L</b>, <b>Ctrl+Return</b></td><td>Launch with the launcher's settings</td></tr>"
+               "<tr><td><b>Alt+Down</b> / <b>Alt+Up</b></td><td>Next / previous container</td></tr>"
+               "<tr><td><b>Ctrl+Shift+S</b> / <b>Ctrl+Shift+K</b></td><td>Stop / kill the container</td></tr>"
+               "<tr><td><b>Ctrl+Shift+R</b> / <b>Ctrl+Delete</b></td><td>Restart / remove the container</td></tr>"
+               "<tr><td><b>F11</b></td><td>Presentation mode; <b>Ctrl++</b> / <b>Ctrl+-</b> change its text size</td></tr>"
+               "<tr><td><b>F9</b></td><td>Lessons; <b>Alt+Right</b> / <b>Alt+Left</b> step through a lesson</td></tr>"
+               "<tr><td><b>Ctrl+I</b></td><td>What this machine allows, and why</td></tr>"
+               "<tr><td><b>Escape</b></td><td>Dismiss an engine message</td></tr>"
+               "<tr><td>In the Console</td><td>keys go to the container (Ctrl+C, Ctrl+D, Tab); Ctrl+Shift+C / V copy "
+               "and paste; Ctrl+1 … 7 leave it</td></tr></table>"));
+    });
     help->addAction(tr("&About Hood"), this, [this] {
         QMessageBox::about(this, tr("About Hood"),
                            tr("<h3>Hood %1</h3><p>See how containers really work.</p>"
