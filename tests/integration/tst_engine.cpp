@@ -251,6 +251,22 @@ private slots:
         QVERIFY2(r.out.contains("rc=1"), qPrintable(r.out)); // root inside owns nothing of the image
     }
 
+    // --rootless maps root inside to nobody, who cannot walk to an image under a
+    // 0700 directory (/root, a home on Debian 12); the engine still reaches it.
+    void rootlessFlagAsRootPrivateImage()
+    {
+        QTemporaryDir dir("/tmp/hood-tst-private-XXXXXX"); // 0700, owned by root
+        QVERIFY(dir.isValid());
+        QProcess cp;
+        cp.start("cp", {"-a", builtinRootfs(), dir.path() + "/rootfs"});
+        QVERIFY(cp.waitForFinished(60000) && cp.exitCode() == 0);
+        Result r = hood({"run", "--rootless", "--image", dir.path() + "/rootfs", "--", "sh", "-c",
+                         "cat /proc/self/uid_map; ls /bin/busybox"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("0\\s+65534\\s+1")), qPrintable(r.out));
+        QVERIFY2(r.out.contains("/bin/busybox"), qPrintable(r.out));
+    }
+
     void detachedLogsAndStop()
     {
         Result r = hood({"run", "-d", "--name", "bg", "--", "sh", "-c", "echo started; trap 'echo bye; exit 0' TERM; while true; do sleep 0.1; done"});
