@@ -19,7 +19,6 @@
 #include <QPropertyAnimation>
 #include <QPushButton>
 #include <QRadioButton>
-#include <QShortcut>
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -192,15 +191,12 @@ QWidget *LauncherPage::buildFooter()
     });
     m_launch = new QPushButton(tr("&Launch"), w);
     m_launch->setDefault(true);
-    m_launch->setToolTip(tr("Runs hoodctl run -d with these settings (Ctrl+Return)"));
+    m_launch->setToolTip(tr("Runs hoodctl run -d with these settings (Ctrl+L)"));
     QFont f = m_launch->font();
     f.setBold(true);
     m_launch->setFont(f);
     m_launch->setMinimumWidth(160);
     connect(m_launch, &QPushButton::clicked, this, [this] { emit launchRequested(settings()); });
-    auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);
-    shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-    connect(shortcut, &QShortcut::activated, m_launch, &QPushButton::click);
     h->addWidget(label);
     h->addWidget(m_recent, 1);
     h->addSpacing(20);
