@@ -85,13 +85,13 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_processes = new ProcessesPage;
     m_console = new ConsolePage;
     m_commands = new CommandsPage;
-    m_tabs->addTab(m_launcher, tr("&Launch"));
-    m_tabs->addTab(m_namespaces, tr("&Namespaces"));
-    m_tabs->addTab(m_resources, tr("&Resources"));
-    m_tabs->addTab(m_mounts, tr("&Mounts"));
-    m_tabs->addTab(m_processes, tr("&Processes"));
-    m_tabs->addTab(m_console, tr("&Console"));
-    m_tabs->addTab(m_commands, tr("&Equivalent commands"));
+    m_tabs->addTab(m_launcher, tr("Launch"));
+    m_tabs->addTab(m_namespaces, tr("Namespaces"));
+    m_tabs->addTab(m_resources, tr("Resources"));
+    m_tabs->addTab(m_mounts, tr("Mounts"));
+    m_tabs->addTab(m_processes, tr("Processes"));
+    m_tabs->addTab(m_console, tr("Console"));
+    m_tabs->addTab(m_commands, tr("Equivalent commands"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -294,9 +294,12 @@ void MainWindow::createMenus()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    // Pages by Ctrl+1..7; the tabs carry no mnemonics, so Alt+letter stays with the
+    // menus and the page's own fields.
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        m_tabs->setTabToolTip(i, a->shortcut().toString(QKeySequence::NativeText));
     }
     view->addSeparator();
     QAction *lessons = m_lessons->toggleViewAction();

@@ -88,9 +88,9 @@ QWidget *LauncherPage::buildNamespaces()
         connect(b, &QPushButton::clicked, this, [this, names] { setNamespaces(names); });
         buttons->addWidget(b);
     };
-    addPreset(tr("&All"), {"pid", "mnt", "uts", "ipc", "net", "user", "cgroup", "time"});
-    addPreset(tr("&None"), {});
-    addPreset(tr("&Default"), LaunchSettings().namespaces);
+    addPreset(tr("All"), {"pid", "mnt", "uts", "ipc", "net", "user", "cgroup", "time"});
+    addPreset(tr("None"), {});
+    addPreset(tr("Default"), LaunchSettings().namespaces);
     buttons->addStretch();
     layout->addLayout(buttons, row, 0, 1, 2);
     layout->setColumnStretch(1, 1);
@@ -121,14 +121,14 @@ QWidget *LauncherPage::buildProgram()
     form->addRow(imageLabel, imageRow);
     m_command = new QLineEdit(box);
     m_command->setPlaceholderText("sh");
-    form->addRow(tr("&Command:"), m_command);
+    form->addRow(tr("C&ommand:"), m_command);
     m_name = new QLineEdit(box);
     m_name->setPlaceholderText(tr("generated"));
-    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("N&ame:"), m_name);
     m_hostname = new QLineEdit(box);
     m_hostname->setPlaceholderText(tr("the name (needs uts)"));
     form->addRow(tr("Host&name:"), m_hostname);
-    m_terminal = new QCheckBox(tr("&Terminal: type into it on the Console page"), box);
+    m_terminal = new QCheckBox(tr("Te&rminal: type into it on the Console page"), box);
     form->addRow(QString(), m_terminal);
     return box;
 }
@@ -157,7 +157,7 @@ QWidget *LauncherPage::buildLimits()
     m_pids->setSuffix(tr(" tasks"));
     m_pids->setSpecialValueText(tr("no limit"));
     m_pids->setToolTip(tr("pids.max: fork() fails with EAGAIN past it (a fork bomb stops here)"));
-    form->addRow(tr("P&ids:"), m_pids);
+    form->addRow(tr("Pid&s:"), m_pids);
     return box;
 }
 
@@ -166,8 +166,8 @@ QWidget *LauncherPage::buildRoot()
     auto *box = new QGroupBox(tr("Root filesystem and user"), this);
     auto *v = new QVBoxLayout(box);
     m_pivotRoot = new QRadioButton(tr("pivot_root(2): the old root is unmounted, nothing to climb back to"), box);
-    m_chroot = new QRadioButton(tr("c&hroot(2): only the path lookup changes (escapable with privileges)"), box);
-    m_rootless = new QCheckBox(tr("&Rootless: a user namespace maps root inside to an unprivileged user"), box);
+    m_chroot = new QRadioButton(tr("chroot(2): only the path lookup changes (escapable with privileges)"), box);
+    m_rootless = new QCheckBox(tr("Rootl&ess: a user namespace maps root inside to an unprivileged user"), box);
     v->addWidget(m_pivotRoot);
     v->addWidget(m_chroot);
     v->addWidget(m_rootless);
@@ -180,7 +180,7 @@ QWidget *LauncherPage::buildFooter()
     auto *w = new QWidget(this);
     auto *h = new QHBoxLayout(w);
     h->setContentsMargins(0, 0, 0, 0);
-    auto *label = new QLabel(tr("R&ecent:"), w);
+    auto *label = new QLabel(tr("Recen&t:"), w);
     m_recent = new QComboBox(w);
     m_recent->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_recent->setMinimumContentsLength(30);
