@@ -10,6 +10,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QtTest>
 
 #include <unistd.h>
@@ -129,6 +130,20 @@ void TestModels::hostMountTree()
     QVERIFY(root.isValid());
     QCOMPARE(root.data().toString(), QStringLiteral("/"));
     QCOMPARE(root.siblingAtColumn(MountTreeModel::Compared).data().toString(), QStringLiteral("as on host"));
+    // Read again a second later: the same mounts update in place, no reset (the
+    // page keeps its scroll position and selection).
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+    MountSnapshot again = snap;
+    again.tree = hood::inspect::readMountTree(getpid());
+    QCOMPARE(model.setSnapshot(again), again.tree.mounts.size() != snap.tree.mounts.size());
+    if (again.tree.mounts.size() == snap.tree.mounts.size()) {
+        QCOMPARE(resets.count(), 0);
+        QVERIFY(changes.count() > 0);
+    }
+    MountSnapshot other = again;
+    other.id = "other";
+    QVERIFY(model.setSnapshot(other)); // another container: always a new tree
 }
 
 // Kernel-made fixtures (tests/core/fixtures/inspect/mountinfo): a container's
@@ -195,6 +210,9 @@ void TestModels::processTreeOfThisTest()
     QVERIFY(sh.isValid());
     QVERIFY2(sh.data().toString().contains("sh -c sleep 30"), qPrintable(sh.data().toString()));
     QCOMPARE(model.rowCount(sh), 2); // the two sleeps
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QVERIFY(!model.setSnapshot(snap)); // same processes: values update in place
+    QCOMPARE(resets.count(), 0);
     child.kill();
     child.waitForFinished();
     model.setSnapshot({});

@@ -7,14 +7,39 @@
 
 namespace hood::gui {
 
-void MountTreeModel::setSnapshot(const MountSnapshot &snapshot)
+namespace {
+// Same mounts in the same places: the view keeps its scroll position and selection.
+bool sameStructure(const inspect::MountTree &a, const inspect::MountTree &b)
 {
+    if (a.mounts.size() != b.mounts.size() || a.roots != b.roots)
+        return false;
+    for (size_t i = 0; i < a.mounts.size(); ++i) {
+        if (a.mounts[i].id != b.mounts[i].id || a.mounts[i].parent != b.mounts[i].parent)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+bool MountTreeModel::setSnapshot(const MountSnapshot &snapshot)
+{
+    if (snapshot.id == m_snapshot.id && sameStructure(snapshot.tree, m_snapshot.tree)) {
+        m_snapshot = snapshot;
+        m_added.assign(m_snapshot.tree.mounts.size(), false);
+        for (int i : m_snapshot.diff.added)
+            m_added[size_t(i)] = true;
+        tree::emitAllChanged(this, m_snapshot.tree.mounts, m_snapshot.tree.roots, ColumnCount, [this](int n, int c) {
+            return createIndex(tree::rowOf(m_snapshot.tree.mounts, m_snapshot.tree.roots, n), c, quintptr(n));
+        });
+        return false;
+    }
     beginResetModel();
     m_snapshot = snapshot;
     m_added.assign(m_snapshot.tree.mounts.size(), false);
     for (int i : m_snapshot.diff.added)
         m_added[size_t(i)] = true;
     endResetModel();
+    return true;
 }
 
 QModelIndex MountTreeModel::indexOfTarget(const QString &target) const

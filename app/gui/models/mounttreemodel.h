@@ -17,7 +17,8 @@ public:
 
     using QAbstractItemModel::QAbstractItemModel;
 
-    void setSnapshot(const MountSnapshot &snapshot);
+    // Returns true when the model was reset (a new tree), false when only values moved.
+    bool setSnapshot(const MountSnapshot &snapshot);
     int addedCount() const { return int(m_snapshot.diff.added.size()); }
     int removedCount() const { return int(m_snapshot.diff.removed.size()); }
     int mountCount() const { return int(m_snapshot.tree.mounts.size()); }

@@ -5,11 +5,34 @@
 
 namespace hood::gui {
 
-void ProcessTreeModel::setSnapshot(const ProcessSnapshot &snapshot)
+namespace {
+// Same processes with the same parents: update the numbers in place, so the view
+// keeps its scroll position, expansion and selection.
+bool sameStructure(const inspect::ProcessTree &a, const inspect::ProcessTree &b)
 {
+    if (a.processes.size() != b.processes.size() || a.roots != b.roots)
+        return false;
+    for (size_t i = 0; i < a.processes.size(); ++i) {
+        if (a.processes[i].pid != b.processes[i].pid || a.processes[i].parent != b.processes[i].parent)
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+bool ProcessTreeModel::setSnapshot(const ProcessSnapshot &snapshot)
+{
+    if (snapshot.id == m_snapshot.id && sameStructure(snapshot.tree, m_snapshot.tree)) {
+        m_snapshot = snapshot;
+        tree::emitAllChanged(this, m_snapshot.tree.processes, m_snapshot.tree.roots, ColumnCount, [this](int n, int c) {
+            return createIndex(tree::rowOf(m_snapshot.tree.processes, m_snapshot.tree.roots, n), c, quintptr(n));
+        });
+        return false;
+    }
     beginResetModel();
     m_snapshot = snapshot;
     endResetModel();
+    return true;
 }
 
 QModelIndex ProcessTreeModel::index(int row, int column, const QModelIndex &parent) const

@@ -16,7 +16,8 @@ public:
 
     using QAbstractItemModel::QAbstractItemModel;
 
-    void setSnapshot(const ProcessSnapshot &snapshot);
+    // Returns true when the model was reset (a new tree), false when only values moved.
+    bool setSnapshot(const ProcessSnapshot &snapshot);
     int processCount() const { return int(m_snapshot.tree.processes.size()); }
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;

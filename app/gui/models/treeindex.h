@@ -34,4 +34,18 @@ int rowOf(const Tree &t, const std::vector<int> &roots, int n)
     return 0;
 }
 
+// dataChanged for every node, one signal per sibling range; nodeIndex(n, column)
+// makes the QModelIndex of node n (the model's createIndex is protected).
+template <typename Model, typename Tree, typename NodeIndex>
+void emitAllChanged(Model *model, const Tree &t, const std::vector<int> &roots, int columns, NodeIndex nodeIndex)
+{
+    auto range = [&](const std::vector<int> &kids) {
+        if (!kids.empty())
+            emit model->dataChanged(nodeIndex(kids.front(), 0), nodeIndex(kids.back(), columns - 1));
+    };
+    range(roots);
+    for (size_t n = 0; n < t.size(); ++n)
+        range(t[n].children);
+}
+
 } // namespace hood::gui::tree

@@ -60,8 +60,8 @@ void MountsPage::showSnapshot(const MountSnapshot &s)
     const bool sameContainer = s.id == m_id;
     const QString current = m_view->currentIndex().siblingAtColumn(0).data().toString();
     m_id = s.id;
-    m_model->setSnapshot(s);
-    m_view->expandAll();
+    if (m_model->setSnapshot(s))
+        m_view->expandAll();
     if (!sameContainer)
         fitColumns(m_view, m_view->width() / 3);
     else if (!current.isEmpty())
@@ -111,8 +111,8 @@ ProcessesPage::ProcessesPage(QWidget *parent) : QWidget(parent), m_model(new Pro
 void ProcessesPage::showSnapshot(const ProcessSnapshot &s)
 {
     const bool first = m_model->processCount() == 0;
-    m_model->setSnapshot(s);
-    m_view->expandAll();
+    if (m_model->setSnapshot(s))
+        m_view->expandAll();
     if (first)
         fitColumns(m_view, m_view->width() / 2);
     if (!s.problem.isEmpty()) {
