@@ -124,12 +124,15 @@ void LiveSampler::sampleOne(const QString &id, Source &source, double t)
     h.oomKills = s.stats.oomKills;
     h.memoryPeak = std::max(h.memoryPeak, double(std::max(s.stats.memoryPeak, s.stats.memoryCurrent)));
     h.points << p;
+    // Old samples go a minute's worth at a time: removing one from the front on
+    // every tick would move the whole history each time.
     const double oldest = t - m_maxSeconds;
-    qsizetype drop = 0;
-    while (drop < h.points.size() && h.points[drop].time < oldest)
-        ++drop;
-    if (drop > 0)
+    if (!h.points.isEmpty() && h.points.first().time < oldest - 60) {
+        qsizetype drop = 0;
+        while (drop < h.points.size() && h.points[drop].time < oldest)
+            ++drop;
         h.points.remove(0, drop);
+    }
 }
 
 } // namespace hood::gui
