@@ -108,6 +108,10 @@ int runSamplingBench(int containers, double seconds)
     std::printf("replots: %lld, p50 %.2f ms, p95 %.2f ms, max %.2f ms (goal p95 <= 8 ms)\n",
                 static_cast<long long>(replots.size()), percentile(replots, 0.5), percentile(replots, 0.95),
                 replots.isEmpty() ? 0.0 : *std::max_element(replots.begin(), replots.end()));
+    const double cpuShare = 100 * cpuS / wallS;
+    const double p95 = percentile(replots, 0.95);
+    std::printf("goals: cpu %s, replot p95 %s\n", cpuShare <= 10 ? "met" : "NOT met",
+                !replots.isEmpty() && p95 <= 8 ? "met" : "NOT met");
     std::printf("sampling ticks: %lld, p50 %.3f ms, p95 %.3f ms for all %d containers\n",
                 static_cast<long long>(ticks.size()), percentile(ticks, 0.5), percentile(ticks, 0.95), containers);
     std::fflush(stdout);
