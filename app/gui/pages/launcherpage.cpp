@@ -77,6 +77,12 @@ QWidget *LauncherPage::buildNamespaces()
         label->setWordWrap(true);
         label->setBuddy(check);
         label->setToolTip(explanation);
+        if (info.kind == NsKind::Mount) {
+            // hoodctl refuses to run without one: the root filesystem and /proc are
+            // set up inside it. Shown on, and why, rather than failing at launch.
+            check->setEnabled(false);
+            label->setText(explanation + tr(" Always on in Hood: the root filesystem and /proc are set up in it."));
+        }
         layout->addWidget(check, row, 0, Qt::AlignVCenter);
         layout->addWidget(label, row, 1, Qt::AlignVCenter);
         m_ns << check;
@@ -226,7 +232,7 @@ void LauncherPage::connectChanges()
 void LauncherPage::setNamespaces(const QStringList &names)
 {
     for (QCheckBox *c : m_ns)
-        c->setChecked(names.contains(c->text()));
+        c->setChecked(names.contains(c->text()) || !c->isEnabled());
 }
 
 LaunchSettings LauncherPage::settings() const
