@@ -5,6 +5,7 @@
 #include <QFileInfo>
 
 #include <set>
+#include <unistd.h>
 
 namespace hood::gui {
 
@@ -30,7 +31,13 @@ MountSnapshot readMountSnapshot(const ContainerRow &row)
     try {
         snap.host = inspect::readMountTree(1);
     } catch (const Error &) {
-        snap.host = inspect::readMountTree(getpid());
+        // pid 1 may be out of reach (a sandbox, a normal user): our own table stands in.
+        try {
+            snap.host = inspect::readMountTree(getpid());
+        } catch (const Error &e) {
+            snap.problem = QString::fromStdString(e.what());
+            return snap;
+        }
     }
     try {
         snap.tree = inspect::readMountTree(row.pid);

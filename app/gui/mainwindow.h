@@ -98,6 +98,7 @@ private:
     void updateActions();
     void updateCommands();
     void openConsole();
+    void inspectCurrentPage();
     void rememberLaunch(const LaunchSettings &settings);
     void applyTheme();
 

@@ -147,7 +147,20 @@ void MainWindow::openConsole()
     m_session->open(m_controller->containerDir(row->id), row->id, row->terminal, row->running());
 }
 
+// Inspection reads /proc of processes that may vanish at any moment; core reports
+// the ordinary cases as states, and anything else arrives here as one sentence.
 void MainWindow::refreshInspection()
+{
+    try {
+        inspectCurrentPage();
+    } catch (const Error &e) {
+        showError(QString::fromStdString(e.what()));
+    } catch (const std::exception &e) {
+        showError(tr("Inspection failed: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+}
+
+void MainWindow::inspectCurrentPage()
 {
     const QString pageName = currentPage();
     const ContainerRow *row = m_controller->container(m_current);

@@ -68,7 +68,12 @@ void LiveSampler::setContainers(const QVector<ContainerRow> &rows)
         for (const QString &p : row.cgroupPaths)
             dirs.push_back(p.toStdString());
         auto source = std::make_unique<Source>();
-        source->sampler = std::make_unique<CgroupSampler>(std::move(dirs));
+        try {
+            source->sampler = std::make_unique<CgroupSampler>(std::move(dirs));
+        } catch (const Error &e) {
+            h.problem = QString::fromStdString(e.what());
+            continue;
+        }
         m_sources.emplace(row.id, std::move(source));
     }
     for (auto it = m_sources.begin(); it != m_sources.end();)
