@@ -314,6 +314,13 @@ bool fallbackBind(const Mount &m, const std::string &target, int err, MountWarnF
         return false;
     for (const auto &[type, host] : kFallback) {
         if (m.type == type) {
+            struct stat st {};
+            if (stat(host, &st) < 0) {
+                warn(std::string("a new ") + std::string(type) + " could not be mounted at " + m.destination
+                         + " (not permitted here) and the host has no " + host + " to bind; it stays empty",
+                     ctx);
+                return true;
+            }
             doMount(host, target, "", MS_BIND | MS_REC, "");
             warn(std::string("a new ") + std::string(type) + " could not be mounted at "
                      + m.destination + " (not permitted here); the host's " + host

@@ -60,6 +60,9 @@ private slots:
         QTest::addRow("all-eight") << QStringList {"--ns", all.join(',')} << all;
         QTest::addRow("no-net") << QStringList {"--no-ns", "net"} << QStringList {"pid", "mnt", "uts", "ipc", "cgroup"};
         QTest::addRow("only-mnt") << QStringList {"--ns", "mnt"} << QStringList {"mnt"};
+        // A user namespace without its own pid, net and ipc: proc, sysfs and mqueue
+        // cannot be mounted afresh; the host's are bound or the mount stays empty.
+        QTest::addRow("user-without-ipc") << QStringList {"--ns", "mnt,uts,user"} << QStringList {"mnt", "uts", "user"};
         QTest::addRow("no-pid-no-uts") << QStringList {"--no-ns", "pid", "--no-ns", "uts"}
                                        << QStringList {"mnt", "ipc", "net", "cgroup"};
     }
