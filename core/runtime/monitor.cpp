@@ -397,7 +397,7 @@ void Monitor::relayOnce(int timeoutMs)
         handleSignals();
 }
 
-void Monitor::recordExit(int status)
+void Monitor::recordExit(int status, bool keepState)
 {
     if (WIFSIGNALED(status)) {
         m_state.exitSignal = WTERMSIG(status);
@@ -405,7 +405,9 @@ void Monitor::recordExit(int status)
     } else {
         m_state.exitCode = WEXITSTATUS(status);
     }
-    if (m_cgroup) {
+    // The final usage is kept for `list` and the GUI; a foreground run's state goes
+    // with it, so it reads the cgroup only to tell an OOM kill from another SIGKILL.
+    if (m_cgroup && (keepState || m_state.exitSignal == SIGKILL)) {
         try {
             CgroupStats stats = m_cgroup->stats();
             // The init was killed and the kernel's OOM killer killed something in
@@ -438,7 +440,7 @@ int Monitor::supervise(bool removeWhenDone)
     for (int client : m_clients)
         close(client);
     m_clients.clear();
-    recordExit(m_initStatus);
+    recordExit(m_initStatus, !removeWhenDone);
     if (m_cgroup)
         m_cgroup->destroy();
     while (waitpid(-1, nullptr, WNOHANG) > 0) {

@@ -48,7 +48,7 @@ private:
     void writeIdMaps();
     void sendGo(int sock);
     void awaitExecOrReady(int sock);
-    void recordExit(int status);
+    void recordExit(int status, bool keepState);
     void relayOnce(int timeoutMs);
     void openAttachSocket();
     void forwardConsoleOutput();
