@@ -154,9 +154,12 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
                     "and its /proc are set up in it");
     p.config.useCgroup = asRoot;
     if (!asRoot && !r.spec.resources.empty())
-        throw Error("memory, CPU and pids limits need a cgroup that uid " + std::to_string(geteuid())
-                    + " may write to, and this machine delegates none (run as root, or on a "
-                      "cgroup v2 desktop inside `systemd-run --user --scope -p Delegate=yes`)");
+        // A delegated cgroup v2 subtree would allow it (podman's way); Hood does not
+        // use delegation yet, so it says so instead of guessing about the machine.
+        throw Error("memory, CPU and pids limits need a cgroup of Hood's own, and Hood makes "
+                    "cgroups only as root (uid " + std::to_string(geteuid())
+                    + " here; rootless limits through a delegated cgroup v2 subtree are not "
+                      "supported yet): run it with sudo, or without limits");
     ensureStateRoot(m_root);
     LaunchConfig &c = p.config;
     c.id = r.id;
