@@ -29,6 +29,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -48,6 +49,40 @@ static void initHoodResources()
 }
 
 namespace hood::gui {
+
+namespace {
+
+// A one-line label that ends in "…" when the window is too narrow for it (large
+// presentation fonts on a projector) instead of being cut; the tooltip keeps it whole.
+class ElidedLabel : public QLabel {
+public:
+    ElidedLabel(const QString &text, QWidget *parent) : QLabel(parent), m_full(text)
+    {
+        setToolTip(text);
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        fit();
+    }
+
+protected:
+    void resizeEvent(QResizeEvent *event) override
+    {
+        QLabel::resizeEvent(event);
+        fit();
+    }
+    void changeEvent(QEvent *event) override
+    {
+        QLabel::changeEvent(event);
+        if (event->type() == QEvent::FontChange)
+            fit();
+    }
+
+private:
+    void fit() { setText(fontMetrics().elidedText(m_full, Qt::ElideRight, std::max(width(), 1))); }
+
+    QString m_full;
+};
+
+} // namespace
 
 const QStringList &MainWindow::pageNames()
 {
@@ -86,6 +121,10 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_console = new ConsolePage;
     m_commands = new CommandsPage;
     m_tabs->addTab(m_launcher, tr("Launch"));
+    m_launcherScroll = new QScrollArea(this);
+    m_launcherScroll->setWidgetResizable(true);
+    m_launcherScroll->setFrameShape(QFrame::NoFrame);
+    m_launcherScroll->hide();
     m_tabs->addTab(m_namespaces, tr("Namespaces"));
     m_tabs->addTab(m_resources, tr("Resources"));
     m_tabs->addTab(m_mounts, tr("Mounts"));
@@ -101,7 +140,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     createActions();
     createLessonsDock();
     createMenus();
-    statusBar()->addWidget(new QLabel(machineSummary(), this));
+    statusBar()->addWidget(new ElidedLabel(machineSummary(), this), 1);
 
     QSettings settings;
     m_launcher->setRecent(RecentLaunches(settings).load());

@@ -13,6 +13,7 @@
 
 class QAction;
 class QLabel;
+class QScrollArea;
 class QTabWidget;
 class QTableView;
 class QFrame;
@@ -85,6 +86,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void setLauncherScrolls(bool on);
     void createActions();
     void createMenus();
     void createLessonsDock();
@@ -113,6 +115,7 @@ private:
     QFrame *m_errorBar = nullptr;
     QLabel *m_errorLabel = nullptr;
     LauncherPage *m_launcher = nullptr;
+    QScrollArea *m_launcherScroll = nullptr; // holds the launcher in presentation mode
     NamespacesPage *m_namespaces = nullptr;
     ResourcesPage *m_resources = nullptr;
     MountsPage *m_mounts = nullptr;

@@ -25,6 +25,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QItemSelectionModel>
+#include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
@@ -285,11 +286,38 @@ void MainWindow::setPresentationMode(bool on)
     if (on && m_presentation.fontScale < 1.5)
         m_presentation.fontScale = 1.75;
     m_presentationAction->setChecked(on);
+    setLauncherScrolls(on);
     applyTheme();
     if (on)
         showFullScreen();
     else
         showNormal();
+}
+
+// At presentation size the launcher's form is taller and wider than a 1280×720
+// projector leaves for it: it scrolls instead of pushing the window past the
+// screen. At normal size it stays a plain page that fits the window as designed.
+void MainWindow::setLauncherScrolls(bool on)
+{
+    QWidget *from = on ? static_cast<QWidget *>(m_launcher) : m_launcherScroll;
+    const int i = m_tabs->indexOf(from);
+    if (i < 0)
+        return;
+    const bool current = m_tabs->currentIndex() == i;
+    const QString text = m_tabs->tabText(i), tip = m_tabs->tabToolTip(i);
+    const QSignalBlocker block(m_tabs);
+    m_tabs->removeTab(i);
+    QWidget *to = m_launcherScroll;
+    if (on) {
+        m_launcherScroll->setWidget(m_launcher);
+    } else {
+        m_launcherScroll->takeWidget();
+        to = m_launcher;
+    }
+    m_tabs->insertTab(i, to, text);
+    m_tabs->setTabToolTip(i, tip);
+    if (current)
+        m_tabs->setCurrentIndex(i);
 }
 
 void MainWindow::setPresentationScale(double scale)

@@ -25,8 +25,12 @@
 #include "sampler.h"
 
 #include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScreen>
 #include <QStandardPaths>
 #include <QStyleFactory>
 
@@ -42,6 +46,43 @@ void shoot(QWidget &w, const QString &name)
     QCoreApplication::processEvents();
     const QString path = kShots + '/' + name + ".png";
     QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
+}
+
+// Presentation mode is for projectors: besides the offscreen platform's usual
+// 800×800 screen (first, so every other window and screenshot stays as it was),
+// two screens at the common projector sizes. main() hands this to the platform.
+const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_gui-screens.json");
+const QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
+
+QString projectorName(QSize size)
+{
+    return QStringLiteral("projector-%1x%2").arg(size.width()).arg(size.height());
+}
+
+bool writeScreensConfig()
+{
+    auto screen = [](const QString &name, int x, QSize size) {
+        return QJsonObject {{"name", name}, {"x", x}, {"y", 0}, {"width", size.width()}, {"height", size.height()},
+                            {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
+    };
+    QJsonArray screens {screen(QString(), 0, {800, 800})};
+    int x = 800;
+    for (QSize size : kProjectors) {
+        screens.append(screen(projectorName(size), x, size));
+        x += size.width();
+    }
+    QFile f(kScreensConfig);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+           && f.write(QJsonDocument(QJsonObject {{"screens", screens}}).toJson()) > 0;
+}
+
+QScreen *screenNamed(const QString &name)
+{
+    for (QScreen *s : QGuiApplication::screens()) {
+        if (s->name() == name)
+            return s;
+    }
+    return nullptr;
 }
 
 // What this test's containers left: hoodtest::leftovers() narrowed to our names and
@@ -62,6 +103,15 @@ QStringList ourLeftovers(const QString &root, const QStringList &names)
 
 class TestGui : public QObject {
     Q_OBJECT
+
+public:
+    // Before the application starts: the projector screens exist only if the
+    // offscreen platform is told about them at start-up.
+    static void initMain()
+    {
+        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
+            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+    }
 
 private slots:
     void initTestCase();
@@ -203,14 +253,39 @@ void TestGui::launchesARealContainer()
     shoot(w, "lessons-namespaces");
     w.lessonsDock()->hide();
 
-    w.setPresentationMode(true);
-    w.openPage("resources");
-    QTest::qWait(1500);
-    shoot(w, "presentation-resources");
-    w.openPage("namespaces");
-    QTest::qWait(1200);
-    shoot(w, "presentation-namespaces");
-    w.setPresentationMode(false);
+    // Presentation mode, full screen on each projector.
+    for (QSize size : kProjectors) {
+        QScreen *screen = screenNamed(projectorName(size));
+        if (!screen && QGuiApplication::platformName() != QLatin1String("offscreen"))
+            break; // a real display: its screens are what they are
+        QVERIFY2(screen, qPrintable("no offscreen screen " + projectorName(size) + " (see " + kScreensConfig + ")"));
+        w.windowHandle()->setScreen(screen);
+        w.setPresentationMode(true);
+        QTRY_COMPARE_WITH_TIMEOUT(w.size(), size, 5000);
+        QVERIFY(w.presentationMode());
+        const QString suffix = QStringLiteral("-%1x%2").arg(size.width()).arg(size.height());
+        w.openPage("resources");
+        QTest::qWait(1500);
+        shoot(w, "presentation-resources" + suffix);
+        QCOMPARE(w.size(), size);
+        w.openPage("namespaces");
+        QTest::qWait(1200);
+        shoot(w, "presentation-namespaces" + suffix);
+        QCOMPARE(w.size(), size);
+        // No page may push the window past the projector's screen (the launcher's
+        // form scrolls instead).
+        w.openPage("launcher");
+        QTest::qWait(300);
+        shoot(w, "presentation-launcher" + suffix);
+        QCOMPARE(w.size(), size);
+        QVERIFY(w.presentationMode());
+        w.setPresentationMode(false);
+        // Window states change asynchronously: let "normal" arrive before the next
+        // round turns full screen on again.
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isFullScreen() && w.size() != size, 5000);
+        QTest::qWait(200);
+        w.windowHandle()->setScreen(QGuiApplication::primaryScreen());
+    }
 
     c->remove("gui-test");
     QTRY_VERIFY_WITH_TIMEOUT(c->containers().isEmpty() && c->pendingCommands() == 0, 30000);

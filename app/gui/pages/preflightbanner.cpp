@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPainter>
 #include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -30,6 +31,59 @@ QString chipText(const PreflightItem &it)
         return ok ? QObject::tr("overlay in userns") : QObject::tr("overlay: %1").arg(it.verdict);
     return ok ? it.title : QStringLiteral("%1: %2").arg(it.title, it.verdict);
 }
+
+// A chip: its mark and words on a rounded patch of colour. When the row is too
+// narrow (large presentation fonts on a 1280-pixel projector) the words end in
+// "…" instead of being cut; the tooltip and the accessible name keep them whole.
+class Chip : public QWidget {
+public:
+    Chip(const QString &text, const QColor &fill, QWidget *parent) : QWidget(parent), m_text(text), m_fill(fill)
+    {
+        setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+        setAccessibleName(text);
+    }
+
+    QSize sizeHint() const override
+    {
+        const QFontMetrics fm = fontMetrics();
+        return {fm.horizontalAdvance(m_text) + 2 * kPad, fm.height() + 4};
+    }
+    QSize minimumSizeHint() const override
+    {
+        // The mark and the first letters stay readable.
+        const QFontMetrics fm = fontMetrics();
+        return {std::min(sizeHint().width(), fm.horizontalAdvance(m_text.left(4) + QStringLiteral("…")) + 2 * kPad),
+                sizeHint().height()};
+    }
+
+protected:
+    void changeEvent(QEvent *event) override
+    {
+        QWidget::changeEvent(event);
+        if (event->type() == QEvent::FontChange)
+            updateGeometry();
+    }
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter p(this);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        p.setBrush(m_fill);
+        p.drawRoundedRect(rect(), 4, 4);
+        p.setPen(palette().color(QPalette::Text));
+        const QRect inner = rect().adjusted(kPad, 0, -kPad, 0);
+        // elidedText() measures a little wider than horizontalAdvance() (the mark
+        // comes from a fallback font): elide only when the chip is really short.
+        const bool fits = fontMetrics().horizontalAdvance(m_text) <= inner.width();
+        p.drawText(inner, Qt::AlignVCenter | Qt::AlignLeft,
+                   fits ? m_text : fontMetrics().elidedText(m_text, Qt::ElideRight, inner.width()));
+    }
+
+private:
+    static constexpr int kPad = 6;
+    QString m_text;
+    QColor m_fill;
+};
 
 } // namespace
 
@@ -92,13 +146,12 @@ void PreflightBanner::rebuildChips()
     const QPalette pal = palette();
     for (const PreflightItem &it : m_model->items()) {
         const char *mark = it.level == PreflightItem::Level::Ok ? "✔" : it.level == PreflightItem::Level::Limited ? "◐" : "✘";
-        auto *chip = new QLabel(QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), chipText(it)), this);
+        const QString text = QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), chipText(it));
         const QColor bg = it.level == PreflightItem::Level::Ok        ? theme::privateFill(pal)
                           : it.level == PreflightItem::Level::Limited ? theme::groupFill(pal)
                                                                       : theme::alertColor(pal).lighter(theme::isDark(pal) ? 60 : 170);
-        chip->setStyleSheet(QStringLiteral("QLabel { background: %1; color: %2; border-radius: 4px; padding: 1px 6px; }")
-                                .arg(bg.name(), pal.color(QPalette::Text).name()));
-        chip->setToolTip(it.reason + (it.fix.isEmpty() ? QString() : "\n" + tr("Fix: %1").arg(it.fix)));
+        auto *chip = new Chip(text, bg, this);
+        chip->setToolTip(text + "\n" + it.reason + (it.fix.isEmpty() ? QString() : "\n" + tr("Fix: %1").arg(it.fix)));
         m_chips->addWidget(chip);
         chip->show(); // added after the banner was shown: not visible by itself
     }
@@ -107,7 +160,9 @@ void PreflightBanner::rebuildChips()
 void PreflightBanner::changeEvent(QEvent *event)
 {
     QFrame::changeEvent(event);
-    if (event->type() == QEvent::PaletteChange)
+    // New chips pick up the new colours and font; a chip whose font grows in place
+    // kept its old width in the layout.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
         rebuildChips();
 }
 

@@ -82,7 +82,10 @@ void ResourcesPage::setCaption(const ResourceHistory *h)
     parts << (h->pidsMax ? tr("pids.max %1").arg(*h->pidsMax) : tr("no pids limit"));
     parts << tr("throttled periods %1").arg(h->throttledPeriods);
     parts << tr("OOM kills %1").arg(std::max<qsizetype>(qsizetype(h->oomKills), h->oomKillTimes.size()));
-    QString text = parts.join(QStringLiteral(" · "));
+    // Lines break only between the facts, never inside one ("pids.max" / "64").
+    for (QString &part : parts)
+        part.replace(QLatin1Char(' '), QStringLiteral("&nbsp;"));
+    QString text = parts.join(QStringLiteral("&nbsp;· "));
     if (!h->problem.isEmpty())
         text += "<br>" + tr("Sampling ended: %1").arg(h->problem.toHtmlEscaped());
     m_caption->setText(text);

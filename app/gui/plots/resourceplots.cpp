@@ -3,12 +3,15 @@
 #include "theme.h"
 
 #include <QElapsedTimer>
+#include <QFontMetrics>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
 namespace hood::gui {
 
-// Ticks every `step` seconds back from now, labelled "-30 s" ... "now".
+// Ticks back from now, labelled "-30 s" ... "now", at a round step (5 s, 10 s,
+// 30 s, 1 min...) coarse enough that the labels never touch: how many fit depends
+// on the axis width and the font, which presentation mode makes twice as big.
 class AgoTicker : public QCPAxisTicker {
 public:
     void setNow(double now)
@@ -16,8 +19,25 @@ public:
         m_now = now;
         setTickOrigin(now);
     }
+    void setMaxTicks(int count) { m_maxTicks = std::max(2, count); }
 
 protected:
+    double getTickStep(const QCPRange &range) override
+    {
+        static const double steps[] = {1, 2, 5, 10, 15, 30, 60, 120, 300, 600};
+        for (double step : steps) {
+            if (std::floor(range.size() / step) + 1 <= m_maxTicks)
+                return step;
+        }
+        return 600;
+    }
+    int getSubTickCount(double step) override
+    {
+        // Sub-ticks at 5 s, 10 s, 30 s or a minute or two: never a comb.
+        const double sub = step <= 5 ? step : step <= 15 ? 5 : step <= 30 ? 10 : step <= 120 ? 30 : step / 5;
+        return int(std::lround(step / sub)) - 1;
+    }
+
     QString getTickLabel(double tick, const QLocale &, QChar, int) override
     {
         const long ago = std::lround(m_now - tick);
@@ -30,11 +50,36 @@ protected:
 
 private:
     double m_now = 0;
+    int m_maxTicks = 5;
 };
 
 namespace {
+
 constexpr double kMiB = 1024.0 * 1024.0;
+
+// `text` broken into lines at spaces so that each fits `width` pixels (a word
+// longer than the width stays whole); QCPTextElement neither wraps nor elides.
+QString wrapped(const QString &text, const QFont &font, int width)
+{
+    const QFontMetrics fm(font);
+    QStringList lines;
+    for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        if (!lines.isEmpty() && fm.horizontalAdvance(lines.last() + QLatin1Char(' ') + word) <= width)
+            lines.last() += QLatin1Char(' ') + word;
+        else
+            lines << word;
+    }
+    return lines.join(QLatin1Char('\n'));
 }
+
+QFont keyFont(const QFont &base)
+{
+    QFont f = base;
+    f.setPointSizeF(base.pointSizeF() * 0.85);
+    return f;
+}
+
+} // namespace
 
 ResourcePlots::ResourcePlots(QWidget *parent) : QWidget(parent), m_plot(new QCustomPlot(this))
 {
@@ -43,28 +88,34 @@ ResourcePlots::ResourcePlots(QWidget *parent) : QWidget(parent), m_plot(new QCus
     v->addWidget(m_plot);
     m_plot->plotLayout()->clear();
     m_plot->setNoAntialiasingOnDrag(true);
-    m_cpu = makePanel(0, 0, tr("CPU   (dashed: quota)"), tr("% of one CPU"));
-    m_memory = makePanel(0, 1, tr("Memory   (dashed: limit, dotted: peak)"), tr("MiB"));
-    m_pids = makePanel(1, 0, tr("Processes   (dashed: pids.max)"), tr("tasks"));
-    m_throttle = makePanel(1, 1, tr("CPU throttling"), tr("ms held back per s"));
+    // Short titles; what the dashed and dotted lines mean goes on a smaller line below.
+    m_cpu = makePanel(0, 0, {tr("CPU"), tr("dashed line: the quota"), tr("% of one CPU"), tr("%")});
+    m_memory = makePanel(0, 1, {tr("Memory"), tr("dashed line: the limit, dotted: the peak"), tr("MiB"), tr("MiB")});
+    m_pids = makePanel(1, 0, {tr("Processes"), tr("dashed line: pids.max"), tr("tasks"), tr("tasks")});
+    m_throttle = makePanel(1, 1, {tr("CPU throttling"), tr("time the quota held the container back"),
+                                  tr("ms held back per s"), tr("ms/s")});
     m_memoryPeak = m_plot->addGraph(m_memory.rect->axis(QCPAxis::atBottom), m_memory.rect->axis(QCPAxis::atLeft));
     applyPalette();
 }
 
-ResourcePlots::Panel ResourcePlots::makePanel(int row, int column, const QString &title, const QString &unit)
+ResourcePlots::Panel ResourcePlots::makePanel(int row, int column, const Texts &texts)
 {
     Panel p;
+    p.texts = texts;
     auto *cell = new QCPLayoutGrid;
     m_plot->plotLayout()->addElement(row, column, cell);
-    p.title = new QCPTextElement(m_plot, title);
+    p.title = new QCPTextElement(m_plot, texts.title);
     QFont f = font();
     f.setBold(true);
     p.title->setFont(f);
     cell->addElement(0, 0, p.title);
+    p.key = new QCPTextElement(m_plot, texts.key, keyFont(font()));
+    p.key->setMargins(QMargins(2, 0, 2, 2));
+    cell->addElement(1, 0, p.key);
     p.rect = new QCPAxisRect(m_plot);
-    cell->addElement(1, 0, p.rect);
+    cell->addElement(2, 0, p.rect);
     cell->setRowSpacing(0);
-    p.rect->axis(QCPAxis::atLeft)->setLabel(unit);
+    p.rect->axis(QCPAxis::atLeft)->setLabel(texts.unit);
     p.ticker = new AgoTicker;
     p.ticker->setTickCount(4);
     p.rect->axis(QCPAxis::atBottom)->setTicker(QSharedPointer<QCPAxisTicker>(p.ticker));
@@ -85,6 +136,12 @@ void ResourcePlots::applyPalette()
         QFont f = font();
         f.setBold(true);
         p->title->setFont(f);
+        p->key->setTextColor(text);
+        p->key->setFont(keyFont(font()));
+        // Room at the right for the "now" label centred on the axis end.
+        const int half = QFontMetrics(font()).horizontalAdvance(tr("now")) / 2 + 4;
+        p->rect->setMinimumMargins(QMargins(0, 0, half, 0));
+        p->fitted = QSize(); // a new font: fit the texts again
         for (QCPAxis *axis : p->rect->axes()) {
             axis->setBasePen(QPen(text, 1));
             axis->setTickPen(QPen(text, 1));
@@ -106,7 +163,8 @@ void ResourcePlots::applyPalette()
         const bool hl = p->title->text().startsWith(QStringLiteral("▶ "));
         p->rect->setBackground(hl ? QBrush(theme::addedFill(pal)) : QBrush(Qt::NoBrush));
     }
-    m_plot->replot();
+    fitTexts();
+    replot();
 }
 
 void ResourcePlots::changeEvent(QEvent *event)
@@ -133,12 +191,9 @@ bool ResourcePlots::highlight(const QString &key)
         {"cpu", &m_cpu}, {"memory", &m_memory}, {"pids", &m_pids}, {"throttling", &m_throttle}};
     bool found = false;
     for (const auto &[name, panel] : table) {
-        QString t = panel->title->text();
-        if (t.startsWith(QStringLiteral("▶ ")))
-            t = t.mid(2);
         const bool on = key == QLatin1String(name);
         found = found || on;
-        panel->title->setText(on ? QStringLiteral("▶ ") + t : t);
+        panel->title->setText(on ? QStringLiteral("▶ ") + panel->texts.title : panel->texts.title);
     }
     applyPalette();
     return found;
@@ -247,6 +302,8 @@ void ResourcePlots::rescale(double now)
     if (m_firstTime >= 0 && m_firstTime > start)
         start = std::min(m_firstTime, now - 30);
     const QCPRange x(start, now);
+    if (needsFit())
+        fitTexts();
     for (Panel *p : {&m_cpu, &m_memory, &m_pids, &m_throttle}) {
         // Keep what the longest window can show; the sampler keeps the rest.
         p->graph->data()->removeBefore(now - 660);
@@ -268,11 +325,50 @@ void ResourcePlots::rescale(double now)
     }
 }
 
+// The panel's size as the last layout left it, or an estimate (half the plot)
+// before the first one.
+QSize ResourcePlots::panelSize(const Panel &p) const
+{
+    const QSize laid = p.rect->rect().size();
+    if (laid.width() > 20 && laid.height() > 20)
+        return laid;
+    return QSize(m_plot->width() / 2 - 80, m_plot->height() / 2 - 80);
+}
+
+// Tick count, key and axis label sized to the panel and font, so nothing overlaps
+// or is cut off at 800 pixels or on a projector with doubled fonts.
+void ResourcePlots::fitTexts()
+{
+    const QFontMetrics fm(font());
+    const int label = fm.horizontalAdvance(QStringLiteral("−10 min")) + fm.horizontalAdvance(QStringLiteral("   "));
+    for (Panel *p : {&m_cpu, &m_memory, &m_pids, &m_throttle}) {
+        const QSize size = panelSize(*p);
+        p->fitted = size;
+        p->ticker->setMaxTicks(size.width() / std::max(1, label));
+        p->key->setText(wrapped(p->texts.key, keyFont(font()), size.width() + 40));
+        // Value labels two text lines apart at least: a low panel gets fewer.
+        p->rect->axis(QCPAxis::atLeft)->ticker()->setTickCount(std::clamp(size.height() / (2 * fm.height()), 2, 5));
+        const bool longFits = fm.horizontalAdvance(p->texts.unit) <= size.height();
+        p->rect->axis(QCPAxis::atLeft)->setLabel(longFits ? p->texts.unit : p->texts.shortUnit);
+    }
+}
+
+bool ResourcePlots::needsFit() const
+{
+    return std::any_of(m_panels.begin(), m_panels.end(), [this](const Panel *p) { return p->fitted != panelSize(*p); });
+}
+
 void ResourcePlots::replot()
 {
     QElapsedTimer t;
     t.start();
     m_plot->replot(QCustomPlot::rpImmediateRefresh);
+    // The texts were fitted to the layout before this one (a resize, a new font):
+    // fit them to the new one and draw again.
+    if (needsFit()) {
+        fitTexts();
+        m_plot->replot(QCustomPlot::rpImmediateRefresh);
+    }
     m_lastReplotMs = double(t.nsecsElapsed()) / 1e6;
     emit replotted(m_lastReplotMs);
 }

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <array>
+
 class QCustomPlot;
 class QCPAxisRect;
 class QCPGraph;
@@ -49,14 +51,26 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    struct Texts {
+        QString title;     // short: it must fit a half-width panel at twice the font
+        QString key;       // what the dashed and dotted lines mean, wrapped to the width
+        QString unit;      // the y axis label...
+        QString shortUnit; // ...and the one used when the panel is too low for it
+    };
     struct Panel {
+        Texts texts;
+        QSize fitted; // the panel size the texts were last fitted to
         QCPAxisRect *rect = nullptr;
         QCPGraph *graph = nullptr;
         QCPGraph *limit = nullptr; // a flat line at the limit, when there is one
         QCPTextElement *title = nullptr;
+        QCPTextElement *key = nullptr;
         AgoTicker *ticker = nullptr;
     };
-    Panel makePanel(int row, int column, const QString &title, const QString &unit);
+    Panel makePanel(int row, int column, const Texts &texts);
+    QSize panelSize(const Panel &p) const;
+    bool needsFit() const;
+    void fitTexts();
     void addPoints(const ResourceHistory &h, qsizetype from);
     void updateLimits(const ResourceHistory &h, double now);
     void addOomMarks(const ResourceHistory &h);
@@ -65,6 +79,7 @@ private:
 
     QCustomPlot *m_plot;
     Panel m_cpu, m_memory, m_pids, m_throttle;
+    const std::array<Panel *, 4> m_panels {&m_cpu, &m_memory, &m_pids, &m_throttle};
     QCPGraph *m_memoryPeak = nullptr; // a dotted line at the highest use seen
     double m_firstTime = -1;
     double m_window = 120;
