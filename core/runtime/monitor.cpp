@@ -134,6 +134,18 @@ void Monitor::makeCgroup()
     CgroupOptions options;
     options.name = m_config.id;
     m_cgroup = makeCgroupManager(options);
+    // The cgroup namespace is shared by every state root (/run/hood, a test's
+    // HOOD_ROOT): a container of the same name elsewhere must not be adopted, nor
+    // removed by our cleanup, so refuse before journaling anything.
+    for (const std::string &path : m_cgroup->paths()) {
+        struct stat st {};
+        if (lstat(path.c_str(), &st) == 0) {
+            m_cgroup.reset(); // not ours: cleanup must not destroy it
+            throw Error("cgroup " + path + " already exists: a container named \"" + m_config.id
+                        + "\" runs under another state root, or a crash left it (hoodctl gc "
+                          "removes what dead containers left)");
+        }
+    }
     // Journal first: a crash between mkdir and the next line must not leak it.
     for (const std::string &path : m_cgroup->paths())
         m_journal.record(ResourceKind::Cgroup, path);

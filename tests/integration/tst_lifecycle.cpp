@@ -179,6 +179,20 @@ private slots:
         QCOMPARE(hood({"delete", "--force", "twice"}).code, 0);
     }
 
+    // Cgroups are shared by every state root: a second root may not adopt (and then
+    // remove) the cgroup of a container with the same name.
+    void sameNameInAnotherRoot()
+    {
+        QCOMPARE(hood({"run", "-d", "--name", "shared-name", "--", "sleep", "60"}).code, 0);
+        QTemporaryDir other("/tmp/hood-tst-other-XXXXXX");
+        Result r = run(other.path(), {"run", "--name", "shared-name", "--", "true"});
+        QCOMPARE(r.code, 125);
+        QVERIFY2(r.err.contains("hood/shared-name already exists"), qPrintable(r.err));
+        QCOMPARE(state("shared-name")["status"].toString(), QString("running"));
+        QVERIFY(leftovers(other.path()).filter("state ").isEmpty());
+        QCOMPARE(hood({"delete", "--force", "shared-name"}).code, 0);
+    }
+
     void badBundles_data()
     {
         QTest::addColumn<QString>("kind");
