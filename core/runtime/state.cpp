@@ -11,6 +11,7 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 
 namespace hood {
 
@@ -53,6 +54,29 @@ std::string stateToJson(const ContainerState &s)
     return j.dump(2) + "\n";
 }
 
+namespace {
+// nlohmann converts any JSON number to the requested type with a plain cast: a
+// float out of range ("pid": 5e23) is undefined behaviour, found by
+// tests/fuzz/fuzz_state, and 4294967297 would quietly become pid 1, a process
+// that kill must never be sent to. So a number field must be a whole number that
+// fits, or the file is not a state. A missing field gives `fallback`.
+template <typename Int>
+Int integerField(const json &j, const char *key, Int fallback, const std::string &source)
+{
+    auto it = j.find(key);
+    if (it == j.end())
+        return fallback;
+    // is_number_integer() is also true for unsigned values, hence the order.
+    bool fits = it->is_number_unsigned()
+                    ? std::in_range<Int>(it->get<uint64_t>())
+                    : it->is_number_integer() && std::in_range<Int>(it->get<int64_t>());
+    if (!fits)
+        throw Error(source + ": not a container state (" + key + ": " + it->dump()
+                    + " is not a whole number in range)");
+    return it->is_number_unsigned() ? Int(it->get<uint64_t>()) : Int(it->get<int64_t>());
+}
+} // namespace
+
 ContainerState stateFromJson(const std::string &text, const std::string &source)
 {
     try {
@@ -64,24 +88,24 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
         s.image = j.value("image", "");
         s.command = j.value("command", std::vector<std::string>{});
         s.created = j.value("created", "");
-        s.pid = j.value("pid", 0);
-        s.pidStartTime = j.value("pidStartTime", uint64_t(0));
-        s.monitorPid = j.value("monitorPid", 0);
-        s.monitorStartTime = j.value("monitorStartTime", uint64_t(0));
+        s.pid = integerField<pid_t>(j, "pid", 0, source);
+        s.pidStartTime = integerField<uint64_t>(j, "pidStartTime", 0, source);
+        s.monitorPid = integerField<pid_t>(j, "monitorPid", 0, source);
+        s.monitorStartTime = integerField<uint64_t>(j, "monitorStartTime", 0, source);
         s.detached = j.value("detached", false);
         s.terminal = j.value("terminal", false);
         s.rootless = j.value("rootless", false);
         s.cgroupPaths = j.value("cgroupPaths", std::vector<std::string>{});
         if (j.contains("memoryLimit") && !j["memoryLimit"].is_null())
-            s.memoryLimit = j["memoryLimit"].get<int64_t>();
+            s.memoryLimit = integerField<int64_t>(j, "memoryLimit", 0, source);
         if (j.contains("exitCode") && !j["exitCode"].is_null())
-            s.exitCode = j["exitCode"].get<int>();
-        s.exitSignal = j.value("exitSignal", 0);
+            s.exitCode = integerField<int>(j, "exitCode", 0, source);
+        s.exitSignal = integerField<int>(j, "exitSignal", 0, source);
         s.oomKilled = j.value("oomKilled", false);
         s.finished = j.value("finished", "");
         s.error = j.value("error", "");
-        s.cpuUsageNs = j.value("cpuUsageNs", uint64_t(0));
-        s.memoryPeak = j.value("memoryPeak", uint64_t(0));
+        s.cpuUsageNs = integerField<uint64_t>(j, "cpuUsageNs", 0, source);
+        s.memoryPeak = integerField<uint64_t>(j, "memoryPeak", 0, source);
         return s;
     } catch (const json::exception &e) {
         throw Error(source + ": not a container state (" + e.what() + ")");

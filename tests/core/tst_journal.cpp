@@ -208,6 +208,30 @@ private slots:
         QVERIFY(back.oomKilled);
         QVERIFY_THROWS_EXCEPTION(Error, stateFromJson("{\"pid\": 1}", "state.json"));
     }
+
+    // Number fields that do not fit their type: before, 5e23 was cast to int
+    // (undefined behaviour; tests/fuzz/fuzz_state) and 2^32+1 became pid 1.
+    void stateRejectsNumbersOutOfRange_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addRow("float pid (fuzz)") << R"({"id":"x","pid":5.55556e+23})";
+        QTest::addRow("float start time (fuzz)") << R"({"id":"x","pidStartTime":1.66667e+24})";
+        QTest::addRow("pid wraps to 1") << R"({"id":"x","pid":4294967297})";
+        QTest::addRow("negative counter") << R"({"id":"x","memoryPeak":-1})";
+        QTest::addRow("limit past int64") << R"({"id":"x","memoryLimit":18446744073709551615})";
+        QTest::addRow("fractional exit code") << R"({"id":"x","exitCode":1.5})";
+    }
+
+    void stateRejectsNumbersOutOfRange()
+    {
+        QFETCH(QString, json);
+        try {
+            stateFromJson(json.toStdString(), "state.json");
+            QFAIL("accepted");
+        } catch (const Error &e) {
+            QVERIFY2(QString(e.what()).startsWith("state.json: not a container state ("), e.what());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJournal)
