@@ -14,29 +14,6 @@ namespace hood::cgfs {
 
 using namespace std::chrono_literals;
 
-Fd &Fd::operator=(Fd &&other) noexcept
-{
-    if (this != &other) {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = other.release();
-    }
-    return *this;
-}
-
-Fd::~Fd()
-{
-    if (m_fd >= 0)
-        ::close(m_fd);
-}
-
-int Fd::release() noexcept
-{
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-}
-
 std::string join(const std::string &dir, std::string_view name)
 {
     std::string path = dir;
@@ -49,69 +26,6 @@ std::string join(const std::string &dir, std::string_view name)
 bool exists(const std::string &path)
 {
     return ::access(path.c_str(), F_OK) == 0;
-}
-
-bool preadAll(int fd, std::string &buffer)
-{
-    // Control files are generated in one go by the kernel; 4 KiB covers all but a
-    // long io.stat, and the buffer only ever grows.
-    if (buffer.capacity() < 4096)
-        buffer.reserve(4096);
-    buffer.resize(buffer.capacity());
-    size_t used = 0;
-    for (;;) {
-        if (used == buffer.size())
-            buffer.resize(buffer.size() * 2);
-        ssize_t n =
-            ::pread(fd, buffer.data() + used, buffer.size() - used, static_cast<off_t>(used));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return false;
-        if (n == 0)
-            break;
-        used += static_cast<size_t>(n);
-    }
-    buffer.resize(used);
-    return true;
-}
-
-std::optional<std::string> readFileIfExists(const std::string &path)
-{
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd && errno == ENOENT)
-        return std::nullopt;
-    if (!fd)
-        throw Error::sys("open", path, errno);
-    std::string text;
-    if (!preadAll(fd.get(), text))
-        throw Error::sys("read", path, errno);
-    return text;
-}
-
-std::string readFile(const std::string &path)
-{
-    auto text = readFileIfExists(path);
-    if (!text)
-        throw Error::sys("open", path, ENOENT);
-    return *text;
-}
-
-void writeFile(const std::string &path, const std::string &value)
-{
-    const std::string what = path + " (" + value + ")";
-    // O_TRUNC means nothing to cgroupfs; it keeps fixture files exact.
-    Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-    if (!fd)
-        throw Error::sys("write", what, errno);
-    ssize_t n;
-    do {
-        n = ::write(fd.get(), value.data(), value.size());
-    } while (n < 0 && errno == EINTR);
-    if (n < 0)
-        throw Error::sys("write", what, errno);
-    if (static_cast<size_t>(n) != value.size())
-        throw Error("write " + what + ": short write");
 }
 
 int makeDir(const std::string &path)

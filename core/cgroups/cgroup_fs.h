@@ -3,6 +3,9 @@
 // cgroups.h and sampler.h.
 #pragma once
 
+#include "sys/fd.h"
+#include "sys/fileio.h"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -12,39 +15,14 @@
 
 namespace hood::cgfs {
 
-// Owns one file descriptor.
-class Fd {
-public:
-    Fd() = default;
-    explicit Fd(int fd) : m_fd(fd) {}
-    Fd(Fd &&other) noexcept : m_fd(other.release()) {}
-    Fd &operator=(Fd &&other) noexcept;
-    Fd(const Fd &) = delete;
-    Fd &operator=(const Fd &) = delete;
-    ~Fd();
-
-    int get() const { return m_fd; }
-    explicit operator bool() const { return m_fd >= 0; }
-    int release() noexcept;
-
-private:
-    int m_fd = -1;
-};
+using hood::Fd;
+using hood::preadAll;
+using hood::readFile;
+using hood::readFileIfExists;
+using hood::writeFile;
 
 std::string join(const std::string &dir, std::string_view name);
 bool exists(const std::string &path);
-
-// Whole file. Throws hood::Error ("open <path>: ..." / "read <path>: ...").
-std::string readFile(const std::string &path);
-// nullopt when the file does not exist; other errors throw.
-std::optional<std::string> readFileIfExists(const std::string &path);
-// pread from offset 0 until EOF into buffer (reused between calls, as the sampler does).
-// Returns false with errno set on failure.
-bool preadAll(int fd, std::string &buffer);
-
-// Writes value (no newline) to an existing control file. Throws hood::Error naming
-// the file and the value: "write <path> (<value>): invalid argument".
-void writeFile(const std::string &path, const std::string &value);
 
 // mkdir 0755; an existing directory is fine (mkdir -p semantics for one level).
 // Returns errno (0 on success) so callers can react to ENOENT (also when an

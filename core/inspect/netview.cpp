@@ -1,6 +1,7 @@
 #include "netview.h"
 
 #include "error.h"
+#include "sys/fd.h"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -25,15 +26,6 @@ namespace hood::inspect {
 namespace {
 
 using CachePtr = std::unique_ptr<nl_cache, decltype(&nl_cache_free)>;
-
-struct FdCloser {
-    int fd;
-    ~FdCloser()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
-};
 
 // libnl's error strings start with a capital ("Object not found"); hood::Error
 // sentences continue in lower case after the colon.
@@ -226,14 +218,14 @@ SocketPtr connectRoute(const std::string &where)
 // the caller except the socket it hands back.
 SocketPtr connectRouteIn(const std::string &nsPath)
 {
-    FdCloser ns{::open(nsPath.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (ns.fd < 0)
+    Fd ns(::open(nsPath.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!ns)
         throw Error::sys("open", nsPath, errno);
     SocketPtr socket(nullptr, &nl_socket_free);
     std::exception_ptr failure;
     std::thread worker([&] {
         try {
-            if (::setns(ns.fd, CLONE_NEWNET) != 0)
+            if (::setns(ns.get(), CLONE_NEWNET) != 0)
                 throw Error::sys("setns", nsPath, errno);
             socket = connectRoute(nsPath);
         } catch (...) {

@@ -14,15 +14,6 @@ namespace hood::inspect {
 
 namespace {
 
-struct FdCloser {
-    int fd;
-    ~FdCloser()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
-};
-
 struct DirCloser {
     void operator()(DIR *dir) const { ::closedir(dir); }
 };
@@ -39,33 +30,6 @@ std::string procPath(const std::string &procRoot, pid_t pid, std::string_view re
         path += rest;
     }
     return path;
-}
-
-int readFileNoThrow(const std::string &path, std::string &out)
-{
-    out.clear();
-    FdCloser file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (file.fd < 0)
-        return errno;
-    char buffer[4096];
-    for (;;) {
-        ssize_t n = ::read(file.fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return errno;
-        if (n == 0)
-            return 0;
-        out.append(buffer, static_cast<size_t>(n));
-    }
-}
-
-std::string readFile(const std::string &path)
-{
-    std::string text;
-    if (int err = readFileNoThrow(path, text))
-        throw Error::sys("read", path, err);
-    return text;
 }
 
 std::optional<pid_t> parsePid(std::string_view text)

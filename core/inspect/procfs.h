@@ -3,6 +3,8 @@
 // above them run on fixture files exactly as they run on the kernel's.
 #pragma once
 
+#include "sys/fileio.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,13 +16,10 @@ namespace hood::inspect {
 // "<procRoot>/<pid>/<rest>"; rest may be empty.
 std::string procPath(const std::string &procRoot, pid_t pid, std::string_view rest = {});
 
-// The whole file. /proc files report size 0, so this reads until EOF.
-// Throws hood::Error ("read /proc/42/status: no such file or directory").
-std::string readFile(const std::string &path);
-
-// Same, but returns errno instead of throwing (0 on success): /proc files vanish
-// with their process, which for an inspector is a normal outcome, not an error.
-int readFileNoThrow(const std::string &path, std::string &out);
+// The whole file (core's reader; /proc files report size 0, so it reads to EOF).
+using hood::readFile;
+// Returns errno instead of throwing: /proc files vanish with their process.
+using hood::readFileNoThrow;
 
 // A decimal pid such as "42"; nullopt for anything else ("self", "42x", "").
 std::optional<pid_t> parsePid(std::string_view text);

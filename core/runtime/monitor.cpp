@@ -43,18 +43,6 @@ sigset_t monitorSignals()
     return set;
 }
 
-void writeFile(const std::string &path, const std::string &text)
-{
-    int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error::sys("open", path, errno);
-    ssize_t n = write(fd, text.data(), text.size());
-    int err = errno;
-    close(fd);
-    if (n != static_cast<ssize_t>(text.size()))
-        throw Error::sys("write " + path, "(" + text.substr(0, text.find('\n')) + ")", n < 0 ? err : EIO);
-}
-
 std::string mapText(const std::vector<IdMapping> &maps)
 {
     std::string text;

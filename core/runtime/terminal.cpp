@@ -42,19 +42,6 @@ void copyWindowSize(int from, int to)
         ioctl(to, TIOCSWINSZ, &ws);
 }
 
-bool writeAll(int fd, const char *buf, size_t size)
-{
-    for (size_t done = 0; done < size;) {
-        ssize_t w = write(fd, buf + done, size - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        done += static_cast<size_t>(w);
-    }
-    return true;
-}
-
 RawTerminal::RawTerminal(bool wanted)
 {
     if (!wanted || !isatty(0) || tcgetattr(0, &m_saved) < 0)

@@ -3,6 +3,8 @@
 // Shared by the container's init, the monitor and `hoodctl exec`.
 #pragma once
 
+#include "sys/fileio.h" // writeAll
+
 #include <cstddef>
 #include <string>
 #include <termios.h>
@@ -23,9 +25,6 @@ void becomeTerminalOf(int slave, const std::string &name);
 
 // Copies the window size of `from` to `to` (when `from` is a terminal).
 void copyWindowSize(int from, int to);
-
-// Writes everything, or gives up (false) when the reader has gone away.
-bool writeAll(int fd, const char *buf, size_t size);
 
 // The user's terminal in raw mode while a container's terminal is attached: every
 // key goes to the container's line discipline, which does echo and ^C there.

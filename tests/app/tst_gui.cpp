@@ -19,7 +19,7 @@
 #include "pages/namespacespage.h"
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
-#include "pages/terminalwidget.h"
+#include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "plots/resourceplots.h"
 #include "sampler.h"

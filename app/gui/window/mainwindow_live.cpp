@@ -13,7 +13,7 @@
 #include "pages/launcherpage.h"
 #include "pages/namespacespage.h"
 #include "pages/resourcespage.h"
-#include "pages/terminalwidget.h"
+#include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "plots/resourceplots.h"
 #include "sampler.h"

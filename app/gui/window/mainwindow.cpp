@@ -10,7 +10,7 @@
 #include "pages/namespacespage.h"
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
-#include "pages/terminalwidget.h"
+#include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "preflight.h"
 #include "recentlaunches.h"
