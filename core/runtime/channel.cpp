@@ -29,8 +29,9 @@ void sendMessage(int sock, char type, const std::string &text, int fd)
 
 ssize_t receiveMessage(int sock, std::string &out, int *fd)
 {
-    char buf[4096];
-    iovec iov {buf, sizeof buf};
+    // Messages are short sentences, except the init's start-up steps (~10 KiB).
+    static thread_local std::string buf(64 * 1024, '\0');
+    iovec iov {buf.data(), buf.size()};
     alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
     msghdr m {};
     m.msg_iov = &iov;
@@ -41,7 +42,12 @@ ssize_t receiveMessage(int sock, std::string &out, int *fd)
     while ((n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
     }
     if (n > 0)
-        out.assign(buf, static_cast<size_t>(n));
+        out.assign(buf.data(), static_cast<size_t>(n));
+    if (n > 0 && (m.msg_flags & MSG_TRUNC)) {
+        out = std::string(1, out[0]) + "(message cut at 64 KiB)";
+        if (out[0] != 'E')
+            out = "E" + out.substr(1);
+    }
     for (cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && fd)
             memcpy(fd, CMSG_DATA(c), sizeof(int));

@@ -5,7 +5,10 @@
 #include "process.h"
 #include "procfs.h"
 #include "spec/spec.h"
+#include "privops.h"
 #include "state.h"
+#include "sys/fd.h"
+#include "sys/fileio.h"
 
 #include <algorithm>
 #include <array>
@@ -37,36 +40,16 @@ constexpr char kMsgConsole = 'T'; // command: pty master attached (SCM_RIGHTS)
 constexpr char kMsgWarning = 'W'; // one sentence
 constexpr char kMsgError = 'E';   // a status byte, then one sentence
 
-class OwnedFd {
-public:
-    explicit OwnedFd(int fd = -1) : m_fd(fd) {}
-    OwnedFd(OwnedFd &&other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    OwnedFd &operator=(OwnedFd &&other) noexcept
-    {
-        std::swap(m_fd, other.m_fd);
-        return *this;
-    }
-    ~OwnedFd()
-    {
-        if (m_fd >= 0)
-            close(m_fd);
-    }
-    int get() const { return m_fd; }
-
-private:
-    int m_fd;
-};
-
 // What the caller opens from the host's point of view before forking: after
 // setns the host's /proc and /sys/fs/cgroup are out of sight.
 struct Target {
     std::string id;
     ContainerState state;
     Process process;
-    std::vector<std::pair<NsKind, OwnedFd>> namespaces; // differing kinds, user first
-    OwnedFd cgroupNamespace;                            // joined by the command
-    OwnedFd root;
-    std::vector<std::pair<std::string, OwnedFd>> cgroupProcs;
+    std::vector<std::pair<NsKind, Fd>> namespaces; // differing kinds, user first
+    Fd cgroupNamespace;                            // joined by the command
+    Fd root;
+    std::vector<std::pair<std::string, Fd>> cgroupProcs;
     bool setgroupsDenied = false;
 };
 
@@ -77,12 +60,11 @@ ExecError engineError(const std::string &sentence)
 
 std::string readText(const std::string &path)
 {
-    std::ifstream in(path);
-    if (!in)
-        throw engineError(Error::sys("open", path, errno).what());
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
+    try {
+        return readFile(path);
+    } catch (const Error &e) {
+        throw engineError(e.what());
+    }
 }
 
 ContainerState runningState(const std::string &stateDir, const std::string &id)
@@ -130,39 +112,37 @@ bool sameFile(const struct stat &a, const struct stat &b)
 
 // The container's namespace of this kind, or -1 when it is ours too (setns into
 // the user namespace one is already in fails with EINVAL) or the kernel lacks it.
-int openNamespaceIfOther(int procDir, const NsInfo &info, const std::string &where)
+Fd openNamespaceIfOther(int procDir, const NsInfo &info, const std::string &where)
 {
     std::string rel = "ns/" + std::string(info.procName);
-    int fd = openat(procDir, rel.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
-        return -1;
-    if (fd < 0)
+    Fd fd(openat(procDir, rel.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd && errno == ENOENT)
+        return fd;
+    if (!fd)
         throw engineError(Error::sys("open", where + "/" + rel, errno).what());
     struct stat theirs {
     }, mine{};
     std::string self = "/proc/self/" + rel;
-    if (fstat(fd, &theirs) == 0 && stat(self.c_str(), &mine) == 0 && sameFile(theirs, mine)) {
-        close(fd);
-        return -1;
-    }
+    if (fstat(fd.get(), &theirs) == 0 && stat(self.c_str(), &mine) == 0 && sameFile(theirs, mine))
+        return Fd();
     return fd;
 }
 
 void openNamespaces(Target &t, int procDir, const std::string &where)
 {
     // The user namespace first: joining the others needs privileges in their owner.
-    if (int fd = openNamespaceIfOther(procDir, nsInfo(NsKind::User), where); fd >= 0)
-        t.namespaces.emplace_back(NsKind::User, OwnedFd(fd));
+    if (Fd fd = openNamespaceIfOther(procDir, nsInfo(NsKind::User), where))
+        t.namespaces.emplace_back(NsKind::User, std::move(fd));
     for (const NsInfo &info : kNamespaces) {
         if (info.kind == NsKind::User)
             continue;
-        int fd = openNamespaceIfOther(procDir, info, where);
-        if (fd < 0)
+        Fd fd = openNamespaceIfOther(procDir, info, where);
+        if (!fd)
             continue;
         if (info.kind == NsKind::Cgroup)
-            t.cgroupNamespace = OwnedFd(fd);
+            t.cgroupNamespace = std::move(fd);
         else
-            t.namespaces.emplace_back(info.kind, OwnedFd(fd));
+            t.namespaces.emplace_back(info.kind, std::move(fd));
     }
 }
 
@@ -170,10 +150,10 @@ void openCgroups(Target &t)
 {
     for (const std::string &dir : t.state.cgroupPaths) {
         std::string path = dir + "/cgroup.procs";
-        int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
+        Fd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!fd)
             throw engineError(Error::sys("open", path, errno).what());
-        t.cgroupProcs.emplace_back(path, OwnedFd(fd));
+        t.cgroupProcs.emplace_back(path, std::move(fd));
     }
 }
 
@@ -190,17 +170,17 @@ Target openTarget(const std::string &stateDir, const ExecRequest &r)
     std::string where = "/proc/" + std::to_string(t.state.pid);
     // The directory fd pins this very process: if the pid is reused later, every
     // openat() below fails instead of reading another process's namespaces.
-    OwnedFd procDir(open(where.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    Fd procDir(open(where.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (procDir.get() < 0 || processStartTime(t.state.pid) != t.state.pidStartTime)
         throw engineError("container \"" + t.id + "\" is not running (its init has just ended)");
     openNamespaces(t, procDir.get(), where);
-    t.root = OwnedFd(openat(procDir.get(), "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    t.root = Fd(openat(procDir.get(), "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (t.root.get() < 0)
         throw engineError(Error::sys("open", where + "/root", errno).what());
     openCgroups(t);
     std::string setgroups;
-    std::ifstream(where + "/setgroups") >> setgroups;
-    t.setgroupsDenied = setgroups == "deny";
+    readFileNoThrow(where + "/setgroups", setgroups);
+    t.setgroupsDenied = setgroups.rfind("deny", 0) == 0;
     return t;
 }
 
@@ -216,81 +196,60 @@ void joinCgroups(const Target &t)
     // "0" is the writing process itself, whatever pid namespace it is in. The
     // files were opened by the caller, and the kernel checks the opener's
     // credentials and cgroup namespace, so the command's setns does not matter.
-    for (const auto &[path, fd] : t.cgroupProcs) {
-        if (write(fd.get(), "0", 1) != 1)
-            throw Error::sys("join cgroup", path, errno);
-    }
+    for (const auto &[path, fd] : t.cgroupProcs)
+        priv::joinCgroup(fd.get(), path);
     // After joining the cgroup, so that the namespace's root is above us (runc
     // does the same).
-    if (t.cgroupNamespace.get() >= 0 && setns(t.cgroupNamespace.get(), CLONE_NEWCGROUP) < 0)
-        throw Error::sys("join cgroup namespace",
-                         "/proc/" + std::to_string(t.state.pid) + "/ns/cgroup", errno);
-}
-
-// A pty from the container's own devpts instance (/dev/ptmx -> pts/ptmx inside),
-// so `tty` names a device that exists in the container; the master goes to the
-// caller, as the container's init hands its own to the monitor.
-void openTerminal(int sock)
-{
-    Pty pty = openPty();
-    sendMessage(sock, kMsgConsole, pty.name, pty.master);
-    close(pty.master);
-    becomeTerminalOf(pty.slave, pty.name);
+    if (t.cgroupNamespace)
+        priv::setns(t.cgroupNamespace.get(), NsKind::Cgroup,
+                    "/proc/" + std::to_string(t.state.pid) + "/ns/cgroup");
 }
 
 // dieWithParent() checks getppid(), which reads 0 here whether the helper lives
 // or not: the helper is outside this pid namespace. So the helper keeps the only
 // write end of a pipe, and a hang-up on it says the helper has gone.
-void dieWithHelper(int hangup)
+void dieWithHelper(Fd &hangup)
 {
     check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
-    pollfd p{hangup, POLLIN, 0};
+    pollfd p{hangup.get(), POLLIN, 0};
     if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
         _exit(kExecEngineError);
-    close(hangup);
+    hangup.reset();
 }
 
-std::string findCommand(const Process &p)
+int execStatus(const FinishError &e)
 {
-    try {
-        return findExecutable(p);
-    } catch (const Error &e) {
-        throw ExecError(e.what(), e.code() == EACCES ? kExecCannotRun : kExecNotFound);
+    // Not found: 127; found but not runnable (EACCES, or ENOENT from execve on a
+    // file that exists: its interpreter is missing, which is "not found" too).
+    switch (e.stage()) {
+    case FinishError::Stage::Find: return e.code() == EACCES ? kExecCannotRun : kExecNotFound;
+    case FinishError::Stage::Exec: return e.code() == ENOENT ? kExecNotFound : kExecCannotRun;
+    case FinishError::Stage::Setup: break;
     }
-}
-
-[[noreturn]] void execCommand(const Process &p, const std::string &path)
-{
-    try {
-        execProcess(p, path);
-    } catch (const Error &e) {
-        // ENOENT from execve on a file that exists: its interpreter is missing.
-        throw ExecError(e.what(), e.code() == ENOENT ? kExecNotFound : kExecCannotRun);
-    }
+    return kExecEngineError;
 }
 
 // The same order as the container's init after its namespaces and root.
-[[noreturn]] void commandMain(const Target &t, int sock, int hangup)
+[[noreturn]] void commandMain(const Target &t, int sock, Fd hangup)
 {
     try {
         joinCgroups(t);
         sigset_t none;
         sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr); // the helper blocks signals; the command must not
+        // The helper blocks signals; the command must not.
+        check(sigprocmask(SIG_SETMASK, &none, nullptr), "unblock signals", "exec command");
         if (t.process.terminal)
-            openTerminal(sock);
-        else
-            setsid(); // its own session: the user's ^C reaches it once, forwarded by hoodctl
-        applyRlimits(t.process.rlimits);
-        if (chdir(t.process.cwd.c_str()) < 0)
-            throw Error::sys("chdir to cwd", t.process.cwd, errno);
-        std::string exe = findCommand(t.process);
-        switchUser(t.process, t.setgroupsDenied,
-                   [&](const std::string &w) { sendMessage(sock, kMsgWarning, w); });
-        if (t.process.noNewPrivileges)
-            check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
-        dieWithHelper(hangup);
-        execCommand(t.process, exe);
+            attachNewTerminal(sock, kMsgConsole, false);
+        else if (setsid() < 0) // its own session: the user's ^C reaches it once, forwarded by hoodctl
+            throw Error::sys("setsid", "exec command", errno);
+        FinishSteps steps;
+        steps.setgroupsDenied = t.setgroupsDenied;
+        steps.warn = [&](const std::string &w) { sendMessage(sock, kMsgWarning, w); };
+        steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        finishProcess(t.process, steps);
+    } catch (const FinishError &e) {
+        sendError(sock, execStatus(e), e.what());
+        _exit(execStatus(e));
     } catch (const ExecError &e) {
         sendError(sock, e.status(), e.what());
         _exit(e.status());
@@ -302,24 +261,20 @@ std::string findCommand(const Process &p)
 
 // ---- in the helper (first child) -----------------------------------------
 
-void joinNamespaces(const Target &t)
+void joinTargetNamespaces(const Target &t)
 {
     const std::string where = "/proc/" + std::to_string(t.state.pid) + "/ns/";
-    for (const auto &[kind, fd] : t.namespaces) {
-        const NsInfo &info = nsInfo(kind);
-        if (setns(fd.get(), info.cloneFlag) < 0)
-            throw Error::sys("join " + std::string(info.ociName) + " namespace",
-                             where + std::string(info.procName), errno);
-    }
+    std::vector<NamespaceFd> join;
+    for (const auto &[kind, fd] : t.namespaces)
+        join.push_back({kind, fd.get(), where + std::string(nsInfo(kind).procName)});
+    joinNamespaces(join);
 }
 
 // The root of the container's init, which is not always the root of its mount
 // namespace: with --chroot the namespace's root is still the host's /.
 void enterRoot(const Target &t)
 {
-    const std::string where = "/proc/" + std::to_string(t.state.pid) + "/root";
-    if (fchdir(t.root.get()) < 0 || chroot(".") < 0 || chdir("/") < 0)
-        throw Error::sys("enter the container's root", where, errno);
+    priv::chrootFd(t.root.get(), "/proc/" + std::to_string(t.state.pid) + "/root");
 }
 
 int shellStatus(int status)
@@ -353,26 +308,25 @@ sigset_t terminalSignals()
 {
     try {
         sigset_t set = terminalSignals();
-        sigprocmask(SIG_BLOCK, &set, nullptr);
+        check(sigprocmask(SIG_BLOCK, &set, nullptr), "block signals", "exec helper");
         // Not dumpable: a process of the container, even root with fewer
         // capabilities, must not open /proc/<us>/exe or our fds while we are in
         // its namespaces (runc's CVE-2016-9962). The command's exec resets it.
         check(prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), "make the exec helper non-dumpable", "");
-        joinNamespaces(t);
+        joinTargetNamespaces(t);
         enterRoot(t);
         dieWithParent(caller);
-        int hangup[2];
-        check(pipe2(hangup, O_CLOEXEC), "pipe", "");
+        FdPair hangup = makePipe();
         pid_t pid = fork();
         if (pid < 0)
             throw Error::sys("fork", "exec command", errno);
         if (pid == 0) {
-            close(hangup[1]);
-            commandMain(t, sock, hangup[0]);
+            hangup.second.reset();
+            commandMain(t, sock, std::move(hangup.first));
         }
-        close(hangup[0]);
+        hangup.first.reset();
         sendMessage(sock, kMsgPid, std::to_string(pid));
-        close(sock);
+        close(sock); // ours from the caller's socket pair; the command holds its own copy
         _exit(waitFor(pid));
     } catch (const std::exception &e) {
         sendError(sock, kExecEngineError, e.what());
@@ -384,7 +338,7 @@ sigset_t terminalSignals()
 
 struct Replies {
     pid_t pid = -1;
-    int console = -1;
+    Fd console;
     std::vector<std::string> warnings;
     std::string error;
     int status = kExecEngineError;
@@ -402,7 +356,7 @@ Replies readReplies(int sock)
         if (m[0] == kMsgPid)
             r.pid = static_cast<pid_t>(std::stol(m.substr(1)));
         else if (m[0] == kMsgConsole)
-            r.console = fd;
+            r.console.reset(fd);
         else if (m[0] == kMsgWarning)
             r.warnings.push_back(m.substr(1));
         else if (m[0] == kMsgError && m.size() > 1 && r.error.empty()) {
@@ -412,9 +366,9 @@ Replies readReplies(int sock)
     }
 }
 
-int pidfdOpen(pid_t pid)
+Fd pidfdOpen(pid_t pid)
 {
-    return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+    return Fd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
 }
 
 } // namespace
@@ -422,26 +376,22 @@ int pidfdOpen(pid_t pid)
 ExecProcess::ExecProcess(const std::string &stateDir, const ExecRequest &request)
 {
     Target t = openTarget(stateDir, request);
-    int socks[2];
-    check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks), "socketpair", "");
+    FdPair socks = makeSocketPair(SOCK_SEQPACKET);
     pid_t caller = getpid();
     m_helper = fork();
-    if (m_helper < 0) {
-        close(socks[0]);
-        close(socks[1]);
+    if (m_helper < 0)
         throw engineError(Error::sys("fork", "exec helper", errno).what());
-    }
     if (m_helper == 0) {
-        close(socks[0]);
-        helperMain(t, caller, socks[1]);
+        socks.first.reset();
+        helperMain(t, caller, socks.second.get());
     }
-    close(socks[1]);
+    socks.second.reset();
     m_helperPidfd = pidfdOpen(m_helper);
-    Replies r = readReplies(socks[0]);
-    close(socks[0]);
-    m_console = r.console;
+    Replies r = readReplies(socks.first.get());
+    socks.first.reset();
+    m_console = std::move(r.console);
     m_warnings = std::move(r.warnings);
-    if (m_helperPidfd < 0 && r.error.empty())
+    if (!m_helperPidfd && r.error.empty())
         r.error = Error::sys("pidfd_open", "exec helper", errno).what()
                   + std::string(" (needs Linux 5.3 or later)");
     if (!r.error.empty() || r.pid < 0) {
@@ -465,19 +415,17 @@ void ExecProcess::release() noexcept
         waitFor(m_helper);
     }
     m_helper = -1;
-    for (int *fd : {&m_helperPidfd, &m_pidfd, &m_console}) {
-        if (*fd >= 0)
-            close(*fd);
-        *fd = -1;
-    }
+    m_helperPidfd.reset();
+    m_pidfd.reset();
+    m_console.reset();
 }
 
 void ExecProcess::signal(int sig) const
 {
     // Through a pidfd: once the helper has reaped the command, its pid may name
     // another process.
-    if (m_pidfd >= 0)
-        syscall(SYS_pidfd_send_signal, m_pidfd, sig, nullptr, 0);
+    if (m_pidfd)
+        syscall(SYS_pidfd_send_signal, m_pidfd.get(), sig, nullptr, 0);
 }
 
 int ExecProcess::wait()

@@ -19,6 +19,8 @@
 // C++ after fork(). The GUI runs `hoodctl exec` instead of calling it.
 #pragma once
 
+#include "sys/fd.h"
+
 #include "error.h"
 
 #include <functional>
@@ -65,8 +67,8 @@ public:
     ExecProcess &operator=(const ExecProcess &) = delete;
 
     pid_t pid() const { return m_pid; }          // the command, as the host sees it
-    int console() const { return m_console; }    // the pty master (-1 without terminal)
-    int exitFd() const { return m_helperPidfd; } // readable (poll) once the command ended
+    int console() const { return m_console.get(); }    // the pty master (-1 without terminal)
+    int exitFd() const { return m_helperPidfd.get(); } // readable (poll) once the command ended
     void signal(int sig) const;                  // to the command; ignored once it ended
     // Blocks until the command has ended; its status as a shell gives it (128+N
     // for signal N).
@@ -79,10 +81,10 @@ private:
     void release() noexcept;
 
     pid_t m_helper = -1;
-    int m_helperPidfd = -1;
+    Fd m_helperPidfd;
     pid_t m_pid = -1;
-    int m_pidfd = -1;
-    int m_console = -1;
+    Fd m_pidfd;
+    Fd m_console;
     int m_status = -1;
     std::vector<std::string> m_warnings;
 };

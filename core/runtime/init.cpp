@@ -1,34 +1,26 @@
 // The container's init: what runs between clone and exec. It is kept small and in
 // one straight line, so that the order of privileged steps can be read and audited:
 //   wait for the monitor -> namespaces -> root filesystem -> switch root -> terminal
-//   -> hostname, loopback, rlimits -> cwd, executable -> (wait for start) ->
-//   capabilities and user -> no_new_privs -> exec
+//   -> hostname, loopback -> finishProcess (rlimits, cwd, executable, (wait for
+//   start), capabilities and user, no_new_privs, seccomp, exec)
+// Every privileged call goes through privops.h and is a step of the start-up trace.
 #include "launch.h"
 
-#include "error.h"
-#include "net/loopback.h"
 #include "channel.h"
+#include "error.h"
+#include "privops.h"
 #include "process.h"
 #include "rootfs.h"
+#include "sys/fd.h"
 #include "terminal.h"
+#include "trace.h"
 
-#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
-#include <grp.h>
-#include <functional>
-#include <memory>
-#include <sched.h>
-#include <sys/capability.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 namespace hood {
@@ -40,19 +32,27 @@ void warnToMonitor(const std::string &sentence, void *ctx)
     sendMessage(*static_cast<int *>(ctx), msg::Warning, sentence);
 }
 
-// Returns the scratch directory's fd for an ephemeral overlay, or -1; the image's
-// fd, when the monitor sent one before Go, in *lowerFd.
-int waitForGo(int sock, int *lowerFd)
+// What the monitor sends before Go: the lower layers' fds (user namespace only),
+// then the scratch directory's fd with Go itself.
+struct GoMessage {
+    std::vector<Fd> lowers;
+    Fd scratch;
+};
+
+GoMessage waitForGo(int sock)
 {
+    GoMessage go;
     for (;;) {
         std::string message;
         int fd = -1;
         if (receiveMessage(sock, message, &fd) <= 0
             || (message[0] != msg::Go && message[0] != msg::Lower))
             _exit(125); // the monitor is gone: nothing to report to
-        if (message[0] == msg::Go)
-            return fd;
-        *lowerFd = fd;
+        if (message[0] == msg::Go) {
+            go.scratch.reset(fd);
+            return go;
+        }
+        go.lowers.emplace_back(fd);
     }
 }
 
@@ -61,43 +61,28 @@ int waitForGo(int sock, int *lowerFd)
 void joinCgroupSelf(const std::vector<std::string> &files)
 {
     for (const std::string &file : files) {
-        int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, "0", 1) != 1)
+        Fd fd(open(file.c_str(), O_WRONLY | O_CLOEXEC));
+        if (!fd)
             throw Error::sys("join cgroup", file, errno);
-        close(fd);
+        priv::joinCgroup(fd.get(), file);
     }
 }
 
-void becomeRootInUserNamespace(const LaunchConfig &c)
+// The spec's namespaces given by path; pid is joined by the monitor before clone
+// (it applies to children only).
+void joinSpecNamespaces(const Spec &spec)
 {
-    if (!c.userNamespace)
-        return;
-    // Safe: these ids are the ones the monitor just mapped; they only name root
-    // inside this user namespace.
-    check(setresgid(0, 0, 0), "setresgid", "0");
-    check(setresuid(0, 0, 0), "setresuid", "0");
-}
-
-void joinNamespace(const NamespaceSetting &ns)
-{
-    int fd = open(ns.path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Error::sys("open namespace", ns.path, errno);
-    if (setns(fd, nsInfo(ns.kind).cloneFlag) < 0)
-        throw Error::sys("join " + std::string(nsInfo(ns.kind).ociName) + " namespace", ns.path, errno);
-    close(fd);
-}
-
-// The user namespace first: joining the others needs privileges in their owner.
-// A pid namespace is joined by the monitor before clone (it applies to children).
-void joinNamespaces(const Spec &spec)
-{
-    if (const NamespaceSetting *user = spec.namespaceSetting(NsKind::User); user && !user->path.empty())
-        joinNamespace(*user);
+    std::vector<Fd> fds;
+    std::vector<NamespaceFd> join;
     for (const NamespaceSetting &ns : spec.namespaces) {
-        if (!ns.path.empty() && ns.kind != NsKind::Pid && ns.kind != NsKind::User)
-            joinNamespace(ns);
+        if (ns.path.empty() || ns.kind == NsKind::Pid)
+            continue;
+        fds.emplace_back(open(ns.path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!fds.back())
+            throw Error::sys("open namespace", ns.path, errno);
+        join.push_back({ns.kind, fds.back().get(), ns.path});
     }
+    joinNamespaces(join);
 }
 
 void unshareCgroupNamespace(const Spec &spec)
@@ -106,64 +91,58 @@ void unshareCgroupNamespace(const Spec &spec)
     // Unshared here, after the monitor moved us into our cgroup, so that the
     // namespace's root is the container's cgroup (runc does the same).
     if (ns && ns->path.empty())
-        check(unshare(CLONE_NEWCGROUP), "unshare", "cgroup namespace");
+        priv::unshareCgroupNamespace();
 }
 
-std::string prepareRootfs(const LaunchConfig &c, int &sock, int scratchFd, int lowerFd)
+MergedRoot prepareRootfs(const LaunchConfig &c, int &sock, const GoMessage &go)
 {
     makeMountsPrivate();
-    std::string rootfs = c.rootfs;
-    if (c.ephemeralOverlay)
-        rootfs = mountEphemeralOverlay(c.rootfs, lowerFd, scratchFd, c.stateDir + "/rootfs");
-    else
+    MergedRoot merged;
+    std::string &rootfs = merged.path;
+    if (c.layers.overlay()) {
+        std::vector<int> lowerFds;
+        for (const Fd &fd : go.lowers)
+            lowerFds.push_back(fd.get());
+        merged = mountOverlay(c.layers, lowerFds, go.scratch.get(), c.stateDir + "/rootfs");
+    } else {
+        rootfs = c.layers.lowers.front();
         bindRootfs(rootfs);
+    }
     refuseSymlinkedSystemDirs(rootfs);
     mountSpecMounts(rootfs, c.spec.mounts, warnToMonitor, &sock);
     struct stat st {};
     if (stat((rootfs + "/dev").c_str(), &st) == 0)
         populateDev(rootfs);
-    return rootfs;
+    return merged;
 }
 
 void redirectToLog(const LaunchConfig &c)
 {
     if (c.stdio != StdioMode::Log)
         return;
-    int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (null < 0 || dup2(null, 0) < 0 || dup2(c.logFd, 1) < 0 || dup2(c.logFd, 2) < 0)
+    Fd null(open("/dev/null", O_RDONLY | O_CLOEXEC));
+    if (!null || dup2(null.get(), 0) < 0 || dup2(c.logFd, 1) < 0 || dup2(c.logFd, 2) < 0)
         throw Error::sys("redirect output to", c.stateDir + "/container.log", errno);
-    close(null);
 }
 
-// A pty from the container's own devpts instance (so `tty` names a device that
-// exists inside); the master goes to the monitor, like runc's console socket.
-void setupTerminal(int sock)
-{
-    Pty pty = openPty();
-    int fd = open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0) {
-        close(fd);
-        check(mount(pty.name.c_str(), "/dev/console", nullptr, MS_BIND, nullptr), "bind console", pty.name);
-    }
-    sendMessage(sock, msg::Console, pty.name, pty.master);
-    close(pty.master);
-    becomeTerminalOf(pty.slave, pty.name);
-}
-
-void waitForStart(int fifo)
+void waitForStart(const Fd &fifo)
 {
     // Blocks until `hoodctl start` opens the fifo for reading (runc's exec.fifo).
-    std::string self = "/proc/self/fd/" + std::to_string(fifo);
-    int fd = open(self.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
+    std::string self = "/proc/self/fd/" + std::to_string(fifo.get());
+    Fd fd(open(self.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd)
         throw Error::sys("open", "exec.fifo", errno);
     char one = '0';
-    if (write(fd, &one, 1) != 1)
+    if (write(fd.get(), &one, 1) != 1)
         throw Error::sys("write", "exec.fifo", errno);
-    close(fd);
-    close(fifo);
 }
 
+void sendTrace(int sock)
+{
+    trace::Trace t;
+    t.steps = trace::steps();
+    sendMessage(sock, msg::Trace, trace::toJson(t, true));
+}
 
 void run(const LaunchConfig &c, int &sock, bool &started)
 {
@@ -173,49 +152,52 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     // credential changes on the way clear it.
     check(prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "set parent death signal", "");
     joinCgroupSelf(c.cgroupSelfJoin);
-    int lowerFd = -1;
-    int scratchFd = waitForGo(sock, &lowerFd);
-    becomeRootInUserNamespace(c);
-    joinNamespaces(spec);
+    GoMessage go = waitForGo(sock);
+    if (c.userNamespace)
+        priv::becomeRootInUserNamespace();
+    joinSpecNamespaces(spec);
     unshareCgroupNamespace(spec);
-    int fifo = -1;
+    Fd fifo;
     if (c.waitForStart) {
-        fifo = open((c.stateDir + "/exec.fifo").c_str(), O_PATH | O_CLOEXEC);
-        if (fifo < 0)
+        fifo.reset(open((c.stateDir + "/exec.fifo").c_str(), O_PATH | O_CLOEXEC));
+        if (!fifo)
             throw Error::sys("open", c.stateDir + "/exec.fifo", errno);
     }
     redirectToLog(c);
-    std::string rootfs = prepareRootfs(c, sock, scratchFd, lowerFd);
-    c.useChroot ? chrootInto(rootfs) : pivotInto(rootfs);
+    MergedRoot rootfs = prepareRootfs(c, sock, go);
+    c.useChroot ? chrootInto(rootfs.path) : pivotInto(rootfs.path);
+    rootfs.root.reset();
+    go = {};
     maskPaths(spec.maskedPaths);
     readonlyPaths(spec.readonlyPaths);
     if (c.stdio == StdioMode::Terminal)
-        setupTerminal(sock);
-    else
-        setsid(); // its own session: the user's ^C reaches it once, through the monitor
+        attachNewTerminal(sock, msg::Console, true);
+    else if (setsid() < 0) // its own session: the user's ^C reaches it once, through the monitor
+        throw Error::sys("setsid", "container init", errno);
     if (spec.root.readonly)
         remountRootReadonly();
     if (!spec.hostname.empty())
-        check(sethostname(spec.hostname.data(), spec.hostname.size()), "sethostname", spec.hostname);
+        priv::sethostname(spec.hostname);
     if (const NamespaceSetting *net = spec.namespaceSetting(NsKind::Network); net && net->path.empty())
-        bringUpLoopback();
-    applyRlimits(spec.process.rlimits);
-    if (chdir(spec.process.cwd.c_str()) < 0)
-        throw Error::sys("chdir to cwd", spec.process.cwd, errno);
-    std::string exe = findExecutable(spec.process);
-    if (c.waitForStart) {
-        sendMessage(sock, msg::Ready, "");
-        waitForStart(fifo);
-        started = true;
-    }
-    switchUser(c.spec.process, c.setgroupsDenied, [&](const std::string &w) {
+        priv::bringUpLoopback();
+    FinishSteps steps;
+    steps.setgroupsDenied = c.setgroupsDenied;
+    steps.warn = [&](const std::string &w) {
         if (!started)
             warnToMonitor(w, &sock);
-    });
-    if (spec.process.noNewPrivileges)
-        check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
-    dieWithParent(monitor);
-    execProcess(spec.process, exe);
+    };
+    if (c.waitForStart)
+        steps.beforeUserSwitch = [&] {
+            sendTrace(sock); // `create` ends here: the steps so far are the start-up
+            sendMessage(sock, msg::Ready, "");
+            waitForStart(fifo);
+            fifo.reset();
+            started = true;
+        };
+    steps.dieWithParent = [&] { dieWithParent(monitor); };
+    if (!c.waitForStart)
+        steps.beforeExec = [&] { sendTrace(sock); };
+    finishProcess(spec.process, steps);
 }
 
 } // namespace
@@ -226,7 +208,8 @@ void containerInit(const LaunchConfig &config, int sock)
     try {
         sigset_t all;
         sigemptyset(&all);
-        sigprocmask(SIG_SETMASK, &all, nullptr); // the monitor blocks signals; we must not
+        // The monitor blocks signals; we must not.
+        check(sigprocmask(SIG_SETMASK, &all, nullptr), "unblock signals", "container init");
         run(config, sock, started);
     } catch (const Error &e) {
         sendMessage(sock, msg::Error, e.what());

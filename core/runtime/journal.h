@@ -6,6 +6,7 @@
 //   mount /run/hood/web/rootfs
 //   dir /run/hood/web/rootfs
 //
+// The words are the names of the kinds in the resource registry (resources.h).
 // Mounts made inside the container's own mount namespace are not journaled: the
 // kernel drops them with the namespace. Only resources visible from the host are.
 #pragma once
@@ -15,15 +16,13 @@
 
 namespace hood {
 
-enum class ResourceKind { Cgroup, Mount, Dir };
+struct ResourceType;
 
 struct JournalEntry {
-    ResourceKind kind;
+    const ResourceType *kind = nullptr; // a row of the registry
     std::string value;
     bool operator==(const JournalEntry &) const = default;
 };
-
-const char *resourceKindName(ResourceKind kind);
 
 class Journal {
 public:
@@ -32,7 +31,7 @@ public:
     const std::string &path() const { return m_path; }
     // Appends one line with O_APPEND (one write(2), so lines never interleave).
     // Throws hood::Error.
-    void record(ResourceKind kind, const std::string &value) const;
+    void record(const ResourceType &kind, const std::string &value) const;
 
 private:
     std::string m_path;
@@ -42,10 +41,11 @@ private:
 // reported in *bad (line numbers) and skipped, so a torn last line never stops gc.
 std::vector<JournalEntry> parseJournal(const std::string &text, std::vector<int> *bad = nullptr);
 
+// A missing journal is an empty one.
 std::vector<JournalEntry> readJournal(const std::string &path);
 
-// Undoes the entries in reverse order. What could not be undone is returned as
-// sentences; an empty result means everything is gone.
+// Undoes the entries in reverse order through the registry. What could not be
+// undone is returned as sentences; an empty result means everything is gone.
 std::vector<std::string> replayJournal(const std::vector<JournalEntry> &entries);
 
 } // namespace hood

@@ -14,17 +14,32 @@ enum class StdioMode {
     Terminal, // a pty made inside the container; the master goes to the monitor
 };
 
+// The rootfs provider's answer: which directories make the container's root.
+// A bundle's root.path is one lower and no upper (bind-mounted as it is); the
+// built-in image is one lower with a scratch upper; an image of the store is its
+// layers, top first, with a scratch or persistent upper.
+struct RootfsLayers {
+    enum class Upper {
+        None,       // the single lower itself, writes go to it (runc's way with a bundle)
+        Scratch,    // a tmpfs upper layer, dropped with the container
+        Persistent, // upperDir and workDir on disk (journaled; kept until delete)
+    };
+    std::vector<std::string> lowers; // absolute host paths, top first
+    Upper upper = Upper::None;
+    std::string upperDir, workDir;   // Persistent only
+    bool overlay() const { return upper != Upper::None; }
+};
+
 struct LaunchConfig {
     std::string id;
     std::string stateDir;
     Spec spec;                     // validated
-    std::string rootfs;            // absolute host path (the lower layer when ephemeral)
-    bool ephemeralOverlay = false; // writes go to a tmpfs overlay, dropped on exit
+    RootfsLayers layers;           // what the root filesystem is made of
     bool useChroot = false;        // chroot(2) instead of pivot_root(2), for the lesson
     bool waitForStart = false;     // `create`: block on exec.fifo until `start`
     StdioMode stdio = StdioMode::Inherit;
     bool detached = false;         // output goes to <state>/container.log
-    int logFd = -1;                // opened by the monitor when detached
+    int logFd = -1;                // the monitor's container.log (it owns the fd), detached only
     bool userNamespace = false;    // uid/gid maps written by the monitor
     bool setgroupsDenied = false;  // rootless: setgroups(2) is not allowed
     bool useCgroup = true;         // false: rootless without a writable cgroup
@@ -35,11 +50,12 @@ struct LaunchConfig {
 // The init's end is close-on-exec, so end-of-file means "exec succeeded".
 namespace msg {
 constexpr char Go = 'G';      // monitor -> init: maps and cgroup are in place (+ scratch dir fd)
-constexpr char Lower = 'L';   // monitor -> init, before Go: the image's root dir (fd), user ns only
+constexpr char Lower = 'L';   // monitor -> init, before Go: one lower layer's dir (fd), in order, user ns only
 constexpr char Ready = 'R';   // init -> monitor: set up, waiting for `start`
 constexpr char Error = 'E';   // init -> monitor: one sentence follows
 constexpr char Warning = 'W'; // init -> monitor: one sentence follows
 constexpr char Console = 'T'; // init -> monitor: pty master attached (SCM_RIGHTS)
+constexpr char Trace = 'S';   // init -> monitor, just before exec: the init's start-up steps (JSON)
 } // namespace msg
 
 // Runs in the cloned child; never returns (execs the user's command or _exits).

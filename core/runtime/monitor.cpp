@@ -2,8 +2,10 @@
 
 #include "channel.h"
 #include "error.h"
+#include "privops.h"
 #include "procfs.h"
 #include "statedir.h"
+#include "sys/fileio.h"
 #include "terminal.h"
 
 #include <cerrno>
@@ -13,21 +15,20 @@
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 #include <vector>
 
 namespace hood {
 
 namespace {
+
+using trace::Phase;
 
 // Signals the monitor handles through a signalfd: SIGCHLD for reaping, the rest
 // are forwarded to the container's init (docker's --sig-proxy).
@@ -55,42 +56,40 @@ std::string mapText(const std::vector<IdMapping> &maps)
 // Opened through the init's root, so the fd belongs to the init's mount namespace
 // (a mount on an fd of ours would be refused there) and the init need not walk
 // root-only directories that its user namespace cannot.
-int openThroughInit(pid_t init, const std::string &dir)
+Fd openThroughInit(pid_t init, const std::string &dir)
 {
     std::string path = "/proc/" + std::to_string(init) + "/root" + dir;
-    int fd = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    Fd fd(open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
         throw Error::sys("open", path, errno);
     return fd;
+}
+
+uint64_t cloneFlags(const Spec &spec)
+{
+    uint64_t flags = 0;
+    for (const NamespaceSetting &ns : spec.namespaces) {
+        if (ns.path.empty() && ns.kind != NsKind::Cgroup)
+            flags |= static_cast<uint64_t>(nsInfo(ns.kind).cloneFlag);
+    }
+    return flags;
 }
 
 } // namespace
 
 Monitor::Monitor(LaunchConfig config, ContainerState state, WarnFn warn)
     : m_config(std::move(config)), m_state(std::move(state)), m_warn(std::move(warn)),
-      m_journal(m_config.stateDir + "/journal")
+      m_resources(m_config.stateDir + "/journal")
 {
 }
 
-Monitor::~Monitor()
-{
-    if (m_signalFd >= 0)
-        close(m_signalFd);
-    if (m_cloneIntoFd >= 0)
-        close(m_cloneIntoFd);
-    if (m_consoleMaster >= 0)
-        close(m_consoleMaster);
-    if (m_config.logFd >= 0)
-        close(m_config.logFd);
-    if (m_listenFd >= 0)
-        close(m_listenFd);
-    for (int client : m_clients)
-        close(client);
-}
+Monitor::~Monitor() = default;
 
 void Monitor::makeStateDir()
 {
+    trace::Scope step(Phase::State, "mkdir", m_config.stateDir);
     if (mkdir(m_config.stateDir.c_str(), 0700) < 0) {
+        step.fail(errno);
         if (errno == EEXIST)
             throw Error("container \"" + m_config.id + "\" already exists (hoodctl delete " + m_config.id
                         + " removes it)");
@@ -99,22 +98,38 @@ void Monitor::makeStateDir()
     m_madeStateDir = true;
     // The spec as run (flags resolved, maps added): what `hoodctl exec` applies to
     // a new process, and what the GUI shows as the equivalent config.json.
-    std::string config = specToJson(m_config.spec);
-    std::string configPath = m_config.stateDir + "/config.json";
-    int fd = open(configPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0 || write(fd, config.data(), config.size()) != static_cast<ssize_t>(config.size()))
-        throw Error::sys("write", configPath, errno);
-    close(fd);
-    if (m_config.ephemeralOverlay)
-        check(mkdir((m_config.stateDir + "/rootfs").c_str(), 0700), "mkdir", m_config.stateDir + "/rootfs");
+    writeNewFile(m_config.stateDir + "/config.json", specToJson(m_config.spec));
     if (m_config.detached) {
         std::string log = m_config.stateDir + "/container.log";
-        m_config.logFd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        if (m_config.logFd < 0)
+        m_logFd.reset(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+        if (!m_logFd)
             throw Error::sys("create", log, errno);
+        m_config.logFd = m_logFd.get();
     }
     if (m_config.waitForStart)
         check(mkfifo((m_config.stateDir + "/exec.fifo").c_str(), 0600), "mkfifo", m_config.stateDir + "/exec.fifo");
+}
+
+// The overlay's mount point (<state>/rootfs, gone with the state directory) and,
+// for a persistent upper layer, its upper and work directories, journaled first:
+// they live outside the state directory.
+void Monitor::makeRootfsDirs()
+{
+    const RootfsLayers &layers = m_config.layers;
+    if (!layers.overlay())
+        return;
+    check(mkdir((m_config.stateDir + "/rootfs").c_str(), 0700), "mkdir", m_config.stateDir + "/rootfs");
+    if (layers.upper != RootfsLayers::Upper::Persistent)
+        return;
+    for (const std::string &dir : {layers.upperDir, layers.workDir}) {
+        m_resources.acquire(resource::Dir, dir, [&] {
+            trace::Scope step(Phase::State, "mkdir", dir);
+            if (mkdir(dir.c_str(), 0700) < 0 && errno != EEXIST) {
+                step.fail(errno);
+                throw Error::sys("mkdir", dir, errno);
+            }
+        });
+    }
 }
 
 void Monitor::makeCgroup()
@@ -136,15 +151,21 @@ void Monitor::makeCgroup()
     }
     // Journal first: a crash between mkdir and the next line must not leak it.
     for (const std::string &path : m_cgroup->paths())
-        m_journal.record(ResourceKind::Cgroup, path);
+        m_resources.journal().record(resource::Cgroup, path);
     m_state.cgroupPaths = m_cgroup->paths();
-    m_cgroup->create();
-    m_cgroup->apply(m_config.spec.resources);
+    {
+        trace::Scope step(Phase::Cgroup, "create cgroup", m_config.id);
+        m_cgroup->create();
+    }
+    {
+        trace::Scope step(Phase::Cgroup, "apply limits", m_config.id);
+        m_cgroup->apply(m_config.spec.resources);
+    }
     // Placing the init costs little when it is born in the cgroup (v2) or moves
     // its one thread itself (v1), and an RCU grace period when we write its pid.
     if (std::string into = m_cgroup->cloneIntoPath(); !into.empty()) {
-        m_cloneIntoFd = open(into.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (m_cloneIntoFd < 0)
+        m_cloneIntoFd.reset(open(into.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+        if (!m_cloneIntoFd)
             throw Error::sys("open", into, errno);
     } else if (!m_config.userNamespace) {
         m_config.cgroupSelfJoin = m_cgroup->selfJoinFiles(); // a mapped uid may not write them
@@ -153,31 +174,9 @@ void Monitor::makeCgroup()
 
 pid_t Monitor::cloneInit(int childSock)
 {
-    uint64_t flags = 0;
-    for (const NamespaceSetting &ns : m_config.spec.namespaces) {
-        if (ns.path.empty() && ns.kind != NsKind::Cgroup)
-            flags |= static_cast<uint64_t>(nsInfo(ns.kind).cloneFlag);
-    }
-    if (const NamespaceSetting *pid = m_config.spec.namespaceSetting(NsKind::Pid); pid && !pid->path.empty()) {
-        int fd = open(pid->path.c_str(), O_RDONLY | O_CLOEXEC);
-        // Applies to the monitor's future children only, never to the monitor itself.
-        if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
-            throw Error::sys("join pid namespace", pid->path, errno);
-        close(fd);
-    }
-    clone_args args {};
-    args.flags = flags;
-    args.exit_signal = SIGCHLD;
-    if (m_cloneIntoFd >= 0) {
-        args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = static_cast<uint64_t>(m_cloneIntoFd);
-    }
-    pid_t pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
-    m_placedAtClone = pid >= 0 && m_cloneIntoFd >= 0;
-    if (pid < 0 && errno == ENOSYS) // kernels before 5.3: no time namespace then
-        pid = static_cast<pid_t>(syscall(SYS_clone, (flags & ~uint64_t(CLONE_NEWTIME)) | SIGCHLD, 0, 0, 0, 0));
-    if (pid < 0)
-        throw Error::sys("clone", "container init", errno);
+    if (const NamespaceSetting *pid = m_config.spec.namespaceSetting(NsKind::Pid); pid && !pid->path.empty())
+        priv::joinPidNamespaceForChildren(pid->path);
+    pid_t pid = priv::cloneInit(cloneFlags(m_config.spec), m_cloneIntoFd.get(), &m_placedAtClone);
     if (pid == 0)
         containerInit(m_config, childSock); // never returns
     return pid;
@@ -187,28 +186,23 @@ void Monitor::writeIdMaps()
 {
     if (!m_config.userNamespace)
         return;
-    std::string proc = "/proc/" + std::to_string(m_state.pid);
-    if (m_config.setgroupsDenied)
-        writeFile(proc + "/setgroups", "deny");
-    writeFile(proc + "/uid_map", mapText(m_config.spec.uidMappings));
-    writeFile(proc + "/gid_map", mapText(m_config.spec.gidMappings));
+    priv::writeIdMaps(m_state.pid, mapText(m_config.spec.uidMappings), mapText(m_config.spec.gidMappings),
+                      m_config.setgroupsDenied);
 }
 
 void Monitor::sendGo(int sock)
 {
-    if (m_config.ephemeralOverlay && m_config.userNamespace) {
-        // The image too: root's `run --rootless` of an image under /root or a 0700
-        // home (a build tree there) maps the init to a uid that cannot reach it.
-        int lower = openThroughInit(m_state.pid, m_config.rootfs);
-        sendMessage(sock, msg::Lower, "", lower);
-        close(lower);
+    const RootfsLayers &layers = m_config.layers;
+    if (layers.overlay() && m_config.userNamespace) {
+        // The layers too: root's `run --rootless` of an image under /root or a 0700
+        // home (a build tree there) maps the init to a uid that cannot reach them.
+        for (const std::string &lower : layers.lowers)
+            sendMessage(sock, msg::Lower, "", openThroughInit(m_state.pid, lower).get());
     }
-    int scratch = -1;
-    if (m_config.ephemeralOverlay)
+    Fd scratch;
+    if (layers.overlay())
         scratch = openThroughInit(m_state.pid, m_config.stateDir + "/rootfs");
-    sendMessage(sock, msg::Go, "", scratch);
-    if (scratch >= 0)
-        close(scratch);
+    sendMessage(sock, msg::Go, "", scratch.get());
 }
 
 void Monitor::awaitExecOrReady(int sock)
@@ -217,51 +211,83 @@ void Monitor::awaitExecOrReady(int sock)
         std::string message;
         int fd = -1;
         ssize_t n = receiveMessage(sock, message, &fd);
+        Fd received(fd);
         if (n <= 0)
-            return; // end of file: the init's end closed on exec
+            break; // end of file: the init's end closed on exec
         switch (message[0]) {
         case msg::Error: throw Error(message.substr(1));
         case msg::Warning: m_warn(message.substr(1)); break;
-        case msg::Console: m_consoleMaster = fd; break;
+        case msg::Console: m_consoleMaster = std::move(received); break;
+        case msg::Trace: {
+            double execStart = trace::now();
+            for (trace::Step &s : trace::fromJson(message.substr(1), "the init's start-up steps").steps)
+                m_trace.steps.push_back(std::move(s));
+            if (!m_config.waitForStart) // `create`: the exec comes with `start`
+                m_trace.steps.push_back({"init", Phase::Exec, "execve", m_config.spec.process.args.front(),
+                                         0, "ok", execStart, 0});
+            break;
+        }
         case msg::Ready: return;
         default: break;
         }
+    }
+    // The exec step lasts from the init's last word to the close-on-exec of its end.
+    if (!m_trace.steps.empty() && m_trace.steps.back().phase == Phase::Exec)
+        m_trace.steps.back().durationUs = trace::now() - m_trace.steps.back().startUs;
+}
+
+// <state>/trace.json: the monitor's steps and the init's, in time order, for
+// `hoodctl run --trace` and the GUI's Start-up page.
+void Monitor::writeTrace()
+{
+    std::vector<trace::Step> all = trace::steps();
+    all.insert(all.end(), m_trace.steps.begin(), m_trace.steps.end());
+    std::stable_sort(all.begin(), all.end(),
+                     [](const trace::Step &a, const trace::Step &b) { return a.startUs < b.startUs; });
+    m_trace.steps = std::move(all);
+    m_trace.totalUs = trace::now();
+    try {
+        replaceFile(m_config.stateDir + "/trace.json", trace::toJson(m_trace));
+    } catch (const Error &e) {
+        m_warn("the start-up steps were not saved: " + std::string(e.what()));
     }
 }
 
 void Monitor::launch()
 {
+    trace::begin("monitor");
     // The monitor adopts every orphan of the container, so none outlives it unseen.
-    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    check(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "become the container's subreaper", "monitor");
     sigset_t set = monitorSignals();
-    sigprocmask(SIG_BLOCK, &set, nullptr);
-    m_signalFd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    check(sigprocmask(SIG_BLOCK, &set, nullptr), "block signals", "monitor");
+    // Without it the relay would block for ever on a signal it cannot see.
+    m_signalFd.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!m_signalFd)
+        throw Error::sys("signalfd", "monitor", errno);
     m_state.monitorPid = getpid();
     m_state.monitorStartTime = processStartTime(getpid());
     m_state.created = nowRfc3339();
     makeStateDir();
-    int socks[2] = {-1, -1};
     try {
+        makeRootfsDirs();
         if (m_config.useCgroup)
             makeCgroup();
-        check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, socks), "socketpair", "");
-        m_state.pid = cloneInit(socks[1]);
-        close(socks[1]);
-        socks[1] = -1;
+        FdPair socks = makeSocketPair(SOCK_SEQPACKET);
+        m_state.pid = cloneInit(socks.second.get());
+        socks.second.reset();
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
-        if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
+        if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty()) {
+            trace::Scope step(Phase::Cgroup, "write cgroup.procs", std::to_string(m_state.pid));
             m_cgroup->addProcess(m_state.pid);
+        }
         saveState(m_config.stateDir, m_state);
-        sendGo(socks[0]);
-        awaitExecOrReady(socks[0]);
-        close(socks[0]);
+        trace::faultPoint(); // state.json is on disk: a step of its own for the kill test
+        sendGo(socks.first.get());
+        awaitExecOrReady(socks.first.get());
+        writeTrace();
         openAttachSocket();
     } catch (...) {
-        for (int fd : socks) {
-            if (fd >= 0)
-                close(fd);
-        }
         cleanupAfterFailure();
         throw;
     }
@@ -276,7 +302,7 @@ void Monitor::cleanupAfterFailure() noexcept
     if (m_cgroup)
         m_cgroup->destroy();
     if (m_madeStateDir) {
-        replayJournal(readJournal(m_journal.path()));
+        m_resources.releaseAll();
         removeTree(m_config.stateDir);
     }
 }
@@ -295,43 +321,41 @@ void Monitor::openAttachSocket()
         return;
     }
     memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    m_listenFd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (m_listenFd < 0 || bind(m_listenFd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0
-        || listen(m_listenFd, 8) < 0) {
+    m_listenFd.reset(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+    if (!m_listenFd || bind(m_listenFd.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0
+        || listen(m_listenFd.get(), 8) < 0) {
         m_warn("no attach socket at " + path + ": " + errnoText(errno));
-        if (m_listenFd >= 0)
-            close(m_listenFd);
-        m_listenFd = -1;
+        m_listenFd.reset();
     }
+}
+
+void Monitor::dropClient(int fd)
+{
+    std::erase_if(m_clients, [fd](const Fd &client) { return client.get() == fd; });
 }
 
 void Monitor::forwardConsoleOutput()
 {
     char buf[8192];
-    ssize_t n = read(m_consoleMaster, buf, sizeof buf);
+    ssize_t n = read(m_consoleMaster.get(), buf, sizeof buf);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) { // EIO: every holder of the pty's slave has closed it
-        close(m_consoleMaster);
-        m_consoleMaster = -1;
+        m_consoleMaster.reset();
         return;
     }
-    writeAll(m_state.detached ? m_config.logFd : 1, buf, static_cast<size_t>(n));
-    for (int &client : m_clients) {
-        if (!writeAll(client, buf, static_cast<size_t>(n))) {
-            close(client);
-            client = -1;
-        }
-    }
-    std::erase(m_clients, -1);
+    writeAll(m_state.detached ? m_logFd.get() : 1, buf, static_cast<size_t>(n));
+    std::erase_if(m_clients, [&](const Fd &client) {
+        return !writeAll(client.get(), buf, static_cast<size_t>(n));
+    });
 }
 
 void Monitor::forwardInput(int from)
 {
     char buf[4096];
     ssize_t n = read(from, buf, sizeof buf);
-    if (n > 0 && m_consoleMaster >= 0) {
-        writeAll(m_consoleMaster, buf, static_cast<size_t>(n));
+    if (n > 0 && m_consoleMaster) {
+        writeAll(m_consoleMaster.get(), buf, static_cast<size_t>(n));
         return;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -340,22 +364,21 @@ void Monitor::forwardInput(int from)
         // The user's input ended: pass it on as end-of-file (^D) on the terminal,
         // as typing it would, and stop reading.
         m_stdinOpen = false;
-        if (m_consoleMaster >= 0)
-            writeAll(m_consoleMaster, "\x04", 1);
+        if (m_consoleMaster)
+            writeAll(m_consoleMaster.get(), "\x04", 1);
         return;
     }
-    close(from);
-    std::erase(m_clients, from);
+    dropClient(from);
 }
 
 void Monitor::handleSignals()
 {
     bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
     signalfd_siginfo info {};
-    while (read(m_signalFd, &info, sizeof info) == sizeof info) {
+    while (read(m_signalFd.get(), &info, sizeof info) == sizeof info) {
         int sig = static_cast<int>(info.ssi_signo);
-        if (sig == SIGWINCH && m_consoleMaster >= 0 && interactive)
-            copyWindowSize(0, m_consoleMaster);
+        if (sig == SIGWINCH && m_consoleMaster && interactive)
+            copyWindowSize(0, m_consoleMaster.get());
         else if (sig != SIGCHLD && sig != SIGWINCH)
             ::kill(m_state.pid, sig);
     }
@@ -372,12 +395,12 @@ void Monitor::handleSignals()
 void Monitor::relayOnce(int timeoutMs)
 {
     bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached;
-    std::vector<pollfd> fds = {{m_signalFd, POLLIN, 0},
-                               {m_consoleMaster, POLLIN, 0},
+    std::vector<pollfd> fds = {{m_signalFd.get(), POLLIN, 0},
+                               {m_consoleMaster.get(), POLLIN, 0},
                                {interactive && m_stdinOpen ? 0 : -1, POLLIN, 0},
-                               {m_listenFd, POLLIN, 0}};
-    for (int client : m_clients)
-        fds.push_back({client, POLLIN, 0});
+                               {m_listenFd.get(), POLLIN, 0}};
+    for (const Fd &client : m_clients)
+        fds.push_back({client.get(), POLLIN, 0});
     if (poll(fds.data(), fds.size(), timeoutMs) <= 0)
         return;
     if (fds[1].revents)
@@ -385,9 +408,9 @@ void Monitor::relayOnce(int timeoutMs)
     if (fds[2].revents)
         forwardInput(0);
     if (fds[3].revents & POLLIN) {
-        int client = accept4(m_listenFd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (client >= 0)
-            m_clients.push_back(client);
+        Fd client(accept4(m_listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+        if (client)
+            m_clients.push_back(std::move(client));
     }
     for (size_t i = 4; i < fds.size(); ++i) {
         if (fds[i].revents)
@@ -424,21 +447,19 @@ void Monitor::recordExit(int status, bool keepState)
 
 int Monitor::supervise(bool removeWhenDone)
 {
-    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster >= 0;
+    bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster;
     RawTerminal raw(interactive);
     if (interactive)
-        copyWindowSize(0, m_consoleMaster);
+        copyWindowSize(0, m_consoleMaster.get());
     while (!m_initExited)
         relayOnce(-1);
     // Drain what the container wrote last, then everything its init left behind.
     for (;;) {
-        pollfd p {m_consoleMaster, POLLIN, 0};
-        if (m_consoleMaster < 0 || poll(&p, 1, 0) <= 0)
+        pollfd p {m_consoleMaster.get(), POLLIN, 0};
+        if (!m_consoleMaster || poll(&p, 1, 0) <= 0)
             break;
         forwardConsoleOutput();
     }
-    for (int client : m_clients)
-        close(client);
     m_clients.clear();
     recordExit(m_initStatus, !removeWhenDone);
     if (m_cgroup)
@@ -446,7 +467,7 @@ int Monitor::supervise(bool removeWhenDone)
     while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
     if (removeWhenDone) {
-        replayJournal(readJournal(m_journal.path()));
+        m_resources.releaseAll();
         removeTree(m_config.stateDir);
     } else {
         try {

@@ -5,7 +5,9 @@
 #pragma once
 
 #include "cgroups/cgroups.h"
-#include "journal.h"
+#include "resources.h"
+#include "sys/fd.h"
+#include "trace.h"
 #include "launch.h"
 #include "state.h"
 
@@ -37,6 +39,8 @@ public:
     int supervise(bool removeWhenDone);
 
     const ContainerState &state() const { return m_state; }
+    // The start-up steps, once launch() has returned (also in <state>/trace.json).
+    const trace::Trace &startTrace() const { return m_trace; }
     // One sentence for an abnormal end ("container was OOM-killed (memory limit
     // 64 MiB)", "container was killed by SIGTERM"), empty for a normal exit.
     std::string exitSentence() const;
@@ -47,26 +51,31 @@ private:
     pid_t cloneInit(int childSock);
     void writeIdMaps();
     void sendGo(int sock);
+    void makeRootfsDirs();
+    void writeTrace();
     void awaitExecOrReady(int sock);
     void recordExit(int status, bool keepState);
     void relayOnce(int timeoutMs);
     void openAttachSocket();
     void forwardConsoleOutput();
     void forwardInput(int from);
+    void dropClient(int fd);
     void handleSignals();
     void cleanupAfterFailure() noexcept;
 
     LaunchConfig m_config;
     ContainerState m_state;
     WarnFn m_warn;
-    Journal m_journal;
+    HostResources m_resources;         // journaled in <state>/journal
     std::unique_ptr<CgroupManager> m_cgroup;
-    int m_signalFd = -1;
-    int m_cloneIntoFd = -1;        // v2 leaf for CLONE_INTO_CGROUP
+    Fd m_signalFd;
+    Fd m_cloneIntoFd;              // v2 leaf for CLONE_INTO_CGROUP
     bool m_placedAtClone = false;  // the init is in its cgroup without addProcess
-    int m_consoleMaster = -1;
-    int m_listenFd = -1;           // <state>/attach.sock, detached terminals only
-    std::vector<int> m_clients;    // attached consoles
+    Fd m_consoleMaster;
+    Fd m_logFd;                    // <state>/container.log, detached only
+    Fd m_listenFd;                 // <state>/attach.sock, detached terminals only
+    std::vector<Fd> m_clients;     // attached consoles
+    trace::Trace m_trace;          // the start-up steps of monitor and init
     bool m_stdinOpen = true;
     bool m_madeStateDir = false;
     bool m_initExited = false;

@@ -1,6 +1,8 @@
 #include "process.h"
 
 #include "error.h"
+#include "privops.h"
+#include "trace.h"
 
 #include <array>
 #include <cerrno>
@@ -168,6 +170,72 @@ void dieWithParent(pid_t parent)
     envp.push_back(nullptr);
     execve(path.c_str(), argv.data(), envp.data());
     throw Error::sys("exec", path, errno);
+}
+
+namespace {
+using trace::Phase;
+
+// The seccomp step of the sequence: the hardening issue installs Docker's
+// default profile here (libseccomp), after no_new_privs and before exec, so the
+// filter also covers the exec. Nothing is installed yet.
+void installSeccomp(const Process &)
+{
+}
+
+template <class F>
+auto traced(const char *op, std::string args, FinishError::Stage stage, F &&f)
+{
+    trace::Scope step(Phase::Process, op, std::move(args));
+    try {
+        return f();
+    } catch (const Error &e) {
+        step.fail(e.code() ? e.code() : EINVAL);
+        step.result(e.what());
+        throw FinishError(e, stage);
+    }
+}
+} // namespace
+
+void joinNamespaces(const std::vector<NamespaceFd> &namespaces)
+{
+    for (const NamespaceFd &ns : namespaces) {
+        if (ns.kind == NsKind::User)
+            priv::setns(ns.fd, ns.kind, ns.path);
+    }
+    for (const NamespaceFd &ns : namespaces) {
+        if (ns.kind != NsKind::User)
+            priv::setns(ns.fd, ns.kind, ns.path);
+    }
+}
+
+void finishProcess(const Process &p, const FinishSteps &steps)
+{
+    using Stage = FinishError::Stage;
+    traced("setrlimit", std::to_string(p.rlimits.size()) + " limits", Stage::Setup,
+           [&] { applyRlimits(p.rlimits); });
+    traced("chdir", p.cwd, Stage::Setup, [&] {
+        if (chdir(p.cwd.c_str()) < 0)
+            throw Error::sys("chdir to cwd", p.cwd, errno);
+    });
+    std::string exe = traced("find executable", p.args.front(), Stage::Find, [&] { return findExecutable(p); });
+    if (steps.beforeUserSwitch)
+        steps.beforeUserSwitch();
+    traced("set user and capabilities", "uid " + std::to_string(p.uid) + " gid " + std::to_string(p.gid),
+           Stage::Setup, [&] { switchUser(p, steps.setgroupsDenied, steps.warn); });
+    if (p.noNewPrivileges)
+        traced("prctl", "PR_SET_NO_NEW_PRIVS", Stage::Setup, [&] {
+            check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
+        });
+    installSeccomp(p);
+    if (steps.dieWithParent)
+        steps.dieWithParent();
+    if (steps.beforeExec)
+        steps.beforeExec();
+    try {
+        execProcess(p, exe);
+    } catch (const Error &e) {
+        throw FinishError(e, Stage::Exec);
+    }
 }
 
 } // namespace hood

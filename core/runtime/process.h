@@ -3,6 +3,7 @@
 // `hoodctl exec`, so both give the command exactly what the spec says.
 #pragma once
 
+#include "error.h"
 #include "spec/spec.h"
 
 #include <functional>
@@ -30,5 +31,43 @@ void switchUser(const Process &p, bool setgroupsDenied, const WarnFn &warn);
 void dieWithParent(pid_t parent);
 
 [[noreturn]] void execProcess(const Process &p, const std::string &path);
+
+// A namespace to join: an open fd of /proc/PID/ns/<kind> or of a spec's path.
+struct NamespaceFd {
+    NsKind kind;
+    int fd;
+    std::string path; // for messages and the trace
+};
+// The one namespace-joining function (init and exec): the user namespace first,
+// since joining the others needs privileges in their owner, then the rest in
+// the order given.
+void joinNamespaces(const std::vector<NamespaceFd> &namespaces);
+
+// What differs between the container's init and `hoodctl exec` at the end.
+struct FinishSteps {
+    bool setgroupsDenied = false;
+    WarnFn warn;                            // capability warnings
+    std::function<void()> beforeUserSwitch; // the init waits for `start` here
+    std::function<void()> dieWithParent;    // set last: credential changes clear it
+    std::function<void()> beforeExec;       // the init sends its start-up steps
+};
+
+// Thrown by finishProcess: where it failed decides the exit class of exec
+// (126: found but cannot run, 127: not found).
+class FinishError : public Error {
+public:
+    enum class Stage { Setup, Find, Exec };
+    FinishError(const Error &e, Stage stage) : Error(e.what(), e.code()), m_stage(stage) {}
+    Stage stage() const { return m_stage; }
+
+private:
+    Stage m_stage;
+};
+
+// The one process-finishing sequence of every process Hood starts in a container
+// (the init and `hoodctl exec`), in this order:
+//   rlimits -> cwd -> find the executable -> [beforeUserSwitch] -> capabilities
+//   and user -> no_new_privs -> seccomp -> dieWithParent -> [beforeExec] -> exec
+[[noreturn]] void finishProcess(const Process &p, const FinishSteps &steps);
 
 } // namespace hood

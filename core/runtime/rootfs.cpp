@@ -1,6 +1,8 @@
 #include "rootfs.h"
 
 #include "error.h"
+#include "privops.h"
+#include "sys/fd.h"
 
 #include <algorithm>
 #include <array>
@@ -62,19 +64,15 @@ void makeMountPoint(const std::string &target, bool file)
         return;
     }
     mkdirAll(target.substr(0, target.rfind('/')));
-    int fd = open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
+    Fd fd(open(target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd)
         throw Error::sys("create mount point", target, errno);
-    close(fd);
 }
 
 void doMount(const std::string &source, const std::string &target, const char *type,
              unsigned long flags, const std::string &data)
 {
-    if (mount(source.c_str(), target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0) {
-        std::string what = type && *type ? std::string(type) : "bind";
-        throw Error::sys("mount " + what + " " + source + " on", target, errno);
-    }
+    priv::mount(source, target, type, flags, data);
 }
 
 struct OptionRow {
@@ -191,59 +189,67 @@ MountFlags parseMountOptions(const std::vector<std::string> &options)
 
 void makeMountsPrivate()
 {
-    // Safe: only the new mount namespace of this process is changed; with MS_PRIVATE
-    // no mount or unmount made from here on propagates to the host.
-    if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0)
-        return;
-    if (errno == EINVAL)
-        throw Error("make mounts private: / is not a mount point here (inside a plain chroot?); "
-                    "bind-mount the chroot onto itself first, as a real root filesystem is");
-    throw Error::sys("make mounts private", "/", errno);
+    priv::makeMountsPrivate();
 }
 
 namespace {
-// A tmpfs through the new mount API (fsopen/fsmount/move_mount): the returned fd
-// is the mount's root, usable without walking any path to it.
-int attachTmpfs(int targetFd)
+// overlayfs separates layers with ':' and options with ','.
+void refuseOverlaySeparators(const std::string &path)
 {
-    int fs = static_cast<int>(syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC));
-    if (fs < 0)
-        throw Error::sys("fsopen", "tmpfs", errno);
-    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "755", 0);
-    if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
-        throw Error::sys("create", "tmpfs for the writable layer", errno);
-    int mnt = static_cast<int>(syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV));
-    close(fs);
-    if (mnt < 0)
-        throw Error::sys("fsmount", "tmpfs", errno);
-    if (syscall(SYS_move_mount, mnt, "", targetFd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        throw Error::sys("mount tmpfs on", "the container's scratch directory", errno);
-    return mnt;
+    if (path.find_first_of(",:") != std::string::npos)
+        throw Error("image path " + path + " contains ',' or ':', which overlayfs cannot take");
+}
+
+// A layer by its real path when this process can walk it (the mount table is what
+// students read); through the monitor's fd when a user namespace cannot.
+std::string layerPath(const std::string &path, int fd)
+{
+    return fd < 0 || access(path.c_str(), X_OK) == 0 ? path : "/proc/self/fd/" + std::to_string(fd);
+}
+
+std::string lowerdirOption(const RootfsLayers &layers, const std::vector<int> &lowerFds)
+{
+    std::string out;
+    for (size_t i = 0; i < layers.lowers.size(); ++i) {
+        refuseOverlaySeparators(layers.lowers[i]);
+        out += (i ? ":" : "") + layerPath(layers.lowers[i], i < lowerFds.size() ? lowerFds[i] : -1);
+    }
+    return out;
 }
 } // namespace
 
-std::string mountEphemeralOverlay(const std::string &lower, int lowerFd, int scratchFd,
-                                  const std::string &scratchPath)
+MergedRoot mountOverlay(const RootfsLayers &layers, const std::vector<int> &lowerFds, int scratchFd,
+                        const std::string &scratchPath)
 {
-    if (lower.find_first_of(",:") != std::string::npos)
-        throw Error("image path " + lower + " contains ',' or ':', which overlayfs cannot take");
+    if (layers.lowers.empty())
+        throw Error("no image layer to make the container's root filesystem from");
     if (scratchFd < 0)
         throw Error("no scratch directory for the container's writable layer");
-    int top = attachTmpfs(scratchFd);
-    for (const char *d : {"upper", "work", "merged"})
-        check(mkdirat(top, d, 0755), "mkdir", std::string("scratch/") + d);
-    // Name the layers by their real path when we can walk it (the mount table is
-    // what students read); through our fd when a user namespace cannot.
-    std::string scratch = access((scratchPath + "/upper").c_str(), W_OK) == 0
-                              ? scratchPath
-                              : "/proc/self/fd/" + std::to_string(top);
-    std::string image = lowerFd < 0 || access(lower.c_str(), X_OK) == 0
-                            ? lower
-                            : "/proc/self/fd/" + std::to_string(lowerFd);
-    std::string data = "lowerdir=" + image + ",upperdir=" + scratch + "/upper,workdir=" + scratch
-                       + "/work";
-    doMount("overlay", scratch + "/merged", "overlay", 0, data);
-    return scratch + "/merged";
+    std::string lowerdir = lowerdirOption(layers, lowerFds);
+    std::string upper, work, merged;
+    Fd top;
+    if (layers.upper == RootfsLayers::Upper::Scratch) {
+        top = priv::attachTmpfs(scratchFd, scratchPath);
+        for (const char *d : {"upper", "work", "merged"})
+            check(mkdirat(top.get(), d, 0755), "mkdir", std::string("scratch/") + d);
+        std::string scratch = access((scratchPath + "/upper").c_str(), W_OK) == 0
+                                  ? scratchPath
+                                  : "/proc/self/fd/" + std::to_string(top.get());
+        upper = scratch + "/upper";
+        work = scratch + "/work";
+        merged = scratch + "/merged";
+    } else {
+        // Persistent: upper and work on disk (made and journaled by the monitor);
+        // merged is the state directory's rootfs/.
+        refuseOverlaySeparators(layers.upperDir);
+        refuseOverlaySeparators(layers.workDir);
+        upper = layers.upperDir;
+        work = layers.workDir;
+        merged = access(scratchPath.c_str(), W_OK) == 0 ? scratchPath
+                                                          : "/proc/self/fd/" + std::to_string(scratchFd);
+    }
+    doMount("overlay", merged, "overlay", 0, "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work);
+    return {merged, std::move(top)};
 }
 
 void bindRootfs(const std::string &rootfs)
@@ -387,29 +393,12 @@ void populateDev(const std::string &rootfs)
 
 void pivotInto(const std::string &rootfs)
 {
-    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    int newroot = open(rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    if (oldroot < 0 || newroot < 0)
-        throw Error::sys("open", rootfs, errno);
-    // pivot_root(".", ".") stacks the old root on top of the new one; detaching it
-    // then leaves only the new root (runc's trick: no temporary directory needed).
-    check(fchdir(newroot), "chdir", rootfs);
-    check(syscall(SYS_pivot_root, ".", "."), "pivot_root", rootfs);
-    check(fchdir(oldroot), "chdir", "old root");
-    check(mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr), "make old root a slave", "/");
-    check(umount2(".", MNT_DETACH), "detach old root", "/");
-    check(chdir("/"), "chdir", "/");
-    close(oldroot);
-    close(newroot);
+    priv::pivotRoot(rootfs);
 }
 
 void chrootInto(const std::string &rootfs)
 {
-    // chroot(2) only changes where "/" resolves; the host's mounts stay in this
-    // mount namespace, which is what the chroot lesson shows can be escaped.
-    check(chdir(rootfs.c_str()), "chdir", rootfs);
-    check(chroot("."), "chroot", rootfs);
-    check(chdir("/"), "chdir", "/");
+    priv::chroot(rootfs);
 }
 
 void maskPaths(const std::vector<std::string> &paths)

@@ -3,7 +3,9 @@
 // All of it runs in the container's init before exec, as root of its namespaces.
 #pragma once
 
+#include "launch.h"
 #include "spec/spec.h"
+#include "sys/fd.h"
 
 #include <string>
 #include <vector>
@@ -32,12 +34,20 @@ MountFlags parseMountOptions(const std::vector<std::string> &options);
 
 // Makes "/" private recursively, so nothing mounted here shows on the host.
 void makeMountsPrivate();
-// Mounts a tmpfs on the directory open at scratchFd and an overlay of lower + a
-// tmpfs upper layer in it; returns the merged path (through /proc/self/fd).
-// lowerFd (or -1) is lower opened by the monitor, for when this process cannot walk
-// to lower itself.
-std::string mountEphemeralOverlay(const std::string &lower, int lowerFd, int scratchFd,
-                                  const std::string &scratchPath);
+// The overlay of layers.lowers (top first) with a writable layer on top: a tmpfs
+// attached to the directory open at scratchFd (Scratch, dropped on exit), or the
+// monitor's upperDir/workDir (Persistent, mounted on scratchPath). Returns the
+// merged path (through /proc/self/fd when this process cannot walk to it).
+// lowerFds[i] (or -1) is lowers[i] opened by the monitor, for when this process
+// cannot walk to it itself (a user namespace mapped to another uid).
+// The merged path may name the scratch tmpfs through /proc/self/fd: keep `root`
+// (close-on-exec) open until the switch of root is done.
+struct MergedRoot {
+    std::string path;
+    Fd root;
+};
+MergedRoot mountOverlay(const RootfsLayers &layers, const std::vector<int> &lowerFds, int scratchFd,
+                        const std::string &scratchPath);
 // Bind-mounts rootfs onto itself, so pivot_root gets a mount point.
 void bindRootfs(const std::string &rootfs);
 

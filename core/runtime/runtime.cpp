@@ -5,6 +5,10 @@
 #include "monitor.h"
 #include "procfs.h"
 #include "statedir.h"
+#include "sys/fd.h"
+#include "sys/fileio.h"
+
+#include <memory>
 
 #include <cerrno>
 #include <cstdint>
@@ -36,12 +40,10 @@ std::string absoluteRootfs(const RunRequest &r)
         throw Error::sys("rootfs", abs, errno);
     if (!S_ISDIR(st.st_mode))
         throw Error("rootfs " + abs + " is not a directory");
-    DIR *dir = opendir(abs.c_str());
+    std::unique_ptr<DIR, decltype(&closedir)> dir(opendir(abs.c_str()), closedir);
     int entries = 0;
-    while (dir && readdir(dir))
+    while (dir && readdir(dir.get()))
         ++entries;
-    if (dir)
-        closedir(dir);
     if (entries <= 2)
         throw Error("rootfs " + abs + " is empty: there is no filesystem to run a command in");
     return abs;
@@ -91,31 +93,41 @@ void writePidFile(const std::string &path, pid_t pid)
 {
     if (path.empty())
         return;
-    std::string tmp = path + ".tmp";
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw Error::sys("write pid file", path, errno);
-    std::string text = std::to_string(pid);
-    ssize_t n = write(fd, text.data(), text.size());
-    close(fd);
-    if (n != static_cast<ssize_t>(text.size()) || rename(tmp.c_str(), path.c_str()) < 0)
-        throw Error::sys("write pid file", path, errno);
+    try {
+        replaceFile(path, std::to_string(pid), 0644);
+    } catch (const Error &e) {
+        throw Error("write pid file " + path + ": " + e.what(), e.code());
+    }
+}
+
+// The rootfs provider: the layers the container's root is made of. A bundle's
+// root.path is used as it is (runc's way); the built-in image and the store's
+// images get a writable layer on top.
+RootfsLayers rootfsLayers(const RunRequest &r)
+{
+    RootfsLayers layers;
+    if (r.lowers.empty()) {
+        layers.lowers = {absoluteRootfs(r)};
+    } else {
+        for (const std::string &lower : r.lowers) {
+            RunRequest one = r;
+            one.spec.root.path = lower;
+            layers.lowers.push_back(absoluteRootfs(one));
+        }
+    }
+    if (r.ephemeralOverlay || r.lowers.size() > 1)
+        layers.upper = RootfsLayers::Upper::Scratch;
+    return layers;
 }
 
 // Waits for a process that is not our child to end, through a pidfd.
 bool waitForExit(pid_t pid, uint64_t startTime, int timeoutMs)
 {
-    int fd = static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-    if (fd < 0)
+    Fd fd(static_cast<int>(syscall(SYS_pidfd_open, pid, 0)));
+    if (!fd || !processAlive(pid, startTime))
         return !processAlive(pid, startTime);
-    if (!processAlive(pid, startTime)) {
-        close(fd);
-        return true;
-    }
-    pollfd p {fd, POLLIN, 0};
-    int n = poll(&p, 1, timeoutMs);
-    close(fd);
-    return n > 0;
+    pollfd p {fd.get(), POLLIN, 0};
+    return poll(&p, 1, timeoutMs) > 0;
 }
 
 } // namespace
@@ -164,8 +176,7 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     LaunchConfig &c = p.config;
     c.id = r.id;
     c.stateDir = containerDir(r.id);
-    c.rootfs = absoluteRootfs(r);
-    c.ephemeralOverlay = r.ephemeralOverlay;
+    c.layers = rootfsLayers(r);
     c.useChroot = r.useChroot;
     c.waitForStart = waitForStart;
     c.detached = detached;
@@ -174,7 +185,7 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     ContainerState &s = p.state;
     s.id = r.id;
     s.bundle = r.bundle;
-    s.rootfs = c.rootfs;
+    s.rootfs = c.layers.lowers.front();
     s.image = r.image;
     s.command = r.spec.process.args;
     s.detached = detached;
@@ -184,12 +195,14 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     return p;
 }
 
-int Runtime::run(RunRequest request, std::string *sentence)
+int Runtime::run(RunRequest request, std::string *sentence, trace::Trace *startTrace)
 {
     Prepared p = prepare(request, false, false);
     Monitor monitor(std::move(p.config), std::move(p.state), m_warn);
     monitor.launch();
     writePidFile(request.pidFile, monitor.state().pid);
+    if (startTrace)
+        *startTrace = monitor.startTrace();
     int status = monitor.supervise(true);
     if (sentence)
         *sentence = monitor.exitSentence();
@@ -199,24 +212,23 @@ int Runtime::run(RunRequest request, std::string *sentence)
 std::string Runtime::spawn(RunRequest request, bool waitForStart)
 {
     Prepared p = prepare(request, true, waitForStart);
-    int report[2];
-    check(pipe2(report, O_CLOEXEC), "pipe", "");
+    FdPair report = makePipe();
     pid_t first = fork();
     if (first < 0)
         throw Error::sys("fork", "monitor", errno);
     if (first == 0) {
         // Double fork + setsid: the monitor belongs to no terminal and no caller.
-        close(report[0]);
+        report.first.reset();
         setsid();
         if (fork() != 0)
             _exit(0);
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
+        Fd null(open("/dev/null", O_RDWR | O_CLOEXEC));
+        for (int target = 0; target < 3 && null; ++target)
+            dup2(null.get(), target);
+        null.reset();
         auto say = [&](char kind, const std::string &text) {
             std::string line = std::string(1, kind) + text + "\n";
-            [[maybe_unused]] ssize_t n = write(report[1], line.data(), line.size());
+            writeAll(report.second.get(), line.data(), line.size());
         };
         try {
             Monitor monitor(std::move(p.config), std::move(p.state),
@@ -224,14 +236,16 @@ std::string Runtime::spawn(RunRequest request, bool waitForStart)
             monitor.launch();
             writePidFile(request.pidFile, monitor.state().pid);
             say('K', "");
-            close(report[1]);
+            report.second.reset();
             monitor.supervise(false);
+        } catch (const Error &e) {
+            say('E', std::to_string(e.code()) + " " + e.what());
         } catch (const std::exception &e) {
-            say('E', e.what());
+            say('E', std::string("0 ") + e.what());
         }
         _exit(0);
     }
-    close(report[1]);
+    report.second.reset();
     waitpid(first, nullptr, 0);
     // Read line by line and stop at the verdict: a created container's init still
     // holds a copy of the pipe (it has not exec'd yet), so end-of-file may never come.
@@ -239,7 +253,7 @@ std::string Runtime::spawn(RunRequest request, bool waitForStart)
     std::string pending;
     char buf[4096];
     ssize_t n;
-    while ((n = read(report[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
+    while ((n = read(report.first.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
         pending.append(buf, n > 0 ? static_cast<size_t>(n) : 0);
         size_t end;
         while ((end = pending.find('\n')) != std::string::npos) {
@@ -247,15 +261,14 @@ std::string Runtime::spawn(RunRequest request, bool waitForStart)
             pending.erase(0, end + 1);
             if (line[0] == 'W') {
                 m_warn(line.substr(1));
+            } else if (line[0] == 'K') {
+                return request.id;
             } else {
-                close(report[0]);
-                if (line[0] == 'K')
-                    return request.id;
-                throw Error(line.substr(1));
+                size_t space = line.find(' ');
+                throw Error(line.substr(space + 1), atoi(line.c_str() + 1)); // "E<errno> <sentence>"
             }
         }
     }
-    close(report[0]);
     throw Error(error);
 }
 
@@ -278,13 +291,13 @@ void Runtime::start(const std::string &id)
         throw Error("container \"" + id + "\" cannot be started: it is " + statusName(i.status)
                     + ", not created");
     std::string fifo = containerDir(id) + "/exec.fifo";
-    int fd = open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0)
+    Fd fd(open(fifo.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (!fd)
         throw Error::sys("open", fifo, errno);
-    pollfd p {fd, POLLIN, 0};
+    pollfd p {fd.get(), POLLIN, 0};
     char byte = 0;
-    bool ok = poll(&p, 1, 10000) > 0 && read(fd, &byte, 1) == 1;
-    close(fd);
+    bool ok = poll(&p, 1, 10000) > 0 && read(fd.get(), &byte, 1) == 1;
+    fd.reset();
     unlink(fifo.c_str());
     if (!ok)
         throw Error("container \"" + id + "\" did not start: its init is not waiting any more");

@@ -4,6 +4,7 @@
 
 #include "spec/spec.h"
 #include "state.h"
+#include "trace.h"
 
 #include <functional>
 #include <string>
@@ -18,6 +19,9 @@ struct RunRequest {
     std::string image;             // the built-in image's name, for display
     std::string specSource = "config.json"; // names the spec in validation messages
     bool ephemeralOverlay = false; // writes go to a throw-away overlay layer
+    // The rootfs provider's layers (top first); empty: spec.root.path is the one
+    // lower. An image store fills these; the built-in image is one lower.
+    std::vector<std::string> lowers;
     bool useChroot = false;
     bool rootless = false;         // a user namespace even when run as root
     std::string pidFile;
@@ -43,7 +47,8 @@ public:
 
     // Foreground: this process becomes the monitor and returns the exit status.
     // *sentence gets the one-line reason of an abnormal end (OOM kill, signal).
-    int run(RunRequest request, std::string *sentence = nullptr);
+    // *startTrace gets the start-up steps (also in <state>/trace.json while it lives).
+    int run(RunRequest request, std::string *sentence = nullptr, trace::Trace *startTrace = nullptr);
     // Background: a detached monitor runs the container; returns its ID once the
     // init has exec'd (or, with waitForStart, waits on exec.fifo for `start`).
     std::string spawn(RunRequest request, bool waitForStart);

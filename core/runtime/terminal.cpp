@@ -1,6 +1,10 @@
 #include "terminal.h"
 
+#include "channel.h"
 #include "error.h"
+#include "privops.h"
+
+#include <sys/mount.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -13,26 +17,38 @@ namespace hood {
 Pty openPty()
 {
     Pty pty;
-    pty.master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (pty.master < 0)
+    pty.master.reset(open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!pty.master)
         throw Error::sys("open", "/dev/ptmx", errno);
     char name[64];
-    if (unlockpt(pty.master) < 0 || ptsname_r(pty.master, name, sizeof name) != 0)
+    if (unlockpt(pty.master.get()) < 0 || ptsname_r(pty.master.get(), name, sizeof name) != 0)
         throw Error::sys("unlock pty", "/dev/ptmx", errno);
     pty.name = name;
-    pty.slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (pty.slave < 0)
+    pty.slave.reset(open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+    if (!pty.slave)
         throw Error::sys("open", name, errno);
     return pty;
 }
 
-void becomeTerminalOf(int slave, const std::string &name)
+void becomeTerminalOf(Fd slave, const std::string &name)
 {
     check(setsid(), "setsid", "");
-    check(ioctl(slave, TIOCSCTTY, 0), "make controlling terminal", name);
+    check(ioctl(slave.get(), TIOCSCTTY, 0), "make controlling terminal", name);
     for (int target = 0; target < 3; ++target)
-        check(dup2(slave, target), "dup2", name);
-    close(slave);
+        check(dup2(slave.get(), target), "dup2", name);
+}
+
+void attachNewTerminal(int sock, char messageType, bool bindConsole)
+{
+    Pty pty = openPty();
+    if (bindConsole) {
+        Fd console(open("/dev/console", O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+        if (console)
+            priv::mount(pty.name, "/dev/console", nullptr, MS_BIND, "");
+    }
+    sendMessage(sock, messageType, pty.name, pty.master.get());
+    pty.master.reset();
+    becomeTerminalOf(std::move(pty.slave), pty.name);
 }
 
 void copyWindowSize(int from, int to)

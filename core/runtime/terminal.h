@@ -3,6 +3,7 @@
 // Shared by the container's init, the monitor and `hoodctl exec`.
 #pragma once
 
+#include "sys/fd.h"
 #include "sys/fileio.h" // writeAll
 
 #include <cstddef>
@@ -12,8 +13,8 @@
 namespace hood {
 
 struct Pty {
-    int master = -1;
-    int slave = -1;
+    Fd master;
+    Fd slave;
     std::string name; // /dev/pts/N as seen in the current mount namespace
 };
 
@@ -21,7 +22,14 @@ struct Pty {
 Pty openPty();
 
 // setsid, make `slave` the controlling terminal, put it on fds 0, 1 and 2.
-void becomeTerminalOf(int slave, const std::string &name);
+void becomeTerminalOf(Fd slave, const std::string &name);
+
+// The terminal of a process Hood starts in a container (the init, `hoodctl exec
+// -t`): a pty from the container's own devpts instance (so `tty` names a device
+// that exists inside), bound on /dev/console when bindConsole, its master sent
+// over sock as a message of type messageType (SCM_RIGHTS, like runc's console
+// socket), its slave made our controlling terminal and fds 0-2.
+void attachNewTerminal(int sock, char messageType, bool bindConsole);
 
 // Copies the window size of `from` to `to` (when `from` is a terminal).
 void copyWindowSize(int from, int to);

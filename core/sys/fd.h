@@ -34,3 +34,16 @@ private:
 };
 
 } // namespace hood
+
+namespace hood {
+
+// Both ends of a pipe2(O_CLOEXEC) or a socketpair(AF_UNIX, type | SOCK_CLOEXEC).
+// Throw hood::Error.
+struct FdPair {
+    Fd first;  // a pipe's read end
+    Fd second; // a pipe's write end
+};
+FdPair makePipe();
+FdPair makeSocketPair(int type);
+
+} // namespace hood

@@ -1,5 +1,6 @@
 // The journal that lets gc undo anything, and the pure helpers of the runtime.
 #include "runtime/journal.h"
+#include "runtime/resources.h"
 #include "runtime/procfs.h"
 #include "runtime/rootfs.h"
 #include "runtime/state.h"
@@ -31,7 +32,7 @@ private slots:
         QTest::addRow("three-kinds") << "cgroup /sys/fs/cgroup/pids/hood/a\nmount /run/hood/a/rootfs\ndir /run/hood/a/x\n"
                                      << 3 << QList<int> {};
         QTest::addRow("torn-last-line") << "cgroup /sys/fs/cgroup/pids/hood/a\ncgroup /sys/fs/cgr" << 1 << QList<int> {2};
-        QTest::addRow("unknown-kind") << "veth hood0\ndir /x\n" << 1 << QList<int> {1};
+        QTest::addRow("unknown-kind") << "wormhole hood0\ndir /x\n" << 1 << QList<int> {1};
         QTest::addRow("no-value") << "cgroup\ncgroup \n" << 0 << QList<int> {1, 2};
         QTest::addRow("path-with-spaces") << "dir /tmp/a b c\n" << 1 << QList<int> {};
     }
@@ -51,12 +52,12 @@ private slots:
     {
         QTemporaryDir dir;
         Journal journal((dir.path() + "/journal").toStdString());
-        journal.record(ResourceKind::Cgroup, "/sys/fs/cgroup/memory/hood/x");
-        journal.record(ResourceKind::Dir, "/tmp/a b");
+        journal.record(resource::Cgroup, "/sys/fs/cgroup/memory/hood/x");
+        journal.record(resource::Dir, "/tmp/a b");
         std::vector<JournalEntry> read = readJournal(journal.path());
         QCOMPARE(int(read.size()), 2);
-        QVERIFY(read[0] == (JournalEntry {ResourceKind::Cgroup, "/sys/fs/cgroup/memory/hood/x"}));
-        QVERIFY(read[1] == (JournalEntry {ResourceKind::Dir, "/tmp/a b"}));
+        QVERIFY(read[0] == (JournalEntry {&resource::Cgroup, "/sys/fs/cgroup/memory/hood/x"}));
+        QVERIFY(read[1] == (JournalEntry {&resource::Dir, "/tmp/a b"}));
     }
 
     // Replay removes what exists, accepts what is already gone, and reports what
@@ -71,10 +72,10 @@ private slots:
         f.close();
         QVERIFY(QFile::link("/etc", tree + "/link-to-etc"));
         std::vector<JournalEntry> entries = {
-            {ResourceKind::Dir, tree.toStdString()},
-            {ResourceKind::Dir, (dir.path() + "/never-made").toStdString()},
-            {ResourceKind::Mount, (dir.path() + "/not-a-mount").toStdString()},
-            {ResourceKind::Cgroup, "/sys/fs/cgroup/memory/not-hood"},
+            {&resource::Dir, tree.toStdString()},
+            {&resource::Dir, (dir.path() + "/never-made").toStdString()},
+            {&resource::Mount, (dir.path() + "/not-a-mount").toStdString()},
+            {&resource::Cgroup, "/sys/fs/cgroup/memory/not-hood"},
         };
         std::vector<std::string> left = replayJournal(entries);
         QVERIFY(!QFile::exists(tree));
@@ -97,7 +98,7 @@ private slots:
             if (unshare(CLONE_NEWNS) != 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0
                 || mount("tmpfs", target.c_str(), "tmpfs", 0, nullptr) != 0)
                 _exit(2);
-            if (!replayJournal({{ResourceKind::Mount, target}}).empty())
+            if (!replayJournal({{&resource::Mount, target}}).empty())
                 _exit(3);
             QFile mounts("/proc/self/mountinfo");
             mounts.open(QIODevice::ReadOnly);

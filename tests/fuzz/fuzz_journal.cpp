@@ -3,6 +3,7 @@
 // parses to the same entry.
 #include "fuzz_common.h"
 #include "runtime/journal.h"
+#include "runtime/resources.h"
 
 #include <string>
 #include <vector>
@@ -19,11 +20,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     std::string rewritten;
     for (const hood::JournalEntry &e : entries) {
-        HOOD_FUZZ_CHECK(e.kind == hood::ResourceKind::Cgroup || e.kind == hood::ResourceKind::Mount
-                        || e.kind == hood::ResourceKind::Dir);
+        HOOD_FUZZ_CHECK(e.kind && hood::findResourceType(e.kind->name) == e.kind);
         HOOD_FUZZ_CHECK(!e.value.empty());
         HOOD_FUZZ_CHECK(e.value.find('\n') == std::string::npos);
-        rewritten += std::string(hood::resourceKindName(e.kind)) + " " + e.value + "\n";
+        rewritten += std::string(e.kind->name) + " " + e.value + "\n";
     }
     for (size_t i = 1; i < bad.size(); ++i)
         HOOD_FUZZ_CHECK(bad[i - 1] < bad[i] && bad[0] >= 1);

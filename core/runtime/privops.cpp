@@ -1,0 +1,294 @@
+#include "privops.h"
+
+#include "error.h"
+#include "net/loopback.h"
+#include "sys/fileio.h"
+#include "trace.h"
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace hood::priv {
+
+using trace::Phase;
+using trace::Scope;
+
+namespace {
+
+[[noreturn]] void fail(Scope &step, const std::string &op, const std::string &path, int err)
+{
+    step.fail(err);
+    throw Error::sys(op, path, err);
+}
+
+} // namespace
+
+std::string mountFlagNames(unsigned long flags)
+{
+    static const std::array<std::pair<unsigned long, const char *>, 16> kNames = {{
+        {MS_RDONLY, "ro"}, {MS_NOSUID, "nosuid"}, {MS_NODEV, "nodev"}, {MS_NOEXEC, "noexec"},
+        {MS_SYNCHRONOUS, "sync"}, {MS_REMOUNT, "remount"}, {MS_MANDLOCK, "mand"},
+        {MS_DIRSYNC, "dirsync"}, {MS_NOATIME, "noatime"}, {MS_NODIRATIME, "nodiratime"},
+        {MS_BIND, "bind"}, {MS_REC, "rec"}, {MS_PRIVATE, "private"}, {MS_SLAVE, "slave"},
+        {MS_SHARED, "shared"}, {MS_RELATIME, "relatime"}}};
+    std::string out;
+    for (const auto &[bit, name] : kNames) {
+        if (flags & bit)
+            out += (out.empty() ? "" : ",") + std::string(name);
+    }
+    return out;
+}
+
+pid_t cloneInit(uint64_t flags, int cgroupFd, bool *placedInCgroup)
+{
+    // Safe: the child is our own, starts in new namespaces that only it can see,
+    // and does nothing until the monitor sends Go over the socket pair.
+    clone_args args {};
+    args.flags = flags;
+    args.exit_signal = SIGCHLD;
+    if (cgroupFd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = static_cast<uint64_t>(cgroupFd);
+    }
+    trace::Step step {"monitor", Phase::Clone, "clone3", "", 0, "", trace::now(), 0};
+    pid_t pid = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof args));
+    *placedInCgroup = pid >= 0 && cgroupFd >= 0;
+    if (pid < 0 && errno == ENOSYS) { // kernels before 5.3: no time namespace then
+        step.op = "clone";
+        pid = static_cast<pid_t>(syscall(SYS_clone, (flags & ~uint64_t(CLONE_NEWTIME)) | SIGCHLD, 0, 0, 0, 0));
+    }
+    int err = errno;
+    if (pid == 0) {
+        trace::continueAs("init");
+        return 0;
+    }
+    step.durationUs = trace::now() - step.startUs;
+    step.args = "flags " + std::to_string(flags) + (*placedInCgroup ? ", into its cgroup" : "");
+    step.result = pid > 0 ? "pid " + std::to_string(pid) : errnoText(err);
+    step.err = pid > 0 ? 0 : err;
+    trace::append(step);
+    if (pid < 0)
+        throw Error::sys("clone", "container init", err);
+    trace::faultPoint();
+    return pid;
+}
+
+void joinPidNamespaceForChildren(const std::string &path)
+{
+    // Safe: setns(CLONE_NEWPID) changes the pid namespace of the monitor's future
+    // children only, never of the monitor; the path comes from the validated spec.
+    Scope step(Phase::Namespaces, "setns pid (children)", path);
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd || ::setns(fd.get(), CLONE_NEWPID) < 0)
+        fail(step, "join pid namespace", path, errno);
+}
+
+void writeIdMaps(pid_t pid, const std::string &uidMap, const std::string &gidMap, bool denySetgroups)
+{
+    // Safe: the maps come from the validated spec (or Hood's own rootless map of
+    // the caller to root) and are written for our own child, whose user namespace
+    // nothing else has entered yet; the kernel checks that we may map these ids.
+    std::string proc = "/proc/" + std::to_string(pid);
+    auto write = [&](const char *name, const std::string &text) {
+        Scope step(Phase::IdMap, std::string("write ") + name, text.substr(0, text.find('\n')));
+        try {
+            writeFile(proc + "/" + name, text);
+        } catch (const Error &e) {
+            step.fail(e.code());
+            throw;
+        }
+    };
+    if (denySetgroups)
+        write("setgroups", "deny");
+    write("uid_map", uidMap);
+    write("gid_map", gidMap);
+}
+
+void writeCgroupFile(const std::string &path, std::string_view value)
+{
+    // Safe: every path is below a cgroup Hood made for this container (hood/<id>),
+    // and the value is a limit from the validated spec or a pid of ours.
+    Scope step(Phase::Cgroup, "write", path + " = " + std::string(value));
+    try {
+        writeFile(path, value);
+    } catch (const Error &e) {
+        step.fail(e.code());
+        throw;
+    }
+}
+
+void joinCgroup(int procsFd, const std::string &path)
+{
+    // Safe: "0" names the writing process itself; the file was opened by Hood in
+    // the container's own cgroup.
+    Scope step(Phase::Cgroup, "join cgroup", path);
+    if (::write(procsFd, "0", 1) != 1)
+        fail(step, "join cgroup", path, errno);
+}
+
+void becomeRootInUserNamespace()
+{
+    // Safe: these ids are the ones the monitor just mapped; they only name root
+    // inside this user namespace.
+    Scope step(Phase::Namespaces, "setresuid/gid", "0 in the new user namespace");
+    if (::setresgid(0, 0, 0) < 0)
+        fail(step, "setresgid", "0", errno);
+    if (::setresuid(0, 0, 0) < 0)
+        fail(step, "setresuid", "0", errno);
+}
+
+void setns(int fd, NsKind kind, const std::string &path)
+{
+    // Safe: the namespace was named by the spec or is the running container's own;
+    // joining it only narrows what this process sees.
+    const NsInfo &info = nsInfo(kind);
+    Scope step(Phase::Namespaces, "setns " + std::string(info.ociName), path);
+    if (::setns(fd, info.cloneFlag) < 0)
+        fail(step, "join " + std::string(info.ociName) + " namespace", path, errno);
+}
+
+void unshareCgroupNamespace()
+{
+    // Safe: a new cgroup namespace only hides the cgroups above this process's own.
+    Scope step(Phase::Namespaces, "unshare", "CLONE_NEWCGROUP");
+    if (::unshare(CLONE_NEWCGROUP) < 0)
+        fail(step, "unshare", "cgroup namespace", errno);
+}
+
+void makeMountsPrivate()
+{
+    // Safe: only the new mount namespace of this process is changed; with MS_PRIVATE
+    // no mount or unmount made from here on propagates to the host.
+    Scope step(Phase::Mounts, "mount", "/ private,rec");
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0)
+        return;
+    int err = errno;
+    step.fail(err);
+    if (err == EINVAL)
+        throw Error("make mounts private: / is not a mount point here (inside a plain chroot?); "
+                    "bind-mount the chroot onto itself first, as a real root filesystem is", err);
+    throw Error::sys("make mounts private", "/", err);
+}
+
+void mount(const std::string &source, const std::string &target, const char *type,
+           unsigned long flags, const std::string &data)
+{
+    // Safe: called only in the container's own mount namespace after
+    // makeMountsPrivate(), on targets resolved inside its rootfs (resolveInRoot
+    // refuses escapes), so nothing here changes the host's mounts.
+    std::string kind = type && *type ? std::string(type) : "bind";
+    std::string options = mountFlagNames(flags);
+    if (!data.empty())
+        options += (options.empty() ? "" : ",") + data;
+    Scope step(Phase::Mounts, "mount " + kind,
+               (source.empty() ? std::string() : source + " on ") + target
+                   + (options.empty() ? "" : " (" + options + ")"));
+    if (::mount(source.c_str(), target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0)
+        fail(step, "mount " + kind + " " + source + " on", target, errno);
+}
+
+Fd attachTmpfs(int targetFd, const std::string &what)
+{
+    // Safe: a new, empty tmpfs (nosuid, nodev) is attached to a directory of the
+    // container's own state, inside the container's mount namespace.
+    Scope step(Phase::Mounts, "fsmount tmpfs", what);
+    Fd fs(static_cast<int>(syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC)));
+    if (!fs)
+        fail(step, "fsopen", "tmpfs", errno);
+    if (syscall(SYS_fsconfig, fs.get(), FSCONFIG_SET_STRING, "mode", "755", 0) < 0)
+        fail(step, "fsconfig mode=755", "tmpfs for " + what, errno);
+    if (syscall(SYS_fsconfig, fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) < 0)
+        fail(step, "create", "tmpfs for " + what, errno);
+    Fd mnt(static_cast<int>(syscall(SYS_fsmount, fs.get(), FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)));
+    if (!mnt)
+        fail(step, "fsmount", "tmpfs", errno);
+    if (syscall(SYS_move_mount, mnt.get(), "", targetFd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        fail(step, "mount tmpfs on", what, errno);
+    return mnt;
+}
+
+void pivotRoot(const std::string &rootfs)
+{
+    // Safe: in the container's private mount namespace; the old root is made a
+    // slave (so its unmount cannot propagate to the host) and then detached.
+    Scope step(Phase::PivotRoot, "pivot_root", rootfs);
+    Fd oldroot(::open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+    Fd newroot(::open(rootfs.c_str(), O_DIRECTORY | O_RDONLY | O_CLOEXEC));
+    if (!oldroot || !newroot)
+        fail(step, "open", rootfs, errno);
+    // pivot_root(".", ".") stacks the old root on top of the new one; detaching it
+    // then leaves only the new root (runc's trick: no temporary directory needed).
+    if (fchdir(newroot.get()) < 0)
+        fail(step, "chdir", rootfs, errno);
+    if (syscall(SYS_pivot_root, ".", ".") < 0)
+        fail(step, "pivot_root", rootfs, errno);
+    if (fchdir(oldroot.get()) < 0)
+        fail(step, "chdir", "old root", errno);
+    if (::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr) < 0)
+        fail(step, "make old root a slave", "/", errno);
+    if (::umount2(".", MNT_DETACH) < 0)
+        fail(step, "detach old root", "/", errno);
+    if (::chdir("/") < 0)
+        fail(step, "chdir", "/", errno);
+}
+
+void chroot(const std::string &rootfs)
+{
+    // Safe: chroot(2) only changes where "/" resolves for this process; the
+    // host's mounts stay in this mount namespace, which is what the chroot lesson
+    // shows can be escaped.
+    Scope step(Phase::PivotRoot, "chroot", rootfs);
+    if (::chdir(rootfs.c_str()) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0)
+        fail(step, "chroot", rootfs, errno);
+}
+
+void chrootFd(int dirFd, const std::string &what)
+{
+    // Safe: the directory is the running container's own root, opened through
+    // /proc/<init>/root before this process joined its namespaces.
+    Scope step(Phase::PivotRoot, "chroot", what);
+    if (fchdir(dirFd) < 0 || ::chroot(".") < 0 || ::chdir("/") < 0)
+        fail(step, "enter the container's root", what, errno);
+}
+
+void sethostname(const std::string &name)
+{
+    // Safe: only called in a UTS namespace of the container's own.
+    Scope step(Phase::Namespaces, "sethostname", name);
+    if (::sethostname(name.data(), name.size()) < 0)
+        fail(step, "sethostname", name, errno);
+}
+
+void bringUpLoopback()
+{
+    // Safe: the container's own, new network namespace; lo is the only device in it.
+    Scope step(Phase::Namespaces, "netlink: link set up", "lo");
+    try {
+        hood::bringUpLoopback();
+    } catch (const Error &e) {
+        step.fail(e.code() ? e.code() : EIO);
+        step.result(e.what());
+        throw;
+    }
+}
+
+bool detachMount(const std::string &target, std::string *why)
+{
+    // Safe: only targets Hood journaled before mounting them; UMOUNT_NOFOLLOW
+    // keeps a symlink planted there from redirecting the unmount.
+    if (::umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0 || errno == EINVAL
+        || errno == ENOENT)
+        return true; // EINVAL: not a mount point (any more)
+    *why = "unmount " + target + ": " + errnoText(errno);
+    return false;
+}
+
+} // namespace hood::priv

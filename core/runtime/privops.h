@@ -1,0 +1,69 @@
+// Every privileged operation of the engine, in one place, each a named function
+// that begins with why it is safe (bubblewrap's privileged_op is the model): the
+// mounts, pivot_root and chroot, setns and unshare, clone3, the id-map writes,
+// cgroup writes, and the one netlink change. Nothing else in core/runtime calls
+// these system calls directly.
+//
+// Each call is also a step of the start-up trace (trace.h): its name, arguments,
+// result and duration, which `hoodctl run --trace` and the GUI's Start-up page show.
+// Failures throw hood::Error with the operation and the path, and errno.
+#pragma once
+
+#include "spec/namespaces.h"
+#include "sys/fd.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace hood::priv {
+
+// ---- in the monitor -------------------------------------------------------
+
+// clone3 with the container's CLONE_NEW* flags; into the v2 cgroup open at
+// cgroupFd when it is >= 0. Returns 0 in the child, the child's pid in the parent.
+// *placedInCgroup says whether CLONE_INTO_CGROUP took effect.
+pid_t cloneInit(uint64_t flags, int cgroupFd, bool *placedInCgroup);
+// setns(CLONE_NEWPID) in the monitor: only its future children enter that namespace.
+void joinPidNamespaceForChildren(const std::string &path);
+// /proc/<pid>/setgroups (when denySetgroups), uid_map and gid_map of the init.
+void writeIdMaps(pid_t pid, const std::string &uidMap, const std::string &gidMap, bool denySetgroups);
+
+// ---- cgroups (monitor, exec, gc) ------------------------------------------
+
+// Writes a value to a control file of one of Hood's own cgroups.
+void writeCgroupFile(const std::string &path, std::string_view value);
+// "0" to an open cgroup.procs or tasks: moves the writing process itself.
+void joinCgroup(int procsFd, const std::string &path);
+
+// ---- in the container's init and the exec helper ---------------------------
+
+// setresuid/setresgid(0) right after the monitor mapped this user namespace.
+void becomeRootInUserNamespace();
+void setns(int fd, NsKind kind, const std::string &path);
+void unshareCgroupNamespace();
+void makeMountsPrivate();
+void mount(const std::string &source, const std::string &target, const char *type,
+           unsigned long flags, const std::string &data);
+// A fresh tmpfs (fsopen/fsconfig/fsmount) moved onto the directory open at
+// targetFd; returns the mount's root, usable without walking any path to it.
+Fd attachTmpfs(int targetFd, const std::string &what);
+void pivotRoot(const std::string &rootfs);
+void chroot(const std::string &rootfs);
+// chroot to a directory opened earlier (by the exec helper, before setns).
+void chrootFd(int dirFd, const std::string &what);
+void sethostname(const std::string &name);
+// The netlink change of a new network namespace: its loopback device up.
+void bringUpLoopback();
+
+// ---- gc and cleanup -------------------------------------------------------
+
+// umount2(MNT_DETACH | UMOUNT_NOFOLLOW) of a mount Hood journaled. A target that
+// is no mount point (any more) counts as done. Returns false with *why on failure.
+bool detachMount(const std::string &target, std::string *why);
+
+// "MS_BIND|MS_REC|MS_RDONLY": mount flags as a person reads them (for the trace).
+std::string mountFlagNames(unsigned long flags);
+
+} // namespace hood::priv

@@ -1,0 +1,206 @@
+#include "trace.h"
+
+#include "error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <unistd.h>
+
+namespace hood::trace {
+
+namespace {
+
+constexpr std::array<const char *, 9> kPhaseNames = {
+    "state", "cgroup", "clone", "idmap", "namespaces", "mounts", "pivot_root", "process", "exec"};
+
+struct Recorder {
+    const char *process = "monitor";
+    uint64_t originNs = 0;
+    std::vector<Step> steps;
+    long killAt = 0; // HOOD_TEST_KILL_AT_STEP, 0: off
+    long counted = 0;
+};
+
+Recorder &recorder()
+{
+    static Recorder r;
+    return r;
+}
+
+uint64_t monotonicNs()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+Phase phaseFromName(const std::string &name)
+{
+    for (size_t i = 0; i < kPhaseNames.size(); ++i) {
+        if (name == kPhaseNames[i])
+            return static_cast<Phase>(i);
+    }
+    throw Error("unknown start-up phase \"" + name + "\"");
+}
+
+} // namespace
+
+const char *phaseName(Phase phase)
+{
+    return kPhaseNames[static_cast<size_t>(phase)];
+}
+
+void begin(const char *process)
+{
+    Recorder &r = recorder();
+    r.process = process;
+    r.originNs = monotonicNs();
+    r.steps.clear();
+    r.steps.reserve(64);
+    const char *kill = getenv("HOOD_TEST_KILL_AT_STEP");
+    r.killAt = kill ? atol(kill) : 0;
+    r.counted = 0;
+}
+
+void continueAs(const char *process)
+{
+    Recorder &r = recorder();
+    r.process = process;
+    r.steps.clear();
+    r.killAt = 0; // the hook kills the monitor, never the init
+}
+
+double now()
+{
+    return static_cast<double>(monotonicNs() - recorder().originNs) / 1000.0;
+}
+
+const std::vector<Step> &steps()
+{
+    return recorder().steps;
+}
+
+void append(Step step)
+{
+    recorder().steps.push_back(std::move(step));
+}
+
+void faultPoint()
+{
+    Recorder &r = recorder();
+    if (r.killAt > 0 && ++r.counted == r.killAt)
+        ::kill(getpid(), SIGKILL);
+}
+
+Scope::Scope(Phase phase, std::string_view op, std::string args)
+{
+    m_step.process = recorder().process;
+    m_step.phase = phase;
+    m_step.op = op;
+    m_step.args = std::move(args);
+    m_step.startUs = now();
+}
+
+Scope::~Scope()
+{
+    m_step.durationUs = now() - m_step.startUs;
+    if (m_step.result.empty())
+        m_step.result = "ok";
+    append(std::move(m_step));
+    faultPoint();
+}
+
+void Scope::fail(int err)
+{
+    m_step.err = err;
+    m_step.result = errnoText(err);
+}
+
+namespace {
+double tenths(double us)
+{
+    return std::round(us * 10.0) / 10.0;
+}
+} // namespace
+
+std::string toJson(const Trace &trace, bool compact)
+{
+    nlohmann::json steps = nlohmann::json::array();
+    for (const Step &s : trace.steps)
+        steps.push_back({{"process", s.process}, {"phase", phaseName(s.phase)}, {"op", s.op},
+                         {"args", s.args}, {"result", s.result}, {"errno", s.err},
+                         {"startUs", tenths(s.startUs)}, {"durationUs", tenths(s.durationUs)}});
+    return nlohmann::json({{"totalUs", tenths(trace.totalUs)}, {"steps", steps}}).dump(compact ? -1 : 1) + "\n";
+}
+
+Trace fromJson(const std::string &text, const std::string &source)
+{
+    try {
+        nlohmann::json j = nlohmann::json::parse(text);
+        Trace t;
+        t.totalUs = j.at("totalUs").get<double>();
+        for (const nlohmann::json &s : j.at("steps")) {
+            Step step;
+            step.process = s.at("process").get<std::string>();
+            step.phase = phaseFromName(s.at("phase").get<std::string>());
+            step.op = s.at("op").get<std::string>();
+            step.args = s.at("args").get<std::string>();
+            step.result = s.at("result").get<std::string>();
+            step.err = s.at("errno").get<int>();
+            step.startUs = s.at("startUs").get<double>();
+            step.durationUs = s.at("durationUs").get<double>();
+            t.steps.push_back(std::move(step));
+        }
+        return t;
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(source + " is not a start-up trace: " + e.what());
+    } catch (const Error &e) {
+        throw Error(source + ": " + e.what());
+    }
+}
+
+namespace {
+std::string fixed(double value, int decimals)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.*f", decimals, value);
+    return buf;
+}
+
+std::string cell(std::string text, size_t width)
+{
+    if (text.size() > width)
+        text = text.substr(0, width - 3) + "...";
+    return text + std::string(width - text.size() + 2, ' ');
+}
+} // namespace
+
+std::string formatTable(const Trace &trace)
+{
+    std::string out = cell("START ms", 8) + cell("TOOK µs", 8) + cell("PROCESS", 7) + cell("PHASE", 10)
+                      + cell("STEP", 22) + "RESULT / ARGUMENTS\n";
+    std::map<Phase, double> perPhase;
+    for (const Step &s : trace.steps) {
+        perPhase[s.phase] += s.durationUs;
+        out += cell(fixed(s.startUs / 1000.0, 3), 8) + cell(fixed(s.durationUs, 1), 8)
+               + cell(s.process, 7) + cell(phaseName(s.phase), 10) + cell(s.op, 22)
+               + (s.err ? "FAILED " + s.result + ": " : s.result == "ok" ? "" : s.result + ": ") + s.args
+               + "\n";
+    }
+    out += "\nPHASE       TOTAL µs  SHARE\n";
+    for (const auto &[phase, us] : perPhase)
+        out += cell(phaseName(phase), 10) + cell(fixed(us, 1), 8)
+               + (trace.totalUs > 0 ? fixed(100.0 * us / trace.totalUs, 1) + " %" : "") + "\n";
+    out += "start to exec: " + fixed(trace.totalUs / 1000.0, 3) + " ms (the rest is work between "
+           "the steps: forks, reading, waiting for the other process)\n";
+    return out;
+}
+
+} // namespace hood::trace
