@@ -10,6 +10,9 @@
 
 namespace hood {
 class Runtime;
+namespace trace {
+struct Trace;
+}
 }
 
 namespace hoodctl {
@@ -38,6 +41,9 @@ int cmdInspect(Context &ctx, const Words &words);
 int cmdTop(Context &ctx, const Words &words);
 int cmdSpec(Context &ctx, const Words &words);
 int cmdAttach(Context &ctx, const Words &words);
+int cmdTrace(Context &ctx, const Words &words);
+// The start-up steps as a table on stderr (run --trace).
+void printTrace(const hood::trace::Trace &trace);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

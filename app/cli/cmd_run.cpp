@@ -22,7 +22,7 @@ namespace {
 const std::vector<std::string> kRunValueFlags = {"--name", "--image", "--ns", "--no-ns", "--memory",
                                                  "--cpus", "--pids", "--hostname", "--bundle", "-b",
                                                  "--pid-file", "-e", "--env", "-w", "--workdir"};
-const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "-t", "--tty", "-d",
+const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "--trace", "-t", "--tty", "-d",
                                                 "--detach", "-it", "-i"};
 
 std::string absolute(const std::string &path, const char *what)
@@ -177,13 +177,19 @@ int cmdRun(Context &ctx, const Words &words)
     hood::RunRequest r = bundle ? requestFromBundle(o, *bundle) : requestFromFlags(o);
     applyCommonFlags(r, o);
     if (o.has("-d") || o.has("--detach")) {
-        std::cout << ctx.runtime.spawn(std::move(r), false) << std::endl;
+        std::string id = ctx.runtime.spawn(std::move(r), false);
+        std::cout << id << std::endl;
+        if (o.has("--trace"))
+            return cmdTrace(ctx, {id});
         return 0;
     }
     std::string sentence;
-    int status = ctx.runtime.run(std::move(r), &sentence);
+    hood::trace::Trace trace;
+    int status = ctx.runtime.run(std::move(r), &sentence, o.has("--trace") ? &trace : nullptr);
     if (!sentence.empty())
         std::cerr << "hoodctl: " << sentence << "\n";
+    if (o.has("--trace"))
+        printTrace(trace);
     return status;
 }
 

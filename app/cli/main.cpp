@@ -18,7 +18,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 16> kVerbs = {{
+const std::array<Verb, 17> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
@@ -35,6 +35,7 @@ const std::array<Verb, 16> kVerbs = {{
     {"inspect", cmdInspect, "inspect ID|--pid PID [--json]   namespaces, mounts, cgroup usage, processes, network"},
     {"top", cmdTop, "top [-n N] [-d SECONDS]  live CPU, memory and pids of running containers (^C ends)"},
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
+    {"trace", cmdTrace, "trace ID [--json]        the start-up steps of a container: every privileged call, timed"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},

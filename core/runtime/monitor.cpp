@@ -87,27 +87,48 @@ Monitor::~Monitor() = default;
 
 void Monitor::makeStateDir()
 {
-    trace::Scope step(Phase::State, "mkdir", m_config.stateDir);
-    if (mkdir(m_config.stateDir.c_str(), 0700) < 0) {
-        step.fail(errno);
-        if (errno == EEXIST)
-            throw Error("container \"" + m_config.id + "\" already exists (hoodctl delete " + m_config.id
-                        + " removes it)");
-        throw Error::sys("create state directory", m_config.stateDir, errno);
+    const std::string &dir = m_config.stateDir;
+    std::string fresh = dir.substr(0, dir.rfind('/') + 1) + newStateDirName(m_config.id, getpid());
+    auto exists = [&] {
+        return Error("container \"" + m_config.id + "\" already exists (hoodctl delete " + m_config.id
+                     + " removes it)");
+    };
+    struct stat st {};
+    if (lstat(dir.c_str(), &st) == 0)
+        throw exists();
+    {
+        trace::Scope step(Phase::State, "mkdir", fresh);
+        if (mkdir(fresh.c_str(), 0700) < 0) {
+            step.fail(errno);
+            throw Error::sys("create state directory", fresh, errno);
+        }
+    }
+    try {
+        // The spec as run (flags resolved, maps added): what `hoodctl exec` applies
+        // to a new process, and what the GUI shows as the equivalent config.json.
+        writeNewFile(fresh + "/config.json", specToJson(m_config.spec));
+        if (m_config.detached) {
+            std::string log = fresh + "/container.log";
+            m_logFd.reset(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+            if (!m_logFd)
+                throw Error::sys("create", dir + "/container.log", errno);
+            m_config.logFd = m_logFd.get();
+        }
+        if (m_config.waitForStart)
+            check(mkfifo((fresh + "/exec.fifo").c_str(), 0600), "mkfifo", dir + "/exec.fifo");
+        // With the monitor's pid, before the directory has its name: gc then always
+        // finds a state.json and can tell a dead monitor from one still starting.
+        saveState(fresh, m_state);
+        trace::Scope step(Phase::State, "rename", fresh + " to " + dir);
+        if (renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, dir.c_str(), RENAME_NOREPLACE) < 0) {
+            step.fail(errno);
+            throw errno == EEXIST ? exists() : Error::sys("rename " + fresh + " to", dir, errno);
+        }
+    } catch (...) {
+        removeTree(fresh);
+        throw;
     }
     m_madeStateDir = true;
-    // The spec as run (flags resolved, maps added): what `hoodctl exec` applies to
-    // a new process, and what the GUI shows as the equivalent config.json.
-    writeNewFile(m_config.stateDir + "/config.json", specToJson(m_config.spec));
-    if (m_config.detached) {
-        std::string log = m_config.stateDir + "/container.log";
-        m_logFd.reset(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-        if (!m_logFd)
-            throw Error::sys("create", log, errno);
-        m_config.logFd = m_logFd.get();
-    }
-    if (m_config.waitForStart)
-        check(mkfifo((m_config.stateDir + "/exec.fifo").c_str(), 0600), "mkfifo", m_config.stateDir + "/exec.fifo");
 }
 
 // The overlay's mount point (<state>/rootfs, gone with the state directory) and,

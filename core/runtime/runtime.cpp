@@ -363,6 +363,13 @@ std::vector<ContainerInfo> Runtime::list() const
 GcReport Runtime::gc()
 {
     GcReport report;
+    // Half-made state directories of monitors that died before naming them: they
+    // hold no journal yet, so the directory is all there is to remove.
+    for (const auto &[name, monitor] : listNewStateDirs(m_root)) {
+        std::string why;
+        if (!processAlive(monitor, 0) && !removeTree(m_root + "/" + name, &why))
+            report.problems.push_back(name + ": " + why);
+    }
     for (const std::string &id : listContainerIds(m_root)) {
         std::string dir = containerDir(id);
         ContainerState s;
@@ -379,10 +386,13 @@ GcReport Runtime::gc()
         if (processAlive(s.pid, s.pidStartTime))
             ::kill(s.pid, SIGKILL);
         std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));
+        // The journal stays until everything in it is gone, so the next gc retries
+        // what this one could not remove (a cgroup whose last task is still exiting).
         std::string why;
-        if (!removeTree(dir, &why))
+        if (left.empty() && !removeTree(dir, &why))
             left.push_back(why);
-        report.removed.push_back(id);
+        if (left.empty())
+            report.removed.push_back(id);
         for (const std::string &l : left)
             report.problems.push_back(id + ": " + l);
     }

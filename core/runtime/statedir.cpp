@@ -85,12 +85,29 @@ std::vector<std::string> listContainerIds(const std::string &root)
         return ids;
     while (dirent *e = readdir(dir.get())) {
         std::string name = e->d_name;
-        if (name == "." || name == ".." || e->d_type != DT_DIR)
+        if (name == "." || name == ".." || e->d_type != DT_DIR || name[0] == kNewStateDirMark)
             continue;
         ids.push_back(name);
     }
     std::sort(ids.begin(), ids.end());
     return ids;
+}
+
+std::string newStateDirName(const std::string &id, pid_t monitor)
+{
+    return std::string(1, kNewStateDirMark) + "new." + std::to_string(monitor) + "." + id;
+}
+
+std::vector<std::pair<std::string, pid_t>> listNewStateDirs(const std::string &root)
+{
+    std::vector<std::pair<std::string, pid_t>> out;
+    DirPtr dir(opendir(root.c_str()));
+    while (dirent *e = dir ? readdir(dir.get()) : nullptr) {
+        std::string name = e->d_name;
+        if (name.rfind(std::string(1, kNewStateDirMark) + "new.", 0) == 0)
+            out.emplace_back(name, static_cast<pid_t>(atoi(name.c_str() + 5)));
+    }
+    return out;
 }
 
 namespace {

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace hood {
@@ -30,6 +32,14 @@ std::string generateId();
 
 // IDs of every directory under root that looks like a container (sorted).
 std::vector<std::string> listContainerIds(const std::string &root);
+
+// A state directory is made under a name no container ID can have, filled with
+// state.json, then renamed into place, so <root>/<id> always holds a state.json
+// with its monitor's pid and `gc` can tell a dead monitor from one still starting.
+constexpr char kNewStateDirMark = '#';
+std::string newStateDirName(const std::string &id, pid_t monitor);
+// The half-made state directories under root, with the pid of their monitor.
+std::vector<std::pair<std::string, pid_t>> listNewStateDirs(const std::string &root);
 
 // Removes a directory tree without following symlinks or crossing mount points.
 // Returns false (and the reason in *why) when something stays.
