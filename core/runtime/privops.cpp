@@ -47,6 +47,19 @@ std::string mountFlagNames(unsigned long flags)
     return out;
 }
 
+namespace {
+// "new pid, mnt, uts, ipc, net namespaces": the clone flags as the namespace table names them.
+std::string cloneFlagNames(uint64_t flags)
+{
+    std::string out;
+    for (const NsInfo &info : kNamespaces) {
+        if (flags & static_cast<uint64_t>(info.cloneFlag))
+            out += (out.empty() ? "" : ", ") + std::string(info.ociName);
+    }
+    return out.empty() ? "no new namespaces" : "new " + out + " namespaces";
+}
+} // namespace
+
 pid_t cloneInit(uint64_t flags, int cgroupFd, bool *placedInCgroup)
 {
     // Safe: the child is our own, starts in new namespaces that only it can see,
@@ -71,7 +84,7 @@ pid_t cloneInit(uint64_t flags, int cgroupFd, bool *placedInCgroup)
         return 0;
     }
     step.durationUs = trace::now() - step.startUs;
-    step.args = "flags " + std::to_string(flags) + (*placedInCgroup ? ", into its cgroup" : "");
+    step.args = cloneFlagNames(flags) + (*placedInCgroup ? ", born in its cgroup" : "");
     step.result = pid > 0 ? "pid " + std::to_string(pid) : errnoText(err);
     step.err = pid > 0 ? 0 : err;
     trace::append(step);

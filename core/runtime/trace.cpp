@@ -185,12 +185,12 @@ std::string cell(std::string text, size_t width)
 std::string formatTable(const Trace &trace)
 {
     std::string out = cell("START ms", 8) + cell("TOOK µs", 8) + cell("PROCESS", 7) + cell("PHASE", 10)
-                      + cell("STEP", 22) + "RESULT / ARGUMENTS\n";
+                      + cell("STEP", 26) + "RESULT / ARGUMENTS\n";
     std::map<Phase, double> perPhase;
     for (const Step &s : trace.steps) {
         perPhase[s.phase] += s.durationUs;
         out += cell(fixed(s.startUs / 1000.0, 3), 8) + cell(fixed(s.durationUs, 1), 8)
-               + cell(s.process, 7) + cell(phaseName(s.phase), 10) + cell(s.op, 22)
+               + cell(s.process, 7) + cell(phaseName(s.phase), 10) + cell(s.op, 26)
                + (s.err ? "FAILED " + s.result + ": " : s.result == "ok" ? "" : s.result + ": ") + s.args
                + "\n";
     }

@@ -233,6 +233,34 @@ private slots:
             QVERIFY2(QString(e.what()).startsWith("state.json: not a container state ("), e.what());
         }
     }
+
+    // A kind of another subsystem (a veth, say) registers one row; the journal
+    // then parses its lines and replay calls its destroy, newest line first.
+    void registryTakesNewKinds()
+    {
+        static std::vector<std::string> destroyed;
+        static const ResourceType kTestKind {"test-kind", "test resource", [](const std::string &v, std::string *why) {
+                                                 destroyed.push_back(v);
+                                                 if (v == "stuck")
+                                                     *why = "stuck could not be removed";
+                                                 return v != "stuck";
+                                             }};
+        registerResourceType(kTestKind);
+        QCOMPARE(findResourceType("test-kind"), &kTestKind);
+        try {
+            registerResourceType(kTestKind);
+            QFAIL("registered twice");
+        } catch (const hood::Error &e) {
+            QCOMPARE(QString(e.what()), QString("resource kind \"test-kind\" is registered twice"));
+        }
+        std::vector<int> bad;
+        auto entries = parseJournal("test-kind a\ncgroup /sys/fs/cgroup/pids/hood/none\ntest-kind stuck\ntest-kind b\n", &bad);
+        QVERIFY(bad.empty());
+        entries.erase(entries.begin() + 1); // not the cgroup: this test touches no cgroup
+        std::vector<std::string> left = replayJournal(entries);
+        QCOMPARE(destroyed, (std::vector<std::string> {"b", "stuck", "a"}));
+        QCOMPARE(left, (std::vector<std::string> {"stuck could not be removed"}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJournal)
