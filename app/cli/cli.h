@@ -38,6 +38,7 @@ int cmdInspect(Context &ctx, const Words &words);
 int cmdTop(Context &ctx, const Words &words);
 int cmdSpec(Context &ctx, const Words &words);
 int cmdAttach(Context &ctx, const Words &words);
+int cmdInfo(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.
