@@ -18,7 +18,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 17> kVerbs = {{
+const std::array<Verb, 18> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
@@ -37,6 +37,7 @@ const std::array<Verb, 17> kVerbs = {{
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
     {"trace", cmdTrace, "trace ID [--json]        the start-up steps of a container: every privileged call, timed"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
+    {"info", cmdInfo, "info [--json]            what this machine allows: cgroups, user namespaces, overlay, ..."},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 }};

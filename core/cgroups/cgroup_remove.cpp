@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 namespace hood {
 
@@ -77,6 +78,32 @@ bool isDirOn(const std::string &path, dev_t dev)
     return ::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == dev;
 }
 
+// A rootless container's cgroup lies in a subtree delegated to its user:
+// <base>/hood/<name>, base a real directory below a cgroup mount root, on that
+// mount, owned by the caller. Root never uses delegation, so for root the
+// stricter rule (base is the mount root) stands: nothing a user made can steer
+// root's gc.
+bool isDelegatedBase(const std::string &base, dev_t *dev)
+{
+    const uid_t uid = ::geteuid();
+    if (uid == 0)
+        return false;
+    char real[PATH_MAX];
+    if (!::realpath(base.c_str(), real) || base != real)
+        return false;
+    for (std::string up = base; up.size() > 1;) {
+        up = up.substr(0, up.rfind('/'));
+        if (up.empty())
+            up = "/";
+        if (!isCgroupMountRoot(up, dev))
+            continue;
+        struct stat st {};
+        return ::lstat(base.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == *dev
+               && st.st_uid == uid;
+    }
+    return false;
+}
+
 bool removeChecked(const std::string &path, const std::string &parent, std::string *why)
 {
     auto deadline = std::chrono::steady_clock::now() + detail::kKillTimeout;
@@ -103,13 +130,17 @@ bool removeCgroupPath(const std::string &path, std::string *why)
     if (parts.size() < 3 || parts[parts.size() - 2] != "hood")
         return refuse(why, path, "not a cgroup directly under a \"hood\" parent");
 
-    std::string mountRoot;
+    std::string mountRoot; // or the delegated base
     for (size_t i = 0; i + 2 < parts.size(); ++i)
         mountRoot += "/" + parts[i];
     const std::string parent = mountRoot + "/hood";
     dev_t dev = 0;
-    if (!isCgroupMountRoot(mountRoot, &dev))
-        return refuse(why, path, mountRoot + " is not the root of a mounted cgroup filesystem");
+    if (!isCgroupMountRoot(mountRoot, &dev) && !isDelegatedBase(mountRoot, &dev))
+        return refuse(why, path,
+                      mountRoot + " is not the root of a mounted cgroup filesystem"
+                          + (::geteuid() == 0 ? std::string()
+                                              : " nor a cgroup delegated to uid "
+                                                    + std::to_string(::geteuid())));
 
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT) {

@@ -27,8 +27,8 @@ bool contains(const std::vector<std::string> &words, const std::string &word)
 class CgroupV2 final : public CgroupManager {
 public:
     explicit CgroupV2(const CgroupOptions &options)
-        : m_root(options.root), m_parent(join(options.root, options.parent)),
-          m_leaf(join(m_parent, options.name))
+        : m_base(options.base.empty() ? options.root : options.base),
+          m_parent(join(m_base, options.parent)), m_leaf(join(m_parent, options.name))
     {}
 
     CgroupMode mode() const override { return CgroupMode::V2; }
@@ -48,7 +48,7 @@ private:
     void applyMemory(int64_t limit);
     void applyCpu(const Resources &resources);
 
-    std::string m_root;
+    std::string m_base; // the hierarchy root, or a subtree delegated to the caller
     std::string m_parent;
     std::string m_leaf;
 };
@@ -57,9 +57,11 @@ void CgroupV2::create()
 {
     createLeaf(m_parent, m_leaf, [this] {
         // Controllers reach a child only when every ancestor enables them in its
-        // subtree_control: the root (usually done by systemd already), then the parent.
-        auto available = cgfs::readWords(join(m_root, "cgroup.controllers"));
-        enableControllers(m_root, available);
+        // subtree_control: the root (usually done by systemd already) or the
+        // delegated base, then the parent. Above a delegated base the owner of the
+        // subtree (systemd) has enabled what it delegates.
+        auto available = cgfs::readWords(join(m_base, "cgroup.controllers"));
+        enableControllers(m_base, available);
         enableControllers(m_parent, available);
     });
 }
@@ -81,7 +83,7 @@ void CgroupV2::enableControllers(const std::string &dir, const std::vector<std::
 
 void CgroupV2::requireController(const std::string &controller) const
 {
-    const std::string file = join(m_root, "cgroup.controllers");
+    const std::string file = join(m_base, "cgroup.controllers");
     if (!contains(cgfs::readWords(file), controller))
         throwMissingController(controller, "not listed in " + file);
 }

@@ -107,6 +107,9 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options)
     // while they are on v1, so hybrid is driven exactly like v1.
     if (mode == CgroupMode::V2)
         return detail::makeV2Manager(options);
+    if (!options.base.empty())
+        throw Error("a delegated cgroup base (" + options.base + ") needs cgroup v2, and this "
+                    "machine's controllers are on v1 (" + cgroupModeName(mode) + " mode)");
     return detail::makeV1Manager(options, mode);
 }
 

@@ -74,7 +74,11 @@ public:
 
 struct CgroupOptions {
     std::string root = "/sys/fs/cgroup"; // a fixture tree in unit tests
-    std::string parent = "hood";         // under the hierarchy root
+    // v2 only: the directory the parent goes in. Empty: root. Rootless, a
+    // delegated subtree (findDelegatedBase(), delegation.h); then only the
+    // controllers of <base>/cgroup.controllers exist and root is never written.
+    std::string base;
+    std::string parent = "hood";         // under base (root when base is empty)
     std::string name;                    // the container's ID
     std::optional<CgroupMode> mode;      // detected when not set
 };
@@ -84,8 +88,10 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
 // Removes a cgroup directory left by a dead container (journal replay): kills what
 // is still inside, then rmdir. Works for v1 and v2 paths. Never throws; returns
 // false with a reason in *why when something could not be removed. Only a path
-// <cgroup mount root>/hood/<name> is accepted (anything else is refused with a
-// reason), and an empty "hood" parent is removed with it.
+// <cgroup mount root>/hood/<name> is accepted, or for a caller other than root
+// <base>/hood/<name> where base is a cgroup directory the caller owns (a delegated
+// subtree); anything else is refused with a reason. An empty "hood" parent is
+// removed with it.
 bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
 
 // Human units for messages: 67108864 -> "64 MiB".

@@ -245,35 +245,9 @@ void CgroupSampler::Impl::cpuPercent(CgroupSample &sample)
     previous = Previous{sample.time, usage};
 }
 
-std::vector<ProcCgroupLine> parseProcCgroup(std::string_view text)
-{
-    std::vector<ProcCgroupLine> lines;
-    while (!text.empty()) {
-        size_t end = text.find('\n');
-        std::string_view line = text.substr(0, end);
-        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
-        size_t first = line.find(':');
-        size_t second = first == std::string_view::npos ? first : line.find(':', first + 1);
-        auto id = parseCount(line.substr(0, first));
-        if (second == std::string_view::npos || !id)
-            continue;
-        ProcCgroupLine entry;
-        entry.hierarchyId = static_cast<unsigned>(*id);
-        std::string_view names = line.substr(first + 1, second - first - 1);
-        while (!names.empty()) {
-            size_t comma = names.find(',');
-            entry.controllers.emplace_back(names.substr(0, comma));
-            names = comma == std::string_view::npos ? std::string_view{} : names.substr(comma + 1);
-        }
-        entry.path = line.substr(second + 1);
-        lines.push_back(std::move(entry));
-    }
-    return lines;
-}
-
 std::vector<std::string> cgroupDirsOfProcess(pid_t pid, CgroupMode mode, const std::string &root)
 {
-    auto lines = parseProcCgroup(cgfs::readFile("/proc/" + std::to_string(pid) + "/cgroup"));
+    auto lines = readProcCgroup(pid);
     std::vector<std::string> dirs;
     auto add = [&](const std::string &hierarchy, const std::string &path) {
         std::string dir = path == "/" ? hierarchy : hierarchy + path;
@@ -281,7 +255,7 @@ std::vector<std::string> cgroupDirsOfProcess(pid_t pid, CgroupMode mode, const s
             dirs.push_back(dir);
     };
     for (const ProcCgroupLine &line : lines) {
-        if (mode == CgroupMode::V2 && line.hierarchyId == 0 && line.controllers.empty())
+        if (mode == CgroupMode::V2 && line.isUnified())
             add(root, line.path);
         if (mode == CgroupMode::V2)
             continue;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "cgroup_parse.h"
+#include "cgroup_paths.h"
 #include "cgroups.h"
 
 #include <chrono>
@@ -63,14 +64,6 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };
-
-// One line of /proc/PID/cgroup: "4:memory:/hood/abc" or "0::/user.slice".
-struct ProcCgroupLine {
-    unsigned hierarchyId = 0;
-    std::vector<std::string> controllers; // empty for v2's "0::" line
-    std::string path;                     // relative to the hierarchy's root
-};
-std::vector<ProcCgroupLine> parseProcCgroup(std::string_view text);
 
 // The cgroup directories of any process, for a CgroupSampler: on v2 the one of
 // its "0::" line; on v1 and hybrid those of the memory, cpu, cpuacct, pids and

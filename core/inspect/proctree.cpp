@@ -122,15 +122,8 @@ std::vector<pid_t> childrenFromPpidScan(pid_t pid, const std::string &procRoot)
 bool inCgroup(const std::vector<CgroupLine> &lines, std::string_view controller,
               std::string_view cgroupPath)
 {
-    for (const CgroupLine &line : lines) {
-        bool hierarchy = controller.empty() ? line.hierarchy == 0 && line.controllers.empty()
-                                            : std::find(line.controllers.begin(),
-                                                        line.controllers.end(), controller)
-                                                  != line.controllers.end();
-        if (hierarchy)
-            return isUnderCgroup(line.path, cgroupPath);
-    }
-    return false;
+    const CgroupLine *line = cgroupLineFor(lines, controller);
+    return line && isUnderCgroup(line->path, cgroupPath);
 }
 
 ProcessInfo fromStatus(const ProcStatus &status, std::vector<std::string> args)
@@ -200,25 +193,6 @@ std::vector<std::string> parseCmdline(std::string_view bytes)
         pos = end + 1;
     }
     return args;
-}
-
-std::vector<CgroupLine> parseProcCgroup(std::string_view text)
-{
-    std::vector<CgroupLine> lines;
-    for (std::string_view row : splitFields(text, "\n")) {
-        size_t first = row.find(':');
-        size_t second = first == std::string_view::npos ? first : row.find(':', first + 1);
-        if (second == std::string_view::npos)
-            continue;
-        CgroupLine line;
-        line.hierarchy = number<int>(row.substr(0, first));
-        for (std::string_view controller :
-             splitFields(row.substr(first + 1, second - first - 1), ","))
-            line.controllers.emplace_back(controller);
-        line.path = std::string(row.substr(second + 1));
-        lines.push_back(std::move(line));
-    }
-    return lines;
 }
 
 bool isUnderCgroup(std::string_view path, std::string_view cgroupPath)

@@ -7,6 +7,8 @@
 // Processes exit while they are read; such pids are skipped, never an error.
 #pragma once
 
+#include "cgroups/cgroup_paths.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,15 +44,10 @@ ProcStatus parseStatus(std::string_view text);
 // kernel threads and zombies.
 std::vector<std::string> parseCmdline(std::string_view bytes);
 
-// One line of /proc/PID/cgroup: "hierarchy-ID:controller-list:path". On cgroup v2
-// (and the unified line in hybrid mode) the id is 0 and the list is empty.
-struct CgroupLine {
-    int hierarchy = 0;
-    std::vector<std::string> controllers; // "cpu", "cpuacct", "name=systemd", ...
-    std::string path;
-};
-
-std::vector<CgroupLine> parseProcCgroup(std::string_view text); // pure
+// /proc/PID/cgroup is read by core/cgroups (cgroup_paths.h); the names stay here
+// for the inspector's callers.
+using CgroupLine = hood::ProcCgroupLine;
+using hood::parseProcCgroup;
 
 // True when `path` is `cgroupPath` or below it ("/hood/a" is under "/hood").
 bool isUnderCgroup(std::string_view path, std::string_view cgroupPath);

@@ -46,22 +46,9 @@ void readMounts(Snapshot &s)
     }
 }
 
-// The directory that best stands for "the container's processes": the pids
-// hierarchy's on v1, the only one on v2.
-const std::string *processDir(const std::vector<std::string> &dirs)
-{
-    for (const std::string &dir : dirs) {
-        if (dir.find("/pids/") != std::string::npos)
-            return &dir;
-    }
-    return dirs.empty() ? nullptr : &dirs.front();
-}
-
 std::vector<pid_t> containerPids(const SnapshotRequest &r, CgroupMode mode)
 {
-    const std::string *dir = processDir(r.cgroupDirs);
-    std::optional<CgroupLocation> where =
-        dir ? cgroupLocation(*dir, mode, r.cgroupRoot) : std::nullopt;
+    std::optional<CgroupLocation> where = processCgroupLocation(r.cgroupDirs, mode, r.cgroupRoot);
     if (!where)
         return descendantsOf(r.pid);
     return pidsInCgroup(where->controller, where->path);
@@ -83,25 +70,6 @@ void readCgroup(Snapshot &s, const SnapshotRequest &r)
 }
 
 } // namespace
-
-std::optional<CgroupLocation> cgroupLocation(const std::string &dir, CgroupMode mode,
-                                             const std::string &root)
-{
-    if (dir.compare(0, root.size(), root) != 0
-        || (dir.size() > root.size() && dir[root.size()] != '/'))
-        return std::nullopt;
-    std::string rest = dir.substr(root.size());
-    if (mode == CgroupMode::V2)
-        return CgroupLocation{"", rest.empty() ? "/" : rest};
-    size_t end = rest.find('/', 1);
-    std::string hierarchy = rest.substr(1, end == std::string::npos ? std::string::npos : end - 1);
-    std::string path = end == std::string::npos ? "/" : rest.substr(end);
-    if (hierarchy.empty())
-        return std::nullopt;
-    if (hierarchy == "unified") // hybrid's v2 hierarchy: the "0::" line
-        return CgroupLocation{"", path};
-    return CgroupLocation{hierarchy.substr(0, hierarchy.find(',')), path};
-}
 
 Snapshot takeSnapshot(const SnapshotRequest &r)
 {

@@ -50,15 +50,9 @@ struct Snapshot {
 
 Snapshot takeSnapshot(const SnapshotRequest &request);
 
-// "/sys/fs/cgroup/pids/hood/x" -> {"pids", "/hood/x"} (v1: the hierarchy's first
-// controller), "/sys/fs/cgroup/hood/x" on v2 -> {"", "/hood/x"}: the arguments of
-// pidsInCgroup(). nullopt for a directory outside root.
-struct CgroupLocation {
-    std::string controller;
-    std::string path;
-};
-std::optional<CgroupLocation> cgroupLocation(const std::string &dir, CgroupMode mode,
-                                             const std::string &root = "/sys/fs/cgroup");
+// The arguments of pidsInCgroup() for a cgroup directory: core/cgroups knows them.
+using hood::CgroupLocation;
+using hood::cgroupLocation;
 
 void to_json(nlohmann::json &j, const Snapshot &snapshot);
 

@@ -43,6 +43,7 @@ struct LaunchConfig {
     bool userNamespace = false;    // uid/gid maps written by the monitor
     bool setgroupsDenied = false;  // rootless: setgroups(2) is not allowed
     bool useCgroup = true;         // false: rootless without a writable cgroup
+    std::string cgroupBase;        // rootless: the delegated v2 subtree (CgroupOptions::base)
     std::vector<std::string> cgroupSelfJoin; // v1 "tasks" files the init writes 0 to
 };
 

@@ -157,6 +157,7 @@ void Monitor::makeCgroup()
 {
     CgroupOptions options;
     options.name = m_config.id;
+    options.base = m_config.cgroupBase;
     m_cgroup = makeCgroupManager(options);
     // The cgroup namespace is shared by every state root (/run/hood, a test's
     // HOOD_ROOT): a container of the same name elsewhere must not be adopted, nor

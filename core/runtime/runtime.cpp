@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include "cgroups/delegation.h"
 #include "error.h"
 #include "journal.h"
 #include "monitor.h"
@@ -89,6 +90,29 @@ void dropUnmappedDevptsGid(Spec &spec)
     }
 }
 
+// Rootless, a cgroup of its own is made in the cgroup v2 subtree delegated to
+// the caller (podman's way on a systemd desktop): its base, or empty when there
+// is none and no limit needs it. Throws the reason when limits were asked for.
+std::string rootlessCgroupBase(const Resources &resources)
+{
+    CgroupDelegation delegation = detectDelegation();
+    if (!delegation.delegated()) {
+        if (resources.empty())
+            return {};
+        throw Error("memory, CPU and pids limits need a cgroup of Hood's own, and without root "
+                    "that takes a cgroup v2 subtree delegated to uid " + std::to_string(geteuid())
+                    + ", which this machine has not: " + delegation.why
+                    + "; run it with sudo, or without limits");
+    }
+    std::vector<std::string> missing = missingControllers(delegation, resources);
+    if (!missing.empty())
+        throw Error("the " + missing.front() + " controller is not delegated to uid "
+                    + std::to_string(geteuid()) + " (" + delegation.why + "): run it with sudo, "
+                      "or have systemd delegate it (systemctl edit user@.service, "
+                      "[Service] Delegate=cpu memory pids)");
+    return delegation.base;
+}
+
 void writePidFile(const std::string &path, pid_t pid)
 {
     if (path.empty())
@@ -164,14 +188,9 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     if (!r.spec.hasNamespace(NsKind::Mount))
         throw Error("the mount namespace cannot be turned off: the container's root filesystem "
                     "and its /proc are set up in it");
-    p.config.useCgroup = asRoot;
-    if (!asRoot && !r.spec.resources.empty())
-        // A delegated cgroup v2 subtree would allow it (podman's way); Hood does not
-        // use delegation yet, so it says so instead of guessing about the machine.
-        throw Error("memory, CPU and pids limits need a cgroup of Hood's own, and Hood makes "
-                    "cgroups only as root (uid " + std::to_string(geteuid())
-                    + " here; rootless limits through a delegated cgroup v2 subtree are not "
-                      "supported yet): run it with sudo, or without limits");
+    if (!asRoot)
+        p.config.cgroupBase = rootlessCgroupBase(r.spec.resources);
+    p.config.useCgroup = asRoot || !p.config.cgroupBase.empty();
     ensureStateRoot(m_root);
     LaunchConfig &c = p.config;
     c.id = r.id;

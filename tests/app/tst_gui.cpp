@@ -144,7 +144,7 @@ void TestGui::everyPageIsThere()
         QCOMPARE(w.currentPage(), name);
         QVERIFY(w.page(name)->isVisibleTo(&w));
     }
-    QCOMPARE(w.preflightBanner()->model()->rowCount(), 5);
+    QCOMPARE(w.preflightBanner()->model()->rowCount(), int(judgeMachine(readMachineFacts()).size()));
     // The commands page follows the launcher at once.
     LaunchSettings s = w.launcherPage()->settings();
     s.memory = 96 * 1024 * 1024;

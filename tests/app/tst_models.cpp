@@ -224,7 +224,7 @@ void TestModels::preflight()
     PreflightModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setItems(judgeMachine(readMachineFacts()));
-    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(model.rowCount(), int(judgeMachine(readMachineFacts()).size()));
     for (int r = 0; r < model.rowCount(); ++r) {
         const QString verdict = model.index(r, PreflightModel::Verdict).data().toString();
         QVERIFY2(verdict.startsWith("ok:") || verdict.startsWith("limited:") || verdict.startsWith("missing:"),

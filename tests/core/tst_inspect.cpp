@@ -390,10 +390,11 @@ void TestInspect::procCgroup()
 {
     auto lines = parseProcCgroup(readFile(kTree + "/200/cgroup"));
     QCOMPARE(lines.size(), size_t(4));
-    QCOMPARE(lines[0].hierarchy, 12);
+    QCOMPARE(lines[0].hierarchyId, 12u);
     QCOMPARE(lines[0].controllers, std::vector<std::string>{"pids"});
     QCOMPARE(lines[2].controllers, std::vector<std::string>{"name=systemd"});
-    QCOMPARE(lines[3].hierarchy, 0);
+    QCOMPARE(lines[3].hierarchyId, 0u);
+    QVERIFY(lines[3].isUnified());
     QVERIFY(lines[3].controllers.empty());
     QCOMPARE(lines[3].path, std::string("/hood/c1"));
     auto combined = parseProcCgroup("3:cpu,cpuacct:/a:b\n");

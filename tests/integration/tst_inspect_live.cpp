@@ -470,7 +470,7 @@ void TestInspectLive::pidsInCgroupFindsTheContainer()
     std::string original;
     for (const CgroupLine &line : parseProcCgroup(readFile(procPath("/proc", m_inner, "cgroup")))) {
         const bool match = ctrl.empty()
-            ? line.hierarchy == 0 && line.controllers.empty()
+            ? line.isUnified()
             : std::find(line.controllers.begin(), line.controllers.end(), ctrl)
                 != line.controllers.end();
         if (match)

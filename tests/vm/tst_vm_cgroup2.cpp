@@ -2,6 +2,14 @@
 // mounted alone at /sys/fs/cgroup, its controllers reaching a child cgroup, and
 // pids.max really stopping a fork. Runs in the VM (HOOD_VM_GUEST=1, set by its /init)
 // and directly on a pure v2 host; skips on a hybrid or v1 host, where it cannot hold.
+// Also rootless limits: hoodctl run as uid 1000 in a subtree delegated to it by
+// hand, as systemd delegates user@1000.service on a desktop.
+#include "../integration/hoodtest.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+
 #include <QtTest>
 
 #include <fcntl.h>
@@ -12,6 +20,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -141,6 +150,7 @@ private slots:
     void controllerReachesChild_data();
     void controllerReachesChild();
     void pidsMaxRefusesTheSixthTask();
+    void rootlessLimitsInADelegatedSubtree();
 };
 
 void TestVmCgroup2::initTestCase()
@@ -248,6 +258,104 @@ void TestVmCgroup2::pidsMaxRefusesTheSixthTask()
     // The kernel counts the refusal in pids.events ("max 1").
     QCOMPARE(keyedValue(readFile(cg.path() + "/pids.events"), "max"), 1LL);
     QCOMPARE(QString::fromStdString(readFile(cg.path() + "/pids.current")).trimmed(), QString("0"));
+}
+
+namespace {
+
+constexpr uid_t kUser = 1000;
+
+// <root>/hood-vm-user-1000 given to uid 1000 as systemd gives user@1000.service:
+// the directory and the files that move processes and hand on controllers, and
+// a leaf below it for the caller's shell (v2: processes only in leaves).
+class DelegatedSubtree
+{
+public:
+    DelegatedSubtree() : m_base(kRoot + "/hood-vm-user-" + std::to_string(kUser))
+    {
+        for (const std::string &dir : {m_base, shell()}) {
+            if (::mkdir(dir.c_str(), 0755) != 0) {
+                m_error = "mkdir " + dir + ": " + std::strerror(errno);
+                return;
+            }
+            for (const char *f : {"", "/cgroup.procs", "/cgroup.subtree_control", "/cgroup.threads"}) {
+                if (::chown((dir + f).c_str(), kUser, kUser) != 0) {
+                    m_error = "chown " + dir + f + ": " + std::strerror(errno);
+                    return;
+                }
+            }
+        }
+    }
+    ~DelegatedSubtree()
+    {
+        ::rmdir(shell().c_str()); // empty: its processes have exited
+        ::rmdir(m_base.c_str());
+    }
+    const std::string &base() const { return m_base; }
+    std::string shell() const { return m_base + "/shell"; }
+    const std::string &error() const { return m_error; }
+
+private:
+    std::string m_base;
+    std::string m_error;
+};
+
+} // namespace
+
+// podman's rootless cgroups: the container's cgroup goes to <base>/hood/<id>,
+// the limits hold, and nothing is left after the run, nor after gc of a
+// container whose monitor was killed.
+void TestVmCgroup2::rootlessLimitsInADelegatedSubtree()
+{
+    using namespace hoodtest;
+    DelegatedSubtree tree;
+    QVERIFY2(tree.error().empty(), tree.error().c_str());
+    QTemporaryDir state("/tmp/hood-tst-vm-rootless-XXXXXX");
+    QVERIFY(::chown(state.path().toLocal8Bit(), kUser, kUser) == 0);
+    const QString stateRoot = state.path() + "/hood";
+    ReachableCopy copy;
+    QVERIFY2(copy.ok(), "could not copy hoodctl and the built-in image to /tmp");
+    // The shell joins the leaf as root, then becomes uid 1000 for hoodctl. By its
+    // path: busybox's sh would run its own setpriv applet, which lacks --reuid.
+    const QString setpriv = QStandardPaths::findExecutable("setpriv");
+    QVERIFY2(!setpriv.isEmpty(), "setpriv (util-linux) is not on PATH");
+    const QString join = QString::fromStdString("echo $$ > " + tree.shell() + "/cgroup.procs && exec \"$@\"");
+    const QStringList asUser = QStringList{"sh", "-c", join, "sh", setpriv, "--reuid=1000", "--regid=1000",
+                                           "--clear-groups"} + copy.env();
+    auto hood = [&](const QStringList &args) { return run(stateRoot, args, 60000, {}, asUser, copy.hoodctlPath()); };
+
+    Result info = hood({"info", "--json"});
+    QVERIFY2(info.code == 0, qPrintable(info.err));
+    QVERIFY2(info.out.contains(QString::fromStdString(tree.base()) + " is delegated to uid 1000"),
+             qPrintable(info.out));
+
+    Result oom = hood({"run", "--memory", "32M", "--", "hood-demo", "mem", "200M"});
+    QCOMPARE(oom.code, 137);
+    QVERIFY2(oom.err.contains("container was OOM-killed (memory limit 32 MiB)"), qPrintable(oom.err));
+
+    Result forks = hood({"run", "--pids", "10", "--", "hood-demo", "forks", "50"});
+    QVERIFY2(forks.code == 0, qPrintable(forks.err));
+    QRegularExpressionMatch m = QRegularExpression("forks: 50 asked, (\\d+) started").match(forks.out);
+    QVERIFY2(m.hasMatch() && m.captured(1).toInt() <= 9, qPrintable(forks.out));
+    QVERIFY2(forks.out.contains("EAGAIN"), qPrintable(forks.out));
+    QVERIFY2(leftovers(stateRoot).isEmpty(), qPrintable(leftovers(stateRoot).join('\n')));
+    QVERIFY2(::access((tree.base() + "/hood").c_str(), F_OK) != 0, "the shared hood parent was left");
+
+    // A detached container whose monitor dies: gc, as uid 1000, removes its cgroup.
+    Result bg = hood({"run", "-d", "--name", "orphan", "--pids", "10", "--", "sleep", "600"});
+    QVERIFY2(bg.code == 0, qPrintable(bg.err));
+    const std::string cgroup = tree.base() + "/hood/orphan";
+    QVERIFY2(hasWord(readFile(cgroup + "/pids.max"), "10"), cgroup.c_str());
+    QFile stateFile(stateRoot + "/orphan/state.json");
+    QVERIFY(stateFile.open(QIODevice::ReadOnly));
+    const QJsonObject s = QJsonDocument::fromJson(stateFile.readAll()).object();
+    const pid_t monitor = pid_t(s.value("monitorPid").toInteger());
+    QVERIFY2(monitor > 1, qPrintable(QString::fromUtf8(QJsonDocument(s).toJson())));
+    QCOMPARE(::kill(monitor, SIGKILL), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(::kill(monitor, 0) != 0, 5000);
+    Result gc = hood({"gc"});
+    QVERIFY2(gc.code == 0, qPrintable(gc.err + gc.out));
+    QVERIFY2(::access(cgroup.c_str(), F_OK) != 0, (cgroup + " is still there after gc").c_str());
+    QVERIFY2(leftovers(stateRoot).isEmpty(), qPrintable(leftovers(stateRoot).join('\n')));
 }
 
 QTEST_GUILESS_MAIN(TestVmCgroup2)

@@ -1,5 +1,6 @@
 #include "inspection.h"
 
+#include "cgroups/cgroup_paths.h"
 #include "error.h"
 
 #include <QFileInfo>
@@ -48,18 +49,25 @@ MountSnapshot readMountSnapshot(const ContainerRow &row)
     return snap;
 }
 
-std::pair<QString, QString> cgroupControllerAndPath(const QString &dir, const QString &mountRoot)
+namespace {
+
+// The processes in the container's cgroup, found as core's inspector finds them.
+std::vector<pid_t> pidsInContainerCgroup(const QStringList &cgroupPaths)
 {
-    if (!dir.startsWith(mountRoot + '/'))
+    std::vector<std::string> dirs;
+    for (const QString &dir : cgroupPaths)
+        dirs.push_back(dir.toStdString());
+    if (dirs.empty())
         return {};
-    const QString rest = dir.mid(mountRoot.size() + 1); // "pids/hood/x" or "hood/x"
-    const qsizetype hood = rest.indexOf(QStringLiteral("hood/"));
-    if (hood == 0)
-        return {QString(), '/' + rest};
-    if (hood > 0 && rest[hood - 1] == '/')
-        return {rest.left(hood - 1), '/' + rest.mid(hood)};
-    return {};
+    try {
+        auto where = processCgroupLocation(dirs, detectCgroupMode());
+        return where ? inspect::pidsInCgroup(where->controller, where->path) : std::vector<pid_t> {};
+    } catch (const Error &) {
+        return {}; // no cgroup file system: the init's descendants stand alone
+    }
 }
+
+} // namespace
 
 ProcessSnapshot readProcessSnapshot(const ContainerRow &row)
 {
@@ -70,14 +78,8 @@ ProcessSnapshot readProcessSnapshot(const ContainerRow &row)
         for (pid_t p : inspect::descendantsOf(row.pid))
             pids.insert(p);
     }
-    for (const QString &dir : row.cgroupPaths) {
-        const auto [controller, path] = cgroupControllerAndPath(dir);
-        if (path.isEmpty() || !(controller.isEmpty() || controller == QLatin1String("pids")))
-            continue;
-        for (pid_t p : inspect::pidsInCgroup(controller.toStdString(), path.toStdString()))
-            pids.insert(p);
-        break;
-    }
+    for (pid_t p : pidsInContainerCgroup(row.cgroupPaths))
+        pids.insert(p);
     if (pids.empty() && row.running())
         snap.problem = QObject::tr("No process of %1 could be read from /proc.").arg(row.id);
     snap.tree = inspect::buildProcessTree({pids.begin(), pids.end()});

@@ -17,8 +17,4 @@ MountSnapshot readMountSnapshot(const ContainerRow &row);
 // its cgroup (a `hoodctl exec` joins the cgroup, not the init's children).
 ProcessSnapshot readProcessSnapshot(const ContainerRow &row);
 
-// "/sys/fs/cgroup/pids/hood/x" -> {"pids", "/hood/x"}; v2 "/sys/fs/cgroup/hood/x" -> {"", "/hood/x"}.
-std::pair<QString, QString> cgroupControllerAndPath(const QString &dir,
-                                                    const QString &mountRoot = QStringLiteral("/sys/fs/cgroup"));
-
 } // namespace hood::gui

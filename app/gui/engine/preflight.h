@@ -1,35 +1,22 @@
-// What this machine allows, in plain words: root or rootless, the cgroup mode,
-// user namespaces, overlayfs inside a user namespace, QEMU. Facts are read once
-// (readMachineFacts), then judged by a pure function, so every verdict, reason and
-// fix is tested on made-up machines as well as on this one.
+// The preflight banner's checks: core's machine facts and verdicts
+// (core/machine, the same `hoodctl info` prints), as Qt value structs for the
+// models. No judging here, so the window and the command line say the same words.
 #pragma once
 
-#include "cgroups/cgroups.h"
+#include "machine/machine.h"
 
 #include <QString>
 #include <QVector>
 
-#include <optional>
+#include <utility>
 
 namespace hood::gui {
 
-struct MachineFacts {
-    unsigned uid = 0;
-    std::optional<CgroupMode> cgroupMode;
-    QString cgroupError;                        // why the mode is unknown
-    std::optional<long> maxUserNamespaces;      // /proc/sys/user/max_user_namespaces
-    std::optional<long> unprivilegedUsernsClone; // Debian's kernel.unprivileged_userns_clone
-    std::optional<long> apparmorRestrictsUserns; // Ubuntu's kernel.apparmor_restrict_unprivileged_userns
-    QString kernelRelease;                      // uname -r
-    bool overlayFilesystem = false;             // "overlay" in /proc/filesystems
-    bool overlayModule = false;                 // overlay.ko in /lib/modules/<release>: loaded on first mount
-    QString qemuSystem;                         // path of qemu-system-x86_64, if any
-    QString qemuUser;                           // path of qemu-x86_64, if any
-};
+using MachineFacts = hood::MachineFacts;
 
 struct PreflightItem {
     enum class Level { Ok, Limited, Missing };
-    QString key;     // "privileges", "cgroups", "userns", "overlay", "qemu"
+    QString key;     // MachineCheck::key: "privileges", "cgroups", "userns", ...
     QString title;   // "User namespaces"
     Level level = Level::Ok;
     QString verdict; // one short line: "available", "hybrid (v1 controllers)"
@@ -37,6 +24,7 @@ struct PreflightItem {
     QString fix;     // what to do; empty when nothing needs doing
 };
 
+// probeMachine() with procRoot for /proc; the state root is the default one.
 MachineFacts readMachineFacts(const QString &procRoot = QStringLiteral("/proc"));
 QVector<PreflightItem> judgeMachine(const MachineFacts &facts);
 
