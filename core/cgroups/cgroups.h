@@ -4,6 +4,7 @@
 #pragma once
 
 #include "spec/spec.h"
+#include "spec/units.h" // formatBytes, for the limits in messages
 
 #include <cstdint>
 #include <memory>
@@ -88,7 +89,5 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
 // reason), and an empty "hood" parent is removed with it.
 bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
 
-// Human units for messages: 67108864 -> "64 MiB".
-std::string formatBytes(uint64_t bytes);
 
 } // namespace hood
