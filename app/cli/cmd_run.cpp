@@ -84,6 +84,7 @@ hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
     r.id = o.value("--name").value_or("");
     if (r.id.empty())
         r.id = hood::generateId();
+    hood::validateId(r.id); // before the hostname made from it: the name is the mistake
     r.rootfs = imageRoot(o.value("--image").value_or("busybox"), keepBuiltinName);
     r.command = !o.afterDashes().empty() ? o.afterDashes() : o.positional();
     r.env = envFlags(o);

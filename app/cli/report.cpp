@@ -30,9 +30,21 @@ Failure classifyRunError(const hood::Error &e)
         return f;
     if (endsWith(f.sentence, ": executable file not found in $PATH")
         || endsWith(f.sentence, ": " + hood::errnoText(ENOENT)))
-        f = {f.sentence, f.err ? f.err : ENOENT, hood::kExecNotFound, kEngineError};
+        f.exitClass = hood::kExecNotFound;
     else if (endsWith(f.sentence, ": " + hood::errnoText(EACCES)))
-        f = {f.sentence, f.err ? f.err : EACCES, hood::kExecCannotRun, kEngineError};
+        f.exitClass = hood::kExecCannotRun;
+    return f;
+}
+
+// The errno behind a command that could not be run, when the sentence came without
+// it: execve(2)'s ENOENT for 127 (a PATH search that found nothing, as execvp) and
+// EACCES for 126.
+Failure withErrno(Failure f)
+{
+    if (f.err == 0 && f.exitClass == hood::kExecNotFound)
+        f.err = ENOENT;
+    else if (f.err == 0 && f.exitClass == hood::kExecCannotRun)
+        f.err = EACCES;
     return f;
 }
 
@@ -69,9 +81,9 @@ bool wantsJson(const std::string &verb, const Words &words)
 Failure failureOf(const std::exception &e)
 {
     if (const auto *exec = dynamic_cast<const hood::ExecError *>(&e))
-        return {exec->what(), exec->code(), exec->status(), exec->status()};
+        return withErrno({exec->what(), exec->code(), exec->status(), exec->status()});
     if (const auto *error = dynamic_cast<const hood::Error *>(&e))
-        return classifyRunError(*error);
+        return withErrno(classifyRunError(*error));
     return {e.what(), 0, kEngineError, kEngineError};
 }
 
