@@ -1,6 +1,10 @@
 // hoodctl: a thin command line over core/. Each verb is a function taking the
 // words after it; they return the process exit status. Errors thrown as
-// hood::Error become one line on stderr and exit status 125 (docker's convention).
+// hood::Error become one line on stderr and exit status 125 (docker's convention);
+// an ExecError keeps its own status (126, 127).
+//
+// --json (run, exec, stop, delete) is the machine interface the GUI uses: instead of
+// those lines, one JSON object on stdout (report.h), with the same exit status.
 #pragma once
 
 #include <functional>
@@ -19,9 +23,12 @@ namespace hoodctl {
 
 using Words = std::vector<std::string>;
 
+struct Report;
+
 struct Context {
     std::string root; // --root, or the default state root
     hood::Runtime &runtime;
+    Report &report;   // what --json prints; verbs fill in the ID and exit code
 };
 
 constexpr int kEngineError = 125;
@@ -64,9 +71,11 @@ private:
     Words m_afterDashes;
 };
 
-// "64M" -> 67108864 (1024-based, as docker); throws hood::Error naming the flag.
-int64_t parseSize(const std::string &flag, const std::string &text);
-// "0.5" -> 0.5; throws hood::Error naming the flag.
+// "0.5" -> 0.5; throws hood::Error naming the flag. (Sizes and limits: spec/units.h.)
 double parseNumber(const std::string &flag, const std::string &text);
+
+// "-e K=V" / "--env K=V" as given; "-e K" takes K from hoodctl's environment, and is
+// dropped when K is not set there (docker's rule).
+std::vector<std::string> envFlags(const Options &o);
 
 } // namespace hoodctl

@@ -6,42 +6,20 @@
 // cannot be executed, 125 for everything else (no such container, not running,
 // a namespace that could not be joined).
 #include "cli.h"
+#include "report.h"
 
 #include "error.h"
 #include "runtime/exec.h"
 #include "runtime/runtime.h"
 
-#include <cstdlib>
-#include <iostream>
-
 namespace hoodctl {
 
 using hood::Error;
 
-namespace {
-
-// "-e K=V" as given; "-e K" takes K from hoodctl's environment, and is dropped
-// when K is not set there (docker's rule).
-std::vector<std::string> envFlags(const Options &o)
-{
-    std::vector<std::string> env;
-    for (const char *flag : {"-e", "--env"}) {
-        for (const std::string &e : o.values(flag)) {
-            if (e.find('=') != std::string::npos)
-                env.push_back(e);
-            else if (const char *value = getenv(e.c_str()))
-                env.push_back(e + "=" + value);
-        }
-    }
-    return env;
-}
-
-} // namespace
-
 int cmdExec(Context &ctx, const Words &words)
 {
     Options o(words, {"-e", "--env", "-w", "--workdir"},
-              {"-t", "--tty", "-i", "--interactive", "-it"});
+              {"-t", "--tty", "-i", "--interactive", "-it", "--json"});
     hood::ExecRequest r;
     Words command = o.afterDashes();
     if (command.empty() && o.positional().size() > 1)
@@ -52,19 +30,16 @@ int cmdExec(Context &ctx, const Words &words)
         throw Error(
             "give a container ID and a command (hoodctl exec [-t] [-e K=V] [-w DIR] ID -- CMD...)");
     const std::string id = o.positional().front();
+    ctx.report.id = id;
     r.args = command;
     r.env = envFlags(o);
     r.cwd = o.value("-w").value_or(o.value("--workdir").value_or(""));
     r.terminal = o.has("-t") || o.has("--tty") || o.has("-it");
     ctx.runtime.info(id); // "container "x" does not exist", and the ID's syntax
-    try {
-        return hood::execInContainer(ctx.runtime.containerDir(id), r, [](const std::string &w) {
-            std::cerr << "hoodctl: warning: " << w << "\n";
-        });
-    } catch (const hood::ExecError &e) {
-        std::cerr << "hoodctl: " << e.what() << "\n";
-        return e.status();
-    }
+    // An ExecError (126, 127) reaches main(), which prints it and exits with its status.
+    const int status = hood::execInContainer(ctx.runtime.containerDir(id), r, ctx.report.warnFn());
+    ctx.report.exitCode = status;
+    return status;
 }
 
 } // namespace hoodctl

@@ -1,5 +1,6 @@
 // hoodctl start / kill / stop / delete / gc: verbs that change a container.
 #include "cli.h"
+#include "report.h"
 
 #include "error.h"
 #include "runtime/procfs.h"
@@ -45,22 +46,27 @@ int cmdKill(Context &ctx, const Words &words)
 
 int cmdStop(Context &ctx, const Words &words)
 {
-    Options o(words, {"-t", "--time"}, {});
+    Options o(words, {"-t", "--time"}, {"--json"});
     int grace = 10;
     if (auto t = o.value("-t") ? o.value("-t") : o.value("--time"))
         grace = static_cast<int>(parseNumber("--time", *t));
-    for (const std::string &id : o.positional())
+    // --json: "id" names the container that failed, or the last one stopped.
+    for (const std::string &id : o.positional()) {
+        ctx.report.id = id;
         ctx.runtime.stop(id, grace);
+    }
     return 0;
 }
 
 int cmdDelete(Context &ctx, const Words &words)
 {
-    Options o(words, {}, {"--force", "-f"});
+    Options o(words, {}, {"--force", "-f", "--json"});
     if (o.positional().empty())
         throw Error("give the ID of the container to delete (hoodctl delete [--force] ID)");
-    for (const std::string &id : o.positional())
+    for (const std::string &id : o.positional()) {
+        ctx.report.id = id;
         ctx.runtime.remove(id, o.has("--force") || o.has("-f"));
+    }
     return 0;
 }
 

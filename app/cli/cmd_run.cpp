@@ -1,14 +1,19 @@
-// hoodctl run / create / spec: turning flags or a bundle into a RunRequest.
+// hoodctl run / create / spec: flags, a spec file or a bundle -> a RunRequest.
+// Flags become hood::RunOptions and core's specFromRunOptions makes the Spec (the
+// GUI's launcher and the lessons use the same function), so no spec rule lives here.
 #include "cli.h"
+#include "report.h"
 
 #include "error.h"
 #include "image/builtin.h"
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
+#include "spec/runoptions.h"
+#include "spec/units.h"
+#include "sys/fileio.h"
 
 #include <climits>
-#include <cstdio>
-#include <fstream>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <unistd.h>
@@ -19,11 +24,16 @@ using hood::Error;
 
 namespace {
 
-const std::vector<std::string> kRunValueFlags = {"--name", "--image", "--ns", "--no-ns", "--memory",
-                                                 "--cpus", "--pids", "--hostname", "--bundle", "-b",
-                                                 "--pid-file", "-e", "--env", "-w", "--workdir"};
-const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "--trace", "-t", "--tty", "-d",
-                                                "--detach", "-it", "-i"};
+const std::vector<std::string> kRunValueFlags = {"--name",   "--image",    "--ns",    "--no-ns", "--memory",
+                                                 "--cpus",   "--pids",     "--hostname", "--bundle", "-b",
+                                                 "--pid-file", "-e",       "--env",   "-w",      "--workdir",
+                                                 "--spec"};
+const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "-t",     "--tty",        "-d",
+                                                "--detach", "-it",        "-i",     "--json", "--print-spec", "--trace"};
+// The flags that shape a spec; with --spec the file says all of it.
+const std::vector<std::string> kSpecShapingFlags = {"--image", "--ns", "--no-ns", "--memory", "--cpus",
+                                                    "--pids", "--hostname", "-e", "--env", "-w",
+                                                    "--workdir", "-t", "--tty", "-it"};
 
 std::string absolute(const std::string &path, const char *what)
 {
@@ -33,128 +43,132 @@ std::string absolute(const std::string &path, const char *what)
     return real;
 }
 
-hood::ParsedSpec readBundleSpec(const std::string &bundle)
+// root.path for --image: a built-in image's rootfs, or the directory. A spec to print
+// keeps a built-in image's name, so it reads the same on every machine (--spec
+// resolves the name again).
+std::string imageRoot(const std::string &image, bool keepBuiltinName)
 {
-    std::string path = bundle + "/config.json";
-    std::ifstream in(path);
-    if (!in)
-        throw hood::Error::sys("open", path, errno);
-    std::stringstream text;
-    text << in.rdbuf();
-    return hood::parseSpec(text.str(), path);
+    if (hood::isBuiltinImageName(image))
+        return keepBuiltinName ? image : hood::builtinImageRootfs(image);
+    return absolute(image, "image");
 }
 
-// The namespaces a container gets by default: all but user and time, as docker
-// does on a cgroup v2 host (where the cgroup namespace is private by default).
-void applyNamespaceFlags(hood::Spec &spec, const Options &o)
+const hood::NsInfo &namespaceNamed(const std::string &flag, const std::string &name)
 {
-    std::vector<hood::NsKind> chosen = {hood::NsKind::Pid, hood::NsKind::Mount, hood::NsKind::Uts,
-                                        hood::NsKind::Ipc, hood::NsKind::Network, hood::NsKind::Cgroup};
+    const hood::NsInfo *info = hood::findNamespace(name);
+    if (!info)
+        throw Error(flag + ": unknown namespace \"" + name
+                    + "\" (known: pid, mnt, uts, ipc, net, user, cgroup, time)");
+    return *info;
+}
+
+// --ns replaces the default list; --no-ns takes kinds out of it.
+std::vector<hood::NsKind> namespaceFlags(const Options &o)
+{
+    std::vector<hood::NsKind> chosen = hood::defaultNamespaces();
     if (auto list = o.value("--ns")) {
         chosen.clear();
         std::stringstream in(*list);
         std::string name;
-        while (std::getline(in, name, ',')) {
-            const hood::NsInfo *info = hood::findNamespace(name);
-            if (!info)
-                throw Error("--ns: unknown namespace \"" + name
-                            + "\" (known: pid, mnt, uts, ipc, net, user, cgroup, time)");
-            chosen.push_back(info->kind);
-        }
+        while (std::getline(in, name, ','))
+            chosen.push_back(namespaceNamed("--ns", name).kind);
     }
-    spec.namespaces.clear();
-    for (hood::NsKind kind : chosen)
-        spec.setNamespace(kind, true);
-    for (const std::string &name : o.values("--no-ns")) {
-        const hood::NsInfo *info = hood::findNamespace(name);
-        if (!info)
-            throw Error("--no-ns: unknown namespace \"" + name + "\"");
-        spec.setNamespace(info->kind, false);
-    }
+    for (const std::string &name : o.values("--no-ns"))
+        std::erase(chosen, namespaceNamed("--no-ns", name).kind);
+    return chosen;
 }
 
-void applyLimitFlags(hood::Spec &spec, const Options &o)
+hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
 {
-    if (auto m = o.value("--memory")) {
-        spec.resources.memoryLimit = parseSize("--memory", *m);
-        if (*spec.resources.memoryLimit < 1024 * 1024)
-            throw Error("--memory " + *m + ": must be at least 1M (the kernel needs room to run anything)");
-    }
-    if (auto c = o.value("--cpus")) {
-        double cpus = parseNumber("--cpus", *c);
-        long online = sysconf(_SC_NPROCESSORS_ONLN);
-        if (cpus < 0.01 || cpus > static_cast<double>(online))
-            throw Error("--cpus " + *c + ": must be between 0.01 and " + std::to_string(online)
-                        + " (the CPUs this machine has)");
-        spec.resources.cpuPeriod = 100000;
-        spec.resources.cpuQuota = static_cast<int64_t>(cpus * 100000);
-    }
-    if (auto p = o.value("--pids")) {
-        double pids = parseNumber("--pids", *p);
-        if (pids != static_cast<double>(static_cast<int64_t>(pids)) || (pids < 1 && pids != -1))
-            throw Error("--pids " + *p + ": must be a whole number of at least 1 (or -1 for no limit)");
-        spec.resources.pidsLimit = static_cast<int64_t>(pids);
-    }
-}
-
-void applyProcessFlags(hood::Spec &spec, const Options &o, const std::string &id)
-{
-    hood::Process &p = spec.process;
-    p.terminal = o.has("-t") || o.has("--tty") || o.has("-it");
-    if (!o.afterDashes().empty())
-        p.args = o.afterDashes();
-    else if (!o.positional().empty())
-        p.args = o.positional();
-    p.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + spec.hostname};
-    if (p.terminal)
-        p.env.push_back("TERM=xterm");
-    for (const std::string &e : o.values("-e"))
-        p.env.push_back(e);
-    for (const std::string &e : o.values("--env"))
-        p.env.push_back(e);
-    if (auto w = o.value("-w").value_or(o.value("--workdir").value_or("")); !w.empty())
-        p.cwd = w;
-    p.capabilities = hood::Capabilities {};
-    const auto &caps = hood::dockerDefaultCapabilities();
-    p.capabilities->bounding = p.capabilities->effective = p.capabilities->permitted = caps;
-    (void)id;
-}
-
-// hoodctl run without --bundle: a spec made from flags, over an image.
-hood::RunRequest requestFromFlags(const Options &o)
-{
-    hood::RunRequest r;
+    hood::RunOptions r;
     r.id = o.value("--name").value_or("");
     if (r.id.empty())
         r.id = hood::generateId();
-    std::string image = o.value("--image").value_or("busybox");
-    hood::Spec spec = hood::defaultSpec();
-    spec.hostname = o.value("--hostname").value_or(r.id.substr(0, 12));
-    applyNamespaceFlags(spec, o);
-    if (!spec.hasNamespace(hood::NsKind::Uts) && !o.value("--hostname"))
-        spec.hostname.clear(); // no UTS namespace: the host's name is the container's
-    applyLimitFlags(spec, o);
-    applyProcessFlags(spec, o, r.id);
-    spec.root.path = hood::isBuiltinImageName(image) ? hood::builtinImageRootfs(image) : absolute(image, "image");
-    spec.root.readonly = false;
-    // An image is never written to: changes go to a throw-away overlay layer.
-    r.ephemeralOverlay = true;
-    r.image = image;
-    r.specSource = "hoodctl run";
-    spec.process.noNewPrivileges = false; // as docker run: setuid binaries keep working
-    r.spec = std::move(spec);
+    hood::validateId(r.id); // before the hostname made from it: the name is the mistake
+    r.rootfs = imageRoot(o.value("--image").value_or("busybox"), keepBuiltinName);
+    r.command = !o.afterDashes().empty() ? o.afterDashes() : o.positional();
+    r.env = envFlags(o);
+    r.cwd = o.value("-w").value_or(o.value("--workdir").value_or(""));
+    r.hostname = o.value("--hostname").value_or("");
+    r.namespaces = namespaceFlags(o);
+    if (auto m = o.value("--memory"))
+        r.memory = hood::parseBytes(*m, "--memory");
+    if (auto c = o.value("--cpus"))
+        r.cpus = hood::parseCpus(*c, "--cpus");
+    if (auto p = o.value("--pids"))
+        r.pids = hood::parsePids(*p, "--pids");
+    r.terminal = o.has("-t") || o.has("--tty") || o.has("-it");
+    r.rootless = o.has("--rootless");
     return r;
 }
 
-hood::RunRequest requestFromBundle(const Options &o, const std::string &bundleDir)
+// hoodctl run without --bundle or --spec: a spec made from flags, over an image.
+hood::RunRequest requestFromFlags(const Options &o)
+{
+    const hood::RunOptions options = runOptionsFromFlags(o, false);
+    hood::RunRequest r;
+    r.id = options.id;
+    r.image = o.value("--image").value_or("busybox");
+    r.spec = hood::specFromRunOptions(options);
+    // An image is never written to: changes go to a throw-away overlay layer.
+    r.ephemeralOverlay = true;
+    r.specSource = options.source;
+    return r;
+}
+
+// root.path of a --spec file, by --image's rules: a bare name is a built-in image;
+// otherwise a path, relative to the file's directory (stdin: the current one) as in
+// a bundle.
+void resolveSpecRoot(hood::RunRequest &r, const std::string &file)
+{
+    std::string &path = r.spec.root.path;
+    if (hood::isBuiltinImageName(path)) {
+        r.image = path;
+        path = hood::builtinImageRootfs(path);
+        return;
+    }
+    if (path[0] != '/') {
+        const size_t slash = file.rfind('/');
+        path = (file == "-" || slash == std::string::npos ? std::string(".") : file.substr(0, slash)) + "/" + path;
+    }
+    path = absolute(path, "rootfs");
+}
+
+// hoodctl run --spec FILE|-: a config.json (hoodctl run --print-spec makes one) run as
+// hoodctl run runs its own, over a throw-away layer.
+hood::RunRequest requestFromSpecFile(const Options &o, const std::string &file, Report &report)
+{
+    for (const std::string &flag : kSpecShapingFlags) {
+        if (o.has(flag))
+            throw Error(flag + ": not with --spec (the spec says it: change the spec)");
+    }
+    if (!o.positional().empty() || !o.afterDashes().empty())
+        throw Error("--spec: the command is the spec's process.args; give no command");
+    const std::string source = file == "-" ? "stdin" : file;
+    hood::ParsedSpec parsed = hood::parseSpec(hood::readFile(file == "-" ? "/dev/stdin" : file), source);
+    for (const std::string &w : parsed.warnings)
+        report.warn(w);
+    hood::RunRequest r;
+    r.spec = std::move(parsed.spec);
+    r.specSource = source;
+    r.id = o.value("--name").value_or("");
+    if (r.id.empty())
+        r.id = hood::generateId();
+    resolveSpecRoot(r, file);
+    r.ephemeralOverlay = true;
+    return r;
+}
+
+hood::RunRequest requestFromBundle(const Options &o, const std::string &bundleDir, Report &report)
 {
     hood::RunRequest r;
     r.bundle = absolute(bundleDir, "bundle");
-    hood::ParsedSpec parsed = readBundleSpec(r.bundle);
+    const std::string path = r.bundle + "/config.json";
+    hood::ParsedSpec parsed = hood::parseSpec(hood::readFile(path), path);
     for (const std::string &w : parsed.warnings)
-        std::cerr << "hoodctl: warning: " << w << "\n";
+        report.warn(w);
     r.spec = std::move(parsed.spec);
-    r.specSource = r.bundle + "/config.json";
+    r.specSource = path;
     if (o.positional().size() != 1)
         throw Error("give exactly one container ID (hoodctl run --bundle DIR ID)");
     r.id = o.positional().front();
@@ -168,25 +182,45 @@ void applyCommonFlags(hood::RunRequest &r, const Options &o)
     r.pidFile = o.value("--pid-file").value_or("");
 }
 
+std::optional<std::string> bundleFlag(const Options &o)
+{
+    return o.value("--bundle") ? o.value("--bundle") : o.value("-b");
+}
+
 } // namespace
 
 int cmdRun(Context &ctx, const Words &words)
 {
     Options o(words, kRunValueFlags, kRunBoolFlags);
-    auto bundle = o.value("--bundle") ? o.value("--bundle") : o.value("-b");
-    hood::RunRequest r = bundle ? requestFromBundle(o, *bundle) : requestFromFlags(o);
+    if (o.has("--print-spec")) {
+        if (o.has("--json"))
+            throw Error("--print-spec prints a config.json already: give it without --json");
+        std::cout << hood::specToJson(hood::specFromRunOptions(runOptionsFromFlags(o, true)));
+        return 0;
+    }
+    const auto bundle = bundleFlag(o);
+    const auto specFile = o.value("--spec");
+    if (bundle && specFile)
+        throw Error("give --bundle or --spec, not both");
+    hood::RunRequest r = bundle     ? requestFromBundle(o, *bundle, ctx.report)
+                         : specFile ? requestFromSpecFile(o, *specFile, ctx.report)
+                                    : requestFromFlags(o);
     applyCommonFlags(r, o);
+    ctx.report.id = r.id;
     if (o.has("-d") || o.has("--detach")) {
-        std::string id = ctx.runtime.spawn(std::move(r), false);
-        std::cout << id << std::endl;
-        if (o.has("--trace"))
+        const std::string id = ctx.runtime.spawn(std::move(r), false);
+        if (!ctx.report.json)
+            std::cout << id << std::endl;
+        if (o.has("--trace") && !ctx.report.json)
             return cmdTrace(ctx, {id});
         return 0;
     }
     std::string sentence;
     hood::trace::Trace trace;
-    int status = ctx.runtime.run(std::move(r), &sentence, o.has("--trace") ? &trace : nullptr);
-    if (!sentence.empty())
+    const int status = ctx.runtime.run(std::move(r), &sentence, o.has("--trace") ? &trace : nullptr);
+    ctx.report.exitCode = status;
+    ctx.report.exitReason = sentence;
+    if (!sentence.empty() && !ctx.report.json)
         std::cerr << "hoodctl: " << sentence << "\n";
     if (o.has("--trace"))
         printTrace(trace);
@@ -196,8 +230,7 @@ int cmdRun(Context &ctx, const Words &words)
 int cmdCreate(Context &ctx, const Words &words)
 {
     Options o(words, kRunValueFlags, kRunBoolFlags);
-    auto bundle = o.value("--bundle") ? o.value("--bundle") : o.value("-b");
-    hood::RunRequest r = requestFromBundle(o, bundle.value_or("."));
+    hood::RunRequest r = requestFromBundle(o, bundleFlag(o).value_or("."), ctx.report);
     applyCommonFlags(r, o);
     ctx.runtime.spawn(std::move(r), true);
     return 0;
@@ -206,17 +239,13 @@ int cmdCreate(Context &ctx, const Words &words)
 int cmdSpec(Context &, const Words &words)
 {
     Options o(words, {"--bundle", "-b"}, {"--rootless"});
-    std::string dir = o.value("--bundle").value_or(o.value("-b").value_or("."));
-    std::string path = dir + "/config.json";
+    const std::string path = bundleFlag(o).value_or(".") + "/config.json";
     if (access(path.c_str(), F_OK) == 0)
         throw Error("File " + path + " exists. Remove it first");
     hood::Spec spec = hood::defaultSpec();
     if (o.has("--rootless"))
         spec.setNamespace(hood::NsKind::User, true);
-    std::ofstream out(path);
-    out << hood::specToJson(spec);
-    if (!out)
-        throw hood::Error::sys("write", path, errno);
+    hood::writeNewFile(path, hood::specToJson(spec), 0644);
     return 0;
 }
 

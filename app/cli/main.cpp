@@ -1,5 +1,6 @@
 // hoodctl: Hood's command line. `hoodctl help` lists the verbs.
 #include "cli.h"
+#include "report.h"
 
 #include "error.h"
 #include "runtime/runtime.h"
@@ -20,17 +21,19 @@ struct Verb {
 
 const std::array<Verb, 18> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
-                    "        [--cpus 0.5] [--pids 100] [--hostname H] [--chroot] [--rootless] [-t] [-d] -- CMD...\n"
+                    "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
+                    "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
+                    "      run --spec FILE|- [--name N] [-d] [--json]   run a config.json (--print-spec makes one)\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
     {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},
     {"start", cmdStart, "start ID                 run the command of a created container"},
     {"state", cmdState, "state ID                 the OCI state as JSON"},
     {"kill", cmdKill, "kill ID [SIGNAL]         send a signal (SIGTERM by default)"},
-    {"stop", cmdStop, "stop [-t SECONDS] ID     SIGTERM, then SIGKILL after the grace period (10 s)"},
-    {"delete", cmdDelete, "delete [--force] ID      remove a stopped container and all it holds"},
+    {"stop", cmdStop, "stop [-t SECONDS] [--json] ID   SIGTERM, then SIGKILL after the grace period (10 s)"},
+    {"delete", cmdDelete, "delete [--force] [--json] ID   remove a stopped container and all it holds"},
     {"list", cmdList, "list [--json] [-q]       containers and their status"},
     {"attach", cmdAttach, "attach ID                share the terminal of a container run with -t -d (^P^Q detaches)"},
-    {"exec", cmdExec, "exec [-t] [-e K=V] [-w DIR] ID -- CMD...   run a command in a running container\n"
+    {"exec", cmdExec, "exec [-t] [-e K=V] [-w DIR] [--json] ID -- CMD...   run a command in a running container\n"
                       "                           (status: the command's; 125 Hood failed, 126 cannot run, 127 not found)"},
     {"inspect", cmdInspect, "inspect ID|--pid PID [--json]   namespaces, mounts, cgroup usage, processes, network"},
     {"top", cmdTop, "top [-n N] [-d SECONDS]  live CPU, memory and pids of running containers (^C ends)"},
@@ -72,13 +75,23 @@ int main(int argc, char **argv)
     for (const Verb &v : kVerbs) {
         if (words[0] != v.name || !v.run)
             continue;
+        const Words args(words.begin() + 1, words.end());
+        Report report;
+        report.json = wantsJson(v.name, args);
         try {
-            hood::Runtime runtime(root, [](const std::string &w) { std::cerr << "hoodctl: warning: " << w << "\n"; });
-            Context ctx {runtime.root(), runtime};
-            return v.run(ctx, Words(words.begin() + 1, words.end()));
+            hood::Runtime runtime(root, report.warnFn());
+            Context ctx {runtime.root(), runtime, report};
+            const int status = v.run(ctx, args);
+            if (report.json)
+                std::cout << successJson(report) << std::endl;
+            return status;
         } catch (const std::exception &e) {
-            std::cerr << "hoodctl: " << e.what() << "\n";
-            return kEngineError;
+            const Failure failure = failureOf(e);
+            if (report.json)
+                std::cout << failureJson(report, failure) << std::endl;
+            else
+                std::cerr << "hoodctl: " << failure.sentence << "\n";
+            return failure.status;
         }
     }
     std::cerr << "hoodctl: unknown verb \"" << words[0] << "\" (hoodctl help lists them)\n";

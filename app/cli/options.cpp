@@ -81,22 +81,18 @@ double parseNumber(const std::string &flag, const std::string &text)
     return v;
 }
 
-int64_t parseSize(const std::string &flag, const std::string &text)
+std::vector<std::string> envFlags(const Options &o)
 {
-    char *end = nullptr;
-    double v = strtod(text.c_str(), &end);
-    std::string unit = end ? end : "";
-    std::transform(unit.begin(), unit.end(), unit.begin(), ::tolower);
-    if (!unit.empty() && unit.back() == 'b' && unit.size() > 1)
-        unit.pop_back(); // "64mb" as "64m"
-    const std::pair<const char *, double> units[] = {
-        {"", 1}, {"b", 1}, {"k", 1024.0}, {"m", 1024.0 * 1024}, {"g", 1024.0 * 1024 * 1024},
-        {"ki", 1024.0}, {"mi", 1024.0 * 1024}, {"gi", 1024.0 * 1024 * 1024}};
-    for (const auto &[name, factor] : units) {
-        if (unit == name && end != text.c_str() && std::isfinite(v) && v >= 0)
-            return static_cast<int64_t>(v * factor);
+    std::vector<std::string> env;
+    for (const char *flag : {"-e", "--env"}) {
+        for (const std::string &e : o.values(flag)) {
+            if (e.find('=') != std::string::npos)
+                env.push_back(e);
+            else if (const char *value = getenv(e.c_str()))
+                env.push_back(e + "=" + value);
+        }
     }
-    throw Error(flag + " " + text + ": not a size (use a number with an optional unit, e.g. 64M or 1G)");
+    return env;
 }
 
 } // namespace hoodctl

@@ -6,6 +6,8 @@
 // rootfs, even one with no libc at all.
 #pragma once
 
+#include "spec/units.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -38,8 +40,8 @@ std::optional<std::string> takeOption(Args &args, const std::string &name);
 // Removes "--name" from args; true when it was there.
 bool takeFlag(Args &args, const std::string &name);
 
-// 209715200 -> "200 MiB"; exact binary units where possible.
-std::string formatBytes(uint64_t bytes);
+// 209715200 -> "200 MiB": core's, so the demo prints sizes as hoodctl and the GUI do.
+using hood::formatBytes;
 // EAGAIN -> "Resource temporarily unavailable (EAGAIN)".
 std::string errnoSentence(int err);
 // Sleeps that long (restarting after signals), or forever when seconds is nullopt.

@@ -142,23 +142,6 @@ bool takeFlag(Args &args, const std::string &name)
     return false;
 }
 
-std::string formatBytes(uint64_t bytes)
-{
-    static const char *const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    double value = double(bytes);
-    while (value >= 1024 && unit < 4) {
-        value /= 1024;
-        ++unit;
-    }
-    char text[64];
-    if (value == std::floor(value))
-        std::snprintf(text, sizeof text, "%.0f %s", value, kUnits[unit]);
-    else
-        std::snprintf(text, sizeof text, "%.1f %s", value, kUnits[unit]);
-    return text;
-}
-
 std::string errnoSentence(int err)
 {
     const char *name = strerrorname_np(err);

@@ -163,31 +163,4 @@ void throwMissingController(const std::string &controller, const std::string &de
 
 } // namespace detail
 
-std::string formatBytes(uint64_t bytes)
-{
-    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    constexpr int lastUnit = 6;
-    if (bytes < 1024)
-        return std::to_string(bytes) + " B";
-    int unit = 0;
-    double value = static_cast<double>(bytes);
-    while (value >= 1024 && unit < lastUnit) {
-        value /= 1024;
-        ++unit;
-    }
-    // One decimal, dropped when it is zero: "64 MiB", "1.5 KiB". Rounding may
-    // carry into the next unit (1048575 B reads "1 MiB", not "1024 KiB").
-    double rounded = std::round(value * 10) / 10;
-    if (rounded >= 1024 && unit < lastUnit) {
-        rounded /= 1024;
-        ++unit;
-    }
-    char text[32];
-    if (rounded == std::floor(rounded))
-        std::snprintf(text, sizeof text, "%.0f %s", rounded, units[unit]);
-    else
-        std::snprintf(text, sizeof text, "%.1f %s", rounded, units[unit]);
-    return text;
-}
-
 } // namespace hood

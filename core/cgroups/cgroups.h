@@ -4,6 +4,7 @@
 #pragma once
 
 #include "spec/spec.h"
+#include "spec/units.h" // formatBytes, for the limits in messages
 
 #include <cstdint>
 #include <memory>
@@ -94,7 +95,5 @@ std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
 // removed with it.
 bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
 
-// Human units for messages: 67108864 -> "64 MiB".
-std::string formatBytes(uint64_t bytes);
 
 } // namespace hood

@@ -5,6 +5,7 @@
 
 #include "error.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,13 @@ inline constexpr std::string_view kCpuShares = "must be an integer from 2 to 262
 inline constexpr std::string_view kPidsLimit = "must be -1 (no limit) or a positive number of processes";
 inline constexpr std::string_view kId = "must be an integer from 0 to 4294967295";
 inline constexpr std::string_view kRlimitValue = "must be an integer from 0 to 18446744073709551615";
+
+// A floor that catches a missing unit ("64" meant as MiB). Docker's is 6 MiB; Hood's is
+// lower so that out-of-memory demos can stay small. config.json and the flags share it.
+inline constexpr int64_t kMinMemoryLimit = 1024 * 1024;
+// The same rules as hoodctl's flags say them (run options: --memory, --pids, --cpus).
+inline constexpr std::string_view kMemoryFlag = "must be at least 1M (the kernel needs room to run anything)";
+inline constexpr std::string_view kPidsFlag = "must be a whole number of at least 1 (or -1 for no limit)";
 
 // "config.json: process.cwd: must be an absolute path"; without a path, about the file.
 [[noreturn]] inline void fail(std::string_view source, std::string_view path, std::string_view what)

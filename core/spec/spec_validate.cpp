@@ -13,7 +13,6 @@ namespace hood {
 
 namespace {
 
-constexpr int64_t kMiB = 1024 * 1024;
 constexpr size_t kHostNameMax = 64; // HOST_NAME_MAX; sethostname(2) refuses longer names
 
 std::string item(std::string_view path, size_t index)
@@ -180,9 +179,7 @@ void Validator::resources(const Resources &r)
     const std::string path = "linux.resources";
     if (r.memoryLimit && *r.memoryLimit <= 0)
         fail(path + ".memory.limit", rules::kMemoryLimit);
-    // A floor that catches a missing unit ("64" meant as MiB). Docker's is 6 MiB; Hood's is
-    // lower so that out-of-memory demos can stay small.
-    if (r.memoryLimit && *r.memoryLimit < kMiB)
+    if (r.memoryLimit && *r.memoryLimit < rules::kMinMemoryLimit)
         fail(path + ".memory.limit", "must be at least 1 MiB (1048576 bytes)");
     // The kernel's CFS bandwidth bounds (kernel/sched/core.c): quota >= 1 ms, period 1 ms .. 1 s.
     if (r.cpuQuota && *r.cpuQuota != -1 && *r.cpuQuota < 1000)

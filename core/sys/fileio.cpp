@@ -22,6 +22,8 @@ bool preadAll(int fd, std::string &buffer)
         if (used == buffer.size())
             buffer.resize(buffer.size() * 2);
         ssize_t n = ::pread(fd, buffer.data() + used, buffer.size() - used, static_cast<off_t>(used));
+        if (n < 0 && errno == ESPIPE) // a pipe (hoodctl run --spec -): read it in order
+            n = ::read(fd, buffer.data() + used, buffer.size() - used);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)

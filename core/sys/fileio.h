@@ -9,7 +9,8 @@
 
 namespace hood {
 
-// Whole file, read until EOF (/proc and cgroup files report size 0). Throws
+// Whole file, read until EOF (/proc and cgroup files report size 0; a pipe such as
+// /dev/stdin is read in order). Throws
 // hood::Error ("open <path>: ..." / "read <path>: ...").
 std::string readFile(const std::string &path);
 // nullopt when the file does not exist; other errors throw.
@@ -17,7 +18,7 @@ std::optional<std::string> readFileIfExists(const std::string &path);
 // Returns errno instead of throwing (0 on success): a /proc file that vanishes
 // with its process is a normal outcome for an inspector.
 int readFileNoThrow(const std::string &path, std::string &out);
-// pread from offset 0 until EOF into buffer (reused between calls, as the sampler
+// pread from offset 0 (read(2) for a pipe) until EOF into buffer (reused between calls, as the sampler
 // does). Returns false with errno set on failure.
 bool preadAll(int fd, std::string &buffer);
 

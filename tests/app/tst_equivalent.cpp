@@ -18,6 +18,8 @@ private slots:
     void runArguments();
     void memoryFlag_data();
     void memoryFlag();
+    void engineReport_data();
+    void engineReport();
     void shellQuote_data();
     void shellQuote();
     void unshareFollowsTheToggles_data();
@@ -27,6 +29,8 @@ private slots:
     void dockerSharesWhatIsNotIsolated();
     void chrootOrPivotRoot();
     void configJsonIsAValidSpec();
+    void refusedSettingsSayWhy();
+    void storedConfigIsShownAsStored();
     void specMatchesWhatHoodctlMade();
 };
 
@@ -81,6 +85,43 @@ void TestEquivalent::memoryFlag()
     QFETCH(qint64, bytes);
     QFETCH(QString, flag);
     QCOMPARE(ContainerController::memoryFlag(bytes), flag);
+}
+
+// hoodctl --json's answer as the controller reads it: the object on the last line.
+void TestEquivalent::engineReport_data()
+{
+    QTest::addColumn<QString>("out");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<int>("exitClass");
+    QTest::addColumn<QStringList>("warnings");
+    QTest::addRow("launched") << "{\"id\":\"web\",\"warnings\":[\"no loopback\"]}\n" << true << "web" << "" << 0
+                              << QStringList {"no loopback"};
+    QTest::addRow("after-output") << "hello\n{\"id\":\"a\",\"exitCode\":0,\"warnings\":[]}\n" << true << "a" << ""
+                                  << 0 << QStringList {};
+    QTest::addRow("failed")
+        << "{\"id\":null,\"error\":\"--memory 1K: must be at least 1M (the kernel needs room to run anything)\","
+           "\"errno\":0,\"exitClass\":125,\"warnings\":[]}\n"
+        << true << "" << "--memory 1K: must be at least 1M (the kernel needs room to run anything)" << 125 << QStringList {};
+    QTest::addRow("plain-id") << "web\n" << false << "" << "" << 0 << QStringList {};
+    QTest::addRow("nothing") << "" << false << "" << "" << 0 << QStringList {};
+}
+
+void TestEquivalent::engineReport()
+{
+    QFETCH(QString, out);
+    QFETCH(bool, valid);
+    QFETCH(QString, id);
+    QFETCH(QString, error);
+    QFETCH(int, exitClass);
+    QFETCH(QStringList, warnings);
+    const EngineReport r = hood::gui::engineReport(out);
+    QCOMPARE(r.valid, valid);
+    QCOMPARE(r.id, id);
+    QCOMPARE(r.error, error);
+    QCOMPARE(r.exitClass, exitClass);
+    QCOMPARE(r.warnings, warnings);
 }
 
 void TestEquivalent::shellQuote_data()
@@ -199,6 +240,46 @@ void TestEquivalent::configJsonIsAValidSpec()
     QVERIFY(spec.hasNamespace(hood::NsKind::User));
     QCOMPARE(spec.hostname, std::string("box"));
     QCOMPARE(spec.root.path, std::string("/img/rootfs"));
+}
+
+// Settings hoodctl would refuse: the page gives hoodctl's sentence, not a spec.
+void TestEquivalent::refusedSettingsSayWhy()
+{
+    LaunchSettings s;
+    s.cpus = 1000;
+    const EquivalentCommands c = equivalentCommands(s, "/img", hood::CgroupMode::V2);
+    QVERIFY2(c.configJson.startsWith("# hoodctl refuses these settings: --cpus 1000: must be between 0.01 and "),
+             qPrintable(c.configJson));
+    QVERIFY(c.hoodctl.contains("--cpus 1000"));
+}
+
+// A container that exists: its stored config.json byte for byte, and the shell and
+// docker lines from that spec, not from the launcher's settings.
+void TestEquivalent::storedConfigIsShownAsStored()
+{
+    QTemporaryDir dir;
+    hood::Spec spec = hood::defaultSpec();
+    spec.hostname = "stored";
+    spec.root.path = "/stored/rootfs";
+    spec.resources.pidsLimit = 7;
+    spec.process.args = {"sleep", "5"};
+    const QString text = QString::fromStdString(hood::specToJson(spec)) + "\n";
+    QFile file(dir.path() + "/config.json");
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text.toUtf8());
+    file.close();
+    LaunchSettings s;
+    s.name = "st";
+    s.pids = 99; // what the launcher says now; the container has its own
+    const EquivalentCommands c = storedEquivalentCommands(s, dir.path(), hood::CgroupMode::V2);
+    QCOMPARE(c.configJson, text);
+    QVERIFY2(c.shell.contains("hostname stored"), qPrintable(c.shell));
+    QVERIFY2(c.shell.contains("echo 7 > /sys/fs/cgroup/hood/st/pids.max"), qPrintable(c.shell));
+    QVERIFY(c.shell.contains("lowerdir=/stored/rootfs,"));
+    QVERIFY(c.shell.contains("exec sleep 5"));
+    QVERIFY(c.docker.contains("--pids-limit 7"));
+    const EquivalentCommands missing = storedEquivalentCommands(s, dir.path() + "/nope", hood::CgroupMode::V2);
+    QCOMPARE(missing.configJson, "# open " + dir.path() + "/nope/config.json: no such file or directory");
 }
 
 // The page claims its config.json is what hoodctl makes: run hoodctl with the same

@@ -396,11 +396,11 @@ void TestLessons::parserErrors_data()
     QTest::addRow("bad-memory")
         << stepWithAction("launch", R"({"memory": "64 MB"})")
         << "x.md:9: step \"S\", action \"launch\": argument \"memory\" must be a "
-           "size such as 64M (a whole number with an optional K, M or G)";
+           "size such as 64M (a number with an optional unit K, M, G or T)";
     QTest::addRow("memory-a-number")
         << stepWithAction("launch", R"({"memory": 64})")
         << "x.md:9: step \"S\", action \"launch\": argument \"memory\" must "
-           "be a size such as 64M (a whole number with an optional K, M or G)";
+           "be a size such as 64M (a number with an optional unit K, M, G or T)";
     QTest::addRow("bad-cpus")
         << stepWithAction("launch", R"({"cpus": 0})")
         << "x.md:9: step \"S\", action \"launch\": argument \"cpus\" must be a "

@@ -72,7 +72,7 @@ void TestModels::containerList()
     rows[0].memory = 3 * 1024 * 1024;
     model.setRows(rows);
     QCOMPARE(model.index(0, ContainerListModel::Cpu).data().toString(), QStringLiteral("12.5 %"));
-    QCOMPARE(model.index(0, ContainerListModel::Memory).data().toString(), QStringLiteral("3.0 MiB"));
+    QCOMPARE(model.index(0, ContainerListModel::Memory).data().toString(), QStringLiteral("3 MiB"));
     rows << row("c", "created", 0);
     model.setRows(rows);
     QCOMPARE(model.rowOf("c"), 2);

@@ -74,7 +74,7 @@ void TestRecentLaunches::describesInOneLine()
     LaunchSettings s;
     s.memory = 64 * 1024 * 1024;
     s.rootless = true;
-    QCOMPARE(describe(s), QStringLiteral("busybox: sh · pid mnt uts ipc net cgroup · 64.0 MiB · rootless"));
+    QCOMPARE(describe(s), QStringLiteral("busybox: sh · pid mnt uts ipc net cgroup · 64 MiB · rootless"));
     s.namespaces.clear();
     QVERIFY(describe(s).contains("no namespaces"));
 }

@@ -3,12 +3,17 @@
 #include "error.h"
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
+#include "spec/runoptions.h"
 #include "spec/spec.h"
+#include "spec/units.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 
@@ -41,6 +46,23 @@ QString engineSentence(const QString &stderrText)
     if (last.startsWith("hoodctl: "))
         last = last.mid(9);
     return last;
+}
+
+EngineReport engineReport(const QString &stdoutText)
+{
+    const QStringList lines = stdoutText.split('\n', Qt::SkipEmptyParts);
+    const QJsonDocument doc = QJsonDocument::fromJson(lines.isEmpty() ? QByteArray() : lines.last().toUtf8());
+    EngineReport r;
+    if (!doc.isObject())
+        return r;
+    const QJsonObject o = doc.object();
+    r.valid = true;
+    r.id = o["id"].toString();
+    r.error = o["error"].toString();
+    r.exitClass = o["exitClass"].toInt();
+    for (const QJsonValue &w : o["warnings"].toArray())
+        r.warnings << w.toString();
+    return r;
 }
 
 namespace {
@@ -122,12 +144,7 @@ ContainerController::~ContainerController()
 
 QString ContainerController::memoryFlag(qint64 bytes)
 {
-    constexpr qint64 mib = 1024 * 1024;
-    if (bytes % (1024 * mib) == 0)
-        return QString::number(bytes / (1024 * mib)) + 'G';
-    if (bytes % mib == 0)
-        return QString::number(bytes / mib) + 'M';
-    return QString::number(bytes);
+    return QString::fromStdString(formatBytesFlag(bytes));
 }
 
 QStringList ContainerController::runArguments(const LaunchSettings &s)
@@ -142,7 +159,7 @@ QStringList ContainerController::runArguments(const LaunchSettings &s)
     if (s.memory > 0)
         args << "--memory" << memoryFlag(s.memory);
     if (s.cpus > 0)
-        args << "--cpus" << QString::number(s.cpus, 'g', 4);
+        args << "--cpus" << QString::fromStdString(formatCpus(s.cpus));
     if (s.pids > 0)
         args << "--pids" << QString::number(s.pids);
     if (!s.hostname.isEmpty())
@@ -181,8 +198,7 @@ LaunchSettings ContainerController::settingsOf(const QString &id) const
         if (s.rootless)
             s.namespaces.removeAll("user");
         s.memory = spec.resources.memoryLimit.value_or(0);
-        if (spec.resources.cpuQuota && spec.resources.cpuPeriod && *spec.resources.cpuQuota > 0)
-            s.cpus = double(*spec.resources.cpuQuota) / double(*spec.resources.cpuPeriod);
+        s.cpus = cpusOf(spec.resources).value_or(0);
         s.pids = std::max<int64_t>(0, spec.resources.pidsLimit.value_or(0));
         s.hostname = QString::fromStdString(spec.hostname);
         s.terminal = spec.process.terminal;
@@ -251,14 +267,18 @@ void ContainerController::runHoodctl(const QStringList &args, Done done)
 void ContainerController::finishCommand(const QStringList &args, bool ok, const QString &out,
                                         const QString &err, const Done &done)
 {
+    // With --json the answer is one object on stdout; other verbs speak on stderr.
+    const EngineReport report = engineReport(out);
+    for (const QString &warning : report.warnings)
+        emit engineWarning(warning);
     if (!ok) {
-        QString sentence = engineSentence(err);
+        QString sentence = report.valid ? report.error : engineSentence(err);
         if (sentence.isEmpty())
             sentence = tr("hoodctl %1 failed without saying why.").arg(args.value(0));
         emit engineError(sentence);
     }
     if (done)
-        done(ok, out.trimmed());
+        done(ok, report.valid ? report.id : out.trimmed());
     refresh();
     if (--m_pending == 0)
         emit busyChanged(false);
@@ -266,7 +286,9 @@ void ContainerController::finishCommand(const QStringList &args, bool ok, const 
 
 void ContainerController::launch(const LaunchSettings &settings)
 {
-    runHoodctl(runArguments(settings), [this, settings](bool ok, const QString &id) {
+    QStringList args = runArguments(settings);
+    args.insert(1, QStringLiteral("--json")); // the ID, warnings and a failure's sentence
+    runHoodctl(args, [this, settings](bool ok, const QString &id) {
         if (!ok || id.isEmpty())
             return;
         m_launchedWith.insert(id, settings);

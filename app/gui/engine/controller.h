@@ -33,9 +33,10 @@ public:
     QString containerDir(const QString &id) const { return m_stateRoot + '/' + id; }
 
     // `hoodctl run -d ...` arguments for these settings (pure; the commands page and
-    // the tests use it too).
+    // the tests use it too). launch() adds --json to read hoodctl's answer.
     static QStringList runArguments(const LaunchSettings &settings);
-    // "64M" for whole mebibytes, else the byte count: what --memory is given.
+    // "64M" for whole mebibytes, else the byte count: what --memory is given
+    // (hood::formatBytesFlag).
     static QString memoryFlag(qint64 bytes);
     // The settings a container was made with, read back from its config.json (for
     // restart of a container this window did not launch).
@@ -62,6 +63,9 @@ signals:
     void launched(const QString &id);
     // One sentence: hoodctl's own message ("--memory 1k: must be at least 1M ...").
     void engineError(const QString &sentence);
+    // One sentence hoodctl warned about while doing what was asked (a launch that
+    // went ahead without something), from its --json answer.
+    void engineWarning(const QString &sentence);
     void busyChanged(bool busy);
 
 private:
@@ -85,5 +89,15 @@ QString findHoodctl();
 
 // "hoodctl: --memory 1k: must be ..." -> "--memory 1k: must be ..." (last non-empty line).
 QString engineSentence(const QString &stderrText);
+
+// hoodctl --json's answer (app/cli/report.h), the last line of its stdout.
+struct EngineReport {
+    bool valid = false; // false: no JSON object there (a verb without --json)
+    QString id;
+    QString error;      // the sentence of a failure
+    int exitClass = 0;  // 125, 126 or 127 for a failure
+    QStringList warnings;
+};
+EngineReport engineReport(const QString &stdoutText);
 
 } // namespace hood::gui

@@ -2,6 +2,11 @@
 
 #include "controller.h"
 
+#include "error.h"
+#include "spec/runoptions.h"
+#include "spec/units.h"
+#include "sys/fileio.h"
+
 #include <QRegularExpression>
 #include <QStringList>
 
@@ -14,9 +19,17 @@ QString nameOrPlaceholder(const LaunchSettings &s)
     return s.name.isEmpty() ? QStringLiteral("demo") : s.name;
 }
 
-bool has(const LaunchSettings &s, const char *ns)
+QString qs(const std::string &s)
 {
-    return s.namespaces.contains(QLatin1String(ns));
+    return QString::fromStdString(s);
+}
+
+QStringList words(const std::vector<std::string> &list)
+{
+    QStringList out;
+    for (const std::string &w : list)
+        out << qs(w);
+    return out;
 }
 
 } // namespace
@@ -39,82 +52,81 @@ static QString joinQuoted(const QStringList &words)
     return out.join(' ');
 }
 
-Spec specFor(const LaunchSettings &s, const QString &rootfs)
+RunOptions runOptionsOf(const LaunchSettings &s, const QString &rootfs)
 {
-    Spec spec = defaultSpec();
-    spec.namespaces.clear();
+    RunOptions o;
+    o.id = nameOrPlaceholder(s).toStdString();
+    o.rootfs = rootfs.toStdString();
+    for (const QString &word : s.command)
+        o.command.push_back(word.toStdString());
+    o.hostname = s.hostname.toStdString();
+    o.namespaces.emplace();
     for (const QString &name : s.namespaces) {
         if (const NsInfo *info = findNamespace(name.toStdString()))
-            spec.setNamespace(info->kind, true);
+            o.namespaces->push_back(info->kind);
     }
-    if (s.rootless)
-        spec.setNamespace(NsKind::User, true);
-    const QString name = nameOrPlaceholder(s);
-    spec.hostname = has(s, "uts") ? (s.hostname.isEmpty() ? name.left(12) : s.hostname).toStdString() : "";
+    // 0 is the launcher's "no limit".
     if (s.memory > 0)
-        spec.resources.memoryLimit = s.memory;
-    if (s.cpus > 0) {
-        spec.resources.cpuPeriod = 100000;
-        spec.resources.cpuQuota = int64_t(s.cpus * 100000);
-    }
+        o.memory = s.memory;
+    if (s.cpus > 0)
+        o.cpus = s.cpus;
     if (s.pids > 0)
-        spec.resources.pidsLimit = s.pids;
-    Process &p = spec.process;
-    p.terminal = s.terminal;
-    for (const QString &word : s.command.isEmpty() ? QStringList {"sh"} : s.command)
-        p.args.push_back(word.toStdString());
-    p.args.erase(p.args.begin()); // defaultSpec's "sh"
-    if (p.args.empty())
-        p.args = {"sh"};
-    p.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOSTNAME=" + spec.hostname};
-    if (p.terminal)
-        p.env.push_back("TERM=xterm");
-    p.capabilities = Capabilities {};
-    p.capabilities->bounding = p.capabilities->effective = p.capabilities->permitted = dockerDefaultCapabilities();
-    p.noNewPrivileges = false;
-    spec.root = {rootfs.toStdString(), false};
-    return spec;
+        o.pids = s.pids;
+    o.terminal = s.terminal;
+    o.rootless = s.rootless;
+    return o;
+}
+
+Spec specFor(const LaunchSettings &s, const QString &rootfs)
+{
+    return specFromRunOptions(runOptionsOf(s, rootfs));
 }
 
 namespace {
 
-QStringList cgroupLines(const LaunchSettings &s, CgroupMode mode)
+QStringList noLimitLines()
 {
-    const QString name = nameOrPlaceholder(s);
-    QStringList out;
-    if (s.memory <= 0 && s.cpus <= 0 && s.pids <= 0)
-        return {"# No limits set: the container stays in the host's cgroups (Hood still makes",
-                "# one per container so that it can count what the container uses)."};
-    const QString quota = QString::number(qint64(s.cpus * 100000));
-    if (mode == CgroupMode::V2) {
-        const QString dir = "/sys/fs/cgroup/hood/" + name;
-        out << "# cgroup v2: one directory in the unified hierarchy"
-            << "mkdir -p " + dir
-            << "echo '+memory +cpu +pids' > /sys/fs/cgroup/hood/cgroup.subtree_control";
-        if (s.memory > 0)
-            out << QStringLiteral("echo %1 > %2/memory.max").arg(s.memory).arg(dir);
-        if (s.cpus > 0)
-            out << QStringLiteral("echo '%1 100000' > %2/cpu.max").arg(quota, dir);
-        if (s.pids > 0)
-            out << QStringLiteral("echo %1 > %2/pids.max").arg(s.pids).arg(dir);
-        out << "echo $$ > " + dir + "/cgroup.procs   # this shell joins; what it starts inherits it";
-        return out;
-    }
-    out << "# cgroup v1: one directory per controller hierarchy";
+    return {"# No limits set: the container stays in the host's cgroups (Hood still makes",
+            "# one per container so that it can count what the container uses)."};
+}
+
+QString pidsValue(int64_t pids)
+{
+    return pids < 0 ? QStringLiteral("max") : QString::number(pids);
+}
+
+QStringList cgroupV2Lines(const Resources &r, const QString &name)
+{
+    const QString dir = "/sys/fs/cgroup/hood/" + name;
+    QStringList out = {"# cgroup v2: one directory in the unified hierarchy", "mkdir -p " + dir,
+                       "echo '+memory +cpu +pids' > /sys/fs/cgroup/hood/cgroup.subtree_control"};
+    if (r.memoryLimit)
+        out << QStringLiteral("echo %1 > %2/memory.max").arg(*r.memoryLimit).arg(dir);
+    if (r.cpuQuota && r.cpuPeriod)
+        out << QStringLiteral("echo '%1 %2' > %3/cpu.max").arg(*r.cpuQuota).arg(*r.cpuPeriod).arg(dir);
+    if (r.pidsLimit)
+        out << QStringLiteral("echo %1 > %2/pids.max").arg(pidsValue(*r.pidsLimit), dir);
+    out << "echo $$ > " + dir + "/cgroup.procs   # this shell joins; what it starts inherits it";
+    return out;
+}
+
+QStringList cgroupV1Lines(const Resources &r, const QString &name)
+{
+    QStringList out = {"# cgroup v1: one directory per controller hierarchy"};
     QStringList joins;
     auto dir = [&](const QString &ctrl) { return "/sys/fs/cgroup/" + ctrl + "/hood/" + name; };
-    if (s.memory > 0) {
+    if (r.memoryLimit) {
         out << "mkdir -p " + dir("memory")
-            << QStringLiteral("echo %1 > %2/memory.limit_in_bytes").arg(s.memory).arg(dir("memory"));
+            << QStringLiteral("echo %1 > %2/memory.limit_in_bytes").arg(*r.memoryLimit).arg(dir("memory"));
         joins << dir("memory");
     }
-    if (s.cpus > 0) {
-        out << "mkdir -p " + dir("cpu") << "echo 100000 > " + dir("cpu") + "/cpu.cfs_period_us"
-            << "echo " + quota + " > " + dir("cpu") + "/cpu.cfs_quota_us";
+    if (r.cpuQuota && r.cpuPeriod) {
+        out << "mkdir -p " + dir("cpu") << QStringLiteral("echo %1 > %2/cpu.cfs_period_us").arg(*r.cpuPeriod).arg(dir("cpu"))
+            << QStringLiteral("echo %1 > %2/cpu.cfs_quota_us").arg(*r.cpuQuota).arg(dir("cpu"));
         joins << dir("cpu");
     }
-    if (s.pids > 0) {
-        out << "mkdir -p " + dir("pids") << QStringLiteral("echo %1 > %2/pids.max").arg(s.pids).arg(dir("pids"));
+    if (r.pidsLimit) {
+        out << "mkdir -p " + dir("pids") << QStringLiteral("echo %1 > %2/pids.max").arg(pidsValue(*r.pidsLimit), dir("pids"));
         joins << dir("pids");
     }
     for (const QString &j : joins)
@@ -122,102 +134,149 @@ QStringList cgroupLines(const LaunchSettings &s, CgroupMode mode)
     return out;
 }
 
-QString unshareLine(const LaunchSettings &s)
+QStringList cgroupLines(const Spec &spec, const QString &name, CgroupMode mode)
+{
+    const Resources &r = spec.resources;
+    if (!r.memoryLimit && !(r.cpuQuota && r.cpuPeriod) && !r.pidsLimit)
+        return noLimitLines();
+    return mode == CgroupMode::V2 ? cgroupV2Lines(r, name) : cgroupV1Lines(r, name);
+}
+
+QString unshareLine(const Spec &spec)
 {
     QStringList flags = {"unshare"};
-    const std::pair<const char *, const char *> table[] = {
-        {"pid", "--pid --fork"}, {"mnt", "--mount"}, {"uts", "--uts"}, {"ipc", "--ipc"},
-        {"net", "--net"},        {"cgroup", "--cgroup"}, {"time", "--time"}};
-    if (s.rootless || has(s, "user"))
-        flags << "--user --map-root-user";
-    for (const auto &[ns, flag] : table) {
-        if (has(s, ns))
+    const std::pair<NsKind, const char *> table[] = {
+        {NsKind::User, "--user --map-root-user"}, {NsKind::Pid, "--pid --fork"}, {NsKind::Mount, "--mount"},
+        {NsKind::Uts, "--uts"}, {NsKind::Ipc, "--ipc"}, {NsKind::Network, "--net"},
+        {NsKind::Cgroup, "--cgroup"}, {NsKind::Time, "--time"}};
+    for (const auto &[kind, flag] : table) {
+        if (spec.hasNamespace(kind))
             flags << QLatin1String(flag);
     }
     return flags.join(' ');
 }
 
-QStringList rootfsLines(const LaunchSettings &s, const QString &rootfs)
+QStringList rootfsLines(const LaunchSettings &s, const Spec &spec)
 {
-    const QString name = nameOrPlaceholder(s);
-    const QString tmp = "/tmp/hood-" + name;
+    const QString tmp = "/tmp/hood-" + nameOrPlaceholder(s);
+    const QString command = joinQuoted(words(spec.process.args));
     QStringList out;
-    if (!has(s, "mnt"))
+    if (!spec.hasNamespace(NsKind::Mount))
         out << "# No mount namespace: these mounts would change the HOST's mount table."
             << "# Hood refuses nothing here, but think twice before running them.";
     out << "mount --make-rprivate /           # our mounts stay in this namespace"
         << "mkdir -p " + tmp + "/upper " + tmp + "/work " + tmp + "/merged"
-        << "mount -t overlay overlay -o lowerdir=" + shellQuote(rootfs) + ",upperdir=" + tmp
+        << "mount -t overlay overlay -o lowerdir=" + shellQuote(qs(spec.root.path)) + ",upperdir=" + tmp
                + "/upper,workdir=" + tmp + "/work " + tmp + "/merged"
         << "cd " + tmp + "/merged"
         << "mount -t proc proc proc" << "mount -t tmpfs -o nosuid,mode=755 tmpfs dev"
         << "mount -t sysfs -o ro,nosuid,nodev,noexec sysfs sys";
-    if (has(s, "uts"))
-        out << "hostname " + shellQuote(s.hostname.isEmpty() ? name.left(12) : s.hostname);
+    if (spec.hasNamespace(NsKind::Uts) && !spec.hostname.empty())
+        out << "hostname " + shellQuote(qs(spec.hostname));
     if (s.chroot)
-        out << "exec chroot . " + joinQuoted(s.command.isEmpty() ? QStringList {"sh"} : s.command);
+        out << "exec chroot . " + command;
     else
         out << "mkdir -p .old && pivot_root . .old   # the old root moves under /.old"
             << "cd / && umount -l /.old && rmdir /.old"
-            << "exec " + joinQuoted(s.command.isEmpty() ? QStringList {"sh"} : s.command);
+            << "exec " + command;
     return out;
 }
 
-QString dockerLine(const LaunchSettings &s)
+QStringList dockerNotes(const LaunchSettings &s, const Spec &spec)
 {
-    QStringList d = {"docker run --rm"};
-    d << (s.terminal ? "-it" : "-d");
-    if (!s.name.isEmpty())
-        d << "--name " + shellQuote(s.name);
-    if (has(s, "uts") && !s.hostname.isEmpty())
-        d << "--hostname " + shellQuote(s.hostname);
-    if (s.memory > 0)
-        d << "--memory " + ContainerController::memoryFlag(s.memory).toLower();
-    if (s.cpus > 0)
-        d << "--cpus " + QString::number(s.cpus, 'g', 4);
-    if (s.pids > 0)
-        d << "--pids-limit " + QString::number(s.pids);
-    d << (has(s, "net") ? "--network none" : "--network host");
-    if (!has(s, "pid"))
-        d << "--pid host";
-    if (!has(s, "ipc"))
-        d << "--ipc host";
-    if (!has(s, "uts"))
-        d << "--uts host";
-    d << (has(s, "cgroup") ? "--cgroupns private" : "--cgroupns host");
-    d << (s.image.isEmpty() || s.image == "busybox" ? "busybox" : "IMAGE");
-    d << joinQuoted(s.command.isEmpty() ? QStringList {"sh"} : s.command);
     QStringList notes;
-    if (!has(s, "mnt"))
+    if (!spec.hasNamespace(NsKind::Mount))
         notes << "# docker always gives a container its own mount namespace.";
-    if (s.rootless || has(s, "user"))
+    if (spec.hasNamespace(NsKind::User))
         notes << "# a user namespace: docker does it daemon-wide (dockerd --userns-remap), or use rootless docker.";
-    if (has(s, "time"))
+    if (spec.hasNamespace(NsKind::Time))
         notes << "# docker has no flag for a time namespace.";
-    if (has(s, "net"))
+    if (spec.hasNamespace(NsKind::Network))
         notes << "# --network none: like Hood's own network namespace, only loopback inside.";
     if (s.image != "busybox" && !s.image.isEmpty())
         notes << "# IMAGE: docker needs an image; import the directory with: tar -C " + shellQuote(s.image)
                      + " -c . | docker import - IMAGE";
+    return notes;
+}
+
+QString dockerLine(const LaunchSettings &s, const Spec &spec)
+{
+    const Resources &r = spec.resources;
+    QStringList d = {"docker run --rm"};
+    d << (spec.process.terminal ? "-it" : "-d");
+    if (!s.name.isEmpty())
+        d << "--name " + shellQuote(s.name);
+    if (spec.hasNamespace(NsKind::Uts) && !s.hostname.isEmpty())
+        d << "--hostname " + shellQuote(s.hostname);
+    if (r.memoryLimit)
+        d << "--memory " + qs(formatBytesFlag(*r.memoryLimit)).toLower();
+    if (const auto cpus = cpusOf(r))
+        d << "--cpus " + qs(formatCpus(*cpus));
+    if (r.pidsLimit)
+        d << "--pids-limit " + QString::number(*r.pidsLimit);
+    d << (spec.hasNamespace(NsKind::Network) ? "--network none" : "--network host");
+    if (!spec.hasNamespace(NsKind::Pid))
+        d << "--pid host";
+    if (!spec.hasNamespace(NsKind::Ipc))
+        d << "--ipc host";
+    if (!spec.hasNamespace(NsKind::Uts))
+        d << "--uts host";
+    d << (spec.hasNamespace(NsKind::Cgroup) ? "--cgroupns private" : "--cgroupns host");
+    d << (s.image.isEmpty() || s.image == "busybox" ? "busybox" : "IMAGE");
+    d << joinQuoted(words(spec.process.args));
+    const QStringList notes = dockerNotes(s, spec);
     return d.join(' ') + (notes.isEmpty() ? QString() : '\n' + notes.join('\n'));
+}
+
+// Every form from one spec: the one specFromRunOptions makes, or a container's own.
+EquivalentCommands commandsFor(const LaunchSettings &s, const Spec &spec, const QString &configJson, CgroupMode mode)
+{
+    EquivalentCommands c;
+    c.hoodctl = "hoodctl " + joinQuoted(ContainerController::runArguments(s));
+    QStringList sh = {"# As root. 1. The limits, written into cgroup files:"};
+    sh << cgroupLines(spec, nameOrPlaceholder(s), mode) << QString()
+       << "# 2. New namespaces for a shell (it becomes the container's first process):"
+       << unshareLine(spec) + " sh -e <<'EOF'"
+       << "# 3. Inside them: the root filesystem, a fresh /proc, the new root, the command."
+       << rootfsLines(s, spec) << "EOF";
+    c.shell = sh.join('\n');
+    c.configJson = configJson;
+    c.docker = dockerLine(s, spec);
+    return c;
+}
+
+// Settings hoodctl would refuse: the page says why instead of showing commands.
+EquivalentCommands refused(const LaunchSettings &s, const QString &sentence)
+{
+    EquivalentCommands c;
+    c.hoodctl = "hoodctl " + joinQuoted(ContainerController::runArguments(s));
+    c.shell = c.configJson = c.docker = "# hoodctl refuses these settings: " + sentence;
+    return c;
 }
 
 } // namespace
 
 EquivalentCommands equivalentCommands(const LaunchSettings &s, const QString &rootfs, CgroupMode mode)
 {
-    EquivalentCommands c;
-    c.hoodctl = "hoodctl " + joinQuoted(ContainerController::runArguments(s));
-    QStringList sh = {"# As root. 1. The limits, written into cgroup files:"};
-    sh << cgroupLines(s, mode) << QString()
-       << "# 2. New namespaces for a shell (it becomes the container's first process):"
-       << unshareLine(s) + " sh -e <<'EOF'"
-       << "# 3. Inside them: the root filesystem, a fresh /proc, the new root, the command."
-       << rootfsLines(s, rootfs) << "EOF";
-    c.shell = sh.join('\n');
-    c.configJson = QString::fromStdString(specToJson(specFor(s, rootfs)));
-    c.docker = dockerLine(s);
-    return c;
+    try {
+        const Spec spec = specFor(s, rootfs);
+        return commandsFor(s, spec, qs(specToJson(spec)), mode);
+    } catch (const Error &e) {
+        return refused(s, qs(e.what()));
+    }
+}
+
+EquivalentCommands storedEquivalentCommands(const LaunchSettings &s, const QString &stateDir, CgroupMode mode)
+{
+    const std::string path = (stateDir + "/config.json").toStdString();
+    try {
+        const std::string text = readFile(path);
+        return commandsFor(s, parseSpec(text, path).spec, qs(text), mode);
+    } catch (const Error &e) {
+        EquivalentCommands c = refused(s, {});
+        c.shell = c.configJson = c.docker = "# " + qs(e.what());
+        return c;
+    }
 }
 
 } // namespace hood::gui

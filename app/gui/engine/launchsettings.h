@@ -3,10 +3,21 @@
 // recent-configurations list and the equivalent-commands page share one shape.
 #pragma once
 
+#include "spec/runoptions.h"
+
 #include <QString>
 #include <QStringList>
 
 namespace hood::gui {
+
+// Core's default namespaces (hood::defaultNamespaces()) by their short names.
+inline QStringList defaultNamespaceNames()
+{
+    QStringList names;
+    for (NsKind kind : defaultNamespaces())
+        names << QString::fromLatin1(nsInfo(kind).shortName.data(), qsizetype(nsInfo(kind).shortName.size()));
+    return names;
+}
 
 struct LaunchSettings {
     // "busybox" (the built-in image) or a directory holding a root filesystem.
@@ -14,10 +25,8 @@ struct LaunchSettings {
     // The program and its arguments; empty means the image's shell ("sh").
     QStringList command = {QStringLiteral("sh")};
     // Namespace kinds to unshare, by their short names as hoodctl --ns, unshare and lsns
-    // spell them: pid, mnt, uts, ipc, net, user, cgroup, time. The default is hoodctl's:
-    // every kind but user and time.
-    QStringList namespaces = {QStringLiteral("pid"), QStringLiteral("mnt"), QStringLiteral("uts"),
-                              QStringLiteral("ipc"), QStringLiteral("net"), QStringLiteral("cgroup")};
+    // spell them: pid, mnt, uts, ipc, net, user, cgroup, time. The default is hoodctl's.
+    QStringList namespaces = defaultNamespaceNames();
     qint64 memory = 0;  // bytes; 0 means no limit (hoodctl --memory)
     double cpus = 0;    // CPUs, e.g. 0.5; 0 means no limit (hoodctl --cpus)
     qint64 pids = 0;    // most tasks at once; 0 means no limit (hoodctl --pids)

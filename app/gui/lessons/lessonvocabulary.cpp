@@ -4,6 +4,7 @@
 #include "runtime/procfs.h"
 #include "runtime/statedir.h"
 #include "spec/namespaces.h"
+#include "spec/units.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -122,12 +123,17 @@ QString checkNamespaces(const QJsonValue &v)
     return {};
 }
 
+// hoodctl's own parser (spec/units.h), so a lesson accepts what --memory accepts.
 QString checkSize(const QJsonValue &v)
 {
-    static const QRegularExpression size(QStringLiteral("^[1-9][0-9]*[KMG]?$"));
-    return v.isString() && size.match(v.toString()).hasMatch()
-               ? QString()
-               : "must be a size such as 64M (a whole number with an optional K, M or G)";
+    const QString rule = "must be a size such as 64M (a number with an optional unit K, M, G or T)";
+    if (!v.isString())
+        return rule;
+    try {
+        return parseBytes(v.toString().toStdString(), "memory") > 0 ? QString() : rule;
+    } catch (const Error &) {
+        return rule;
+    }
 }
 
 QString checkHostname(const QJsonValue &v)

@@ -1,5 +1,7 @@
 #include "containerlistmodel.h"
 
+#include "spec/units.h"
+
 #include <QLocale>
 
 namespace hood::gui {
@@ -36,14 +38,7 @@ QString formatDuration(qint64 s)
 
 QString formatMemory(double bytes)
 {
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024 && u < 4) {
-        bytes /= 1024;
-        ++u;
-    }
-    return u == 0 ? QStringLiteral("%1 B").arg(qint64(bytes))
-                  : QStringLiteral("%1 %2").arg(bytes, 0, 'f', 1).arg(QLatin1String(units[u]));
+    return QString::fromStdString(formatBytes(bytes > 0 ? static_cast<uint64_t>(bytes) : 0));
 }
 
 void ContainerListModel::setRows(const QVector<ContainerRow> &rows, const QDateTime &now)

@@ -35,7 +35,7 @@ private:
 
 // 75 -> "1 min 15 s"; 4000 -> "1 h 6 min"
 QString formatDuration(qint64 seconds);
-// 67108864 -> "64.0 MiB"
+// 67108864 -> "64 MiB" (hood::formatBytes, as hoodctl prints it)
 QString formatMemory(double bytes);
 
 } // namespace hood::gui

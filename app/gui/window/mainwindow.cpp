@@ -151,6 +151,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     });
     connect(m_controller, &ContainerController::containersChanged, this, &MainWindow::onContainersChanged);
     connect(m_controller, &ContainerController::engineError, this, &MainWindow::showError);
+    connect(m_controller, &ContainerController::engineWarning, this, [this](const QString &w) { statusBar()->showMessage(w, 20000); });
     connect(m_controller, &ContainerController::busyChanged, m_launcher, &LauncherPage::setBusy);
     connect(m_controller, &ContainerController::launched, this, [this](const QString &id) {
         const bool fromLauncher = currentPage() == QLatin1String("launcher");

@@ -109,6 +109,7 @@ void MainWindow::onSelectionChanged()
     m_resources->showHistory(m_sampler->history(m_current), m_sampler->now());
     openConsole();
     refreshInspection();
+    updateCommands();
 }
 
 void MainWindow::updateActions()
@@ -198,7 +199,10 @@ void MainWindow::updateCommands()
         mode = detectCgroupMode();
     } catch (const Error &) {
     }
-    m_commands->showCommands(equivalentCommands(s, rootfs, mode));
+    // A selected container: the config.json its monitor stored, not a recomputed one.
+    m_commands->showCommands(m_controller->container(m_current)
+                                 ? storedEquivalentCommands(m_controller->settingsOf(m_current), m_controller->containerDir(m_current), mode)
+                                 : equivalentCommands(s, rootfs, mode));
 }
 
 // --- LessonActions -----------------------------------------------------------
@@ -212,11 +216,8 @@ void MainWindow::launch(const LaunchRequest &r)
         s.command = r.command;
     if (r.namespaces)
         s.namespaces = *r.namespaces;
-    if (!r.memory.isEmpty()) {
-        const QString m = r.memory.trimmed().toUpper();
-        const qint64 unit = m.endsWith('G') ? 1024LL * 1024 * 1024 : m.endsWith('M') ? 1024LL * 1024 : m.endsWith('K') ? 1024 : 1;
-        s.memory = qint64(m.left(unit == 1 ? m.size() : m.size() - 1).toDouble() * double(unit));
-    }
+    if (!r.memory.isEmpty())
+        s.memory = parseBytes(r.memory.toStdString(), "memory"); // checkAction accepted it
     s.cpus = r.cpus.value_or(0);
     s.pids = r.pids.value_or(0);
     s.hostname = r.hostname;
