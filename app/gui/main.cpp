@@ -1,15 +1,18 @@
 // hood: the desktop app.
 //   hood                          opens the main window
 //   hood --screenshot FILE        renders the main window offscreen to a PNG and exits
-//   hood --bench-sampling N SECS  the GUI benchmark (tests/bench/gui): N containers at 10 Hz
+//   hood --bench-sampling N SECS [PAGE_SECS]  the GUI benchmark (tests/bench/gui): N containers at
+//                                 10 Hz, then frame times on each live page
 #include "bench.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QImage>
+#include <QSettings>
 #include <QStyleFactory>
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 
@@ -38,6 +41,19 @@ int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
     return 0;
 }
 
+// Hood used to set no organization name, so older settings sit in
+// ~/.config/Unknown Organization/Hood.conf; they move over once.
+void adoptOldSettings()
+{
+    QSettings now;
+    if (!now.allKeys().isEmpty())
+        return;
+    QSettings old(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("Unknown Organization"),
+                  QCoreApplication::applicationName());
+    for (const QString &key : old.allKeys())
+        now.setValue(key, old.value(key));
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -46,9 +62,14 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
+    // QSettings files go to ~/.config/Hood/Hood.conf, not "Unknown Organization". The
+    // domain is a reserved name (RFC 2606): Hood has no web domain of its own.
+    QApplication::setOrganizationName("Hood");
+    QApplication::setOrganizationDomain("hood.example");
     QApplication::setApplicationName("Hood");
     QApplication::setApplicationVersion(HOOD_VERSION);
     QApplication::setDesktopFileName("io.github.hood.Hood");
+    adoptOldSettings();
     // Fusion draws every palette (light, dark, high contrast) faithfully.
     QApplication::setStyle(QStyleFactory::create("Fusion"));
 
@@ -69,11 +90,16 @@ int main(int argc, char **argv)
     parser.addOption(page);
     parser.addOption(bench);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
+    parser.addPositionalArgument("page-seconds",
+                                 "With --bench-sampling: then how long to measure frame times on each live "
+                                 "page (default 10; 0 skips it).");
     parser.process(app);
 
     if (parser.isSet(bench)) {
         const double seconds = parser.positionalArguments().value(0, "30").toDouble();
-        return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30);
+        const double pageSeconds = parser.positionalArguments().value(1, "10").toDouble();
+        return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30,
+                                           std::max(0.0, pageSeconds));
     }
     hood::gui::MainWindow window;
     if (parser.isSet(page))

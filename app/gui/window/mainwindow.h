@@ -81,6 +81,11 @@ public:
     // benchmark: true removes them all without asking, false leaves them running.
     void setCloseAnswer(std::optional<bool> removeContainers) { m_closeAnswer = removeContainers; }
 
+signals:
+    // A page's inspection reached it: guiMs is what it cost this (the GUI) thread,
+    // readMs how long reading /proc took (for the benchmark).
+    void inspected(double guiMs, double readMs);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;

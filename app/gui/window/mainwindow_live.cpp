@@ -24,6 +24,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QItemSelectionModel>
 #include <QScrollArea>
 #include <QSettings>
@@ -152,6 +153,8 @@ void MainWindow::openConsole()
 // the ordinary cases as states, and anything else arrives here as one sentence.
 void MainWindow::refreshInspection()
 {
+    QElapsedTimer spent;
+    spent.start();
     try {
         inspectCurrentPage();
     } catch (const Error &e) {
@@ -159,6 +162,8 @@ void MainWindow::refreshInspection()
     } catch (const std::exception &e) {
         showError(tr("Inspection failed: %1").arg(QString::fromLocal8Bit(e.what())));
     }
+    const double ms = double(spent.nsecsElapsed()) / 1e6;
+    emit inspected(ms, ms);
 }
 
 void MainWindow::inspectCurrentPage()
