@@ -109,6 +109,9 @@ public:
     // offscreen platform is told about them at start-up.
     static void initMain()
     {
+        // Before anything makes a QSettings: recent launches, the lessons dock and
+        // the theme go to a test location (~/.qttest), never to the person's own.
+        QStandardPaths::setTestModeEnabled(true);
         if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
             qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
     }
@@ -130,7 +133,6 @@ private:
 
 void TestGui::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // QSettings (recent launches) go to a test location
     QApplication::setStyle(QStyleFactory::create("Fusion"));
     QVERIFY(m_root.isValid());
     QVERIFY2(QFileInfo(findHoodctl()).isExecutable(), "hoodctl is not built");

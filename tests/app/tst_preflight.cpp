@@ -1,6 +1,7 @@
 // The preflight verdicts: made-up machines for every branch, then this machine.
 #include "preflight.h"
 
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <unistd.h>
@@ -37,6 +38,11 @@ const PreflightItem &item(const QVector<PreflightItem> &items, const QString &ke
 
 class TestPreflight : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void verdicts_data();
