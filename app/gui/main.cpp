@@ -8,9 +8,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QImage>
 #include <QSettings>
 #include <QStyleFactory>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -33,6 +36,14 @@ bool needsNoDisplay(int argc, char **argv)
 
 int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
 {
+    // The preflight banner and the page's inspection arrive from their threads.
+    QElapsedTimer waited;
+    waited.start();
+    while (window.isReading() && waited.elapsed() < 5000) {
+        QEventLoop loop;
+        QTimer::singleShot(10, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
     // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
         std::fprintf(stderr, "hood: cannot write the screenshot to %s\n", qPrintable(file));
@@ -84,7 +95,7 @@ int main(int argc, char **argv)
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
-                                          "mounts, processes, console, commands).",
+                                          "mounts, processes, console, commands, startup).",
                                   "name");
     parser.addOption(screenshot);
     parser.addOption(page);
