@@ -1,15 +1,21 @@
 // hood: the desktop app.
 //   hood                          opens the main window
 //   hood --screenshot FILE        renders the main window offscreen to a PNG and exits
-//   hood --bench-sampling N SECS  the GUI benchmark (tests/bench/gui): N containers at 10 Hz
+//   hood --bench-sampling N SECS [PAGE_SECS]  the GUI benchmark (tests/bench/gui): N containers at
+//                                 10 Hz, then frame times on each live page
 #include "bench.h"
 #include "mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QImage>
+#include <QSettings>
 #include <QStyleFactory>
+#include <QTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 
@@ -30,12 +36,33 @@ bool needsNoDisplay(int argc, char **argv)
 
 int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
 {
+    // The preflight banner and the page's inspection arrive from their threads.
+    QElapsedTimer waited;
+    waited.start();
+    while (window.isReading() && waited.elapsed() < 5000) {
+        QEventLoop loop;
+        QTimer::singleShot(10, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
     // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
         std::fprintf(stderr, "hood: cannot write the screenshot to %s\n", qPrintable(file));
         return 1;
     }
     return 0;
+}
+
+// Hood used to set no organization name, so older settings sit in
+// ~/.config/Unknown Organization/Hood.conf; they move over once.
+void adoptOldSettings()
+{
+    QSettings now;
+    if (!now.allKeys().isEmpty())
+        return;
+    QSettings old(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("Unknown Organization"),
+                  QCoreApplication::applicationName());
+    for (const QString &key : old.allKeys())
+        now.setValue(key, old.value(key));
 }
 
 } // namespace
@@ -46,9 +73,14 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
+    // QSettings files go to ~/.config/Hood/Hood.conf, not "Unknown Organization". The
+    // domain is a reserved name (RFC 2606): Hood has no web domain of its own.
+    QApplication::setOrganizationName("Hood");
+    QApplication::setOrganizationDomain("hood.example");
     QApplication::setApplicationName("Hood");
     QApplication::setApplicationVersion(HOOD_VERSION);
     QApplication::setDesktopFileName("io.github.hood.Hood");
+    adoptOldSettings();
     // Fusion draws every palette (light, dark, high contrast) faithfully.
     QApplication::setStyle(QStyleFactory::create("Fusion"));
 
@@ -63,17 +95,22 @@ int main(int argc, char **argv)
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
-                                          "mounts, processes, console, commands).",
+                                          "mounts, processes, console, commands, startup).",
                                   "name");
     parser.addOption(screenshot);
     parser.addOption(page);
     parser.addOption(bench);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
+    parser.addPositionalArgument("page-seconds",
+                                 "With --bench-sampling: then how long to measure frame times on each live "
+                                 "page (default 10; 0 skips it).");
     parser.process(app);
 
     if (parser.isSet(bench)) {
         const double seconds = parser.positionalArguments().value(0, "30").toDouble();
-        return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30);
+        const double pageSeconds = parser.positionalArguments().value(1, "10").toDouble();
+        return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30,
+                                           std::max(0.0, pageSeconds));
     }
     hood::gui::MainWindow window;
     if (parser.isSet(page))

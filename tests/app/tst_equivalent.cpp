@@ -8,10 +8,17 @@
 
 #include "spec/spec.h"
 
+#include <QStandardPaths>
+
 using namespace hood::gui;
 
 class TestEquivalent : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void runArguments_data();

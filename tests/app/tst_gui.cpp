@@ -5,7 +5,9 @@
 #include "../integration/hoodtest.h"
 
 #include "controller.h"
+#include "lessonrunner.h"
 #include "lessonsdock.h"
+#include "lessonvocabulary.h"
 #include "mainwindow.h"
 #include "models/containerlistmodel.h"
 #include "models/mounttreemodel.h"
@@ -19,9 +21,11 @@
 #include "pages/namespacespage.h"
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
+#include "pages/startuppage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "plots/resourceplots.h"
+#include "plots/startupplot.h"
 #include "sampler.h"
 
 #include <QApplication>
@@ -33,12 +37,23 @@
 #include <QScreen>
 #include <QStandardPaths>
 #include <QStyleFactory>
+#include <QTableWidget>
 
 using namespace hood::gui;
 
 namespace {
 
 const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
+// A start as the engine records it: 36 steps, one failed (tests/app/fixtures/trace).
+const QString kTraceFixture = QStringLiteral(HOOD_FIXTURES_DIR "/trace/good.json");
+
+StartTrace fixtureTrace()
+{
+    QFile f(kTraceFixture);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return parseStartTrace(f.readAll(), f.fileName()).trace.value_or(StartTrace {});
+}
 
 void shoot(QWidget &w, const QString &name)
 {
@@ -109,6 +124,9 @@ public:
     // offscreen platform is told about them at start-up.
     static void initMain()
     {
+        // Before anything makes a QSettings: recent launches, the lessons dock and
+        // the theme go to a test location (~/.qttest), never to the person's own.
+        QStandardPaths::setTestModeEnabled(true);
         if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
             qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
     }
@@ -116,11 +134,13 @@ public:
 private slots:
     void initTestCase();
     void everyPageIsThere();
+    void startupPageDrawsATrace();
     void engineErrorsBecomeOneSentence();
     void launchesARealContainer();
     void closingRemovesRunningContainers();
     void oomKillIsMarked();
     void lessonActionsInARow();
+    void lessonActionsWaitForEachOther();
     void restartAndDarkTheme();
     void cleanup();
 
@@ -130,7 +150,6 @@ private:
 
 void TestGui::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // QSettings (recent launches) go to a test location
     QApplication::setStyle(QStyleFactory::create("Fusion"));
     QVERIFY(m_root.isValid());
     QVERIFY2(QFileInfo(findHoodctl()).isExecutable(), "hoodctl is not built");
@@ -144,7 +163,8 @@ void TestGui::everyPageIsThere()
         QCOMPARE(w.currentPage(), name);
         QVERIFY(w.page(name)->isVisibleTo(&w));
     }
-    QCOMPARE(w.preflightBanner()->model()->rowCount(), int(judgeMachine(readMachineFacts()).size()));
+    // The machine's facts are read on a pool thread; the banner fills in a moment later.
+    QTRY_COMPARE(w.preflightBanner()->model()->rowCount(), int(judgeMachine(readMachineFacts()).size()));
     // The commands page follows the launcher at once.
     LaunchSettings s = w.launcherPage()->settings();
     s.memory = 96 * 1024 * 1024;
@@ -154,6 +174,54 @@ void TestGui::everyPageIsThere()
     QVERIFY(docker);
     QVERIFY2(docker->toPlainText().contains("--memory 96m"), qPrintable(docker->toPlainText()));
     QVERIFY(w.commandsPage()->findChild<QPlainTextEdit *>("commands-config")->toPlainText().contains("\"limit\": 100663296"));
+}
+
+// The Start-up page on its own, from the fixture: the waterfall, the legend and the
+// totals, readable at normal and presentation font sizes.
+void TestGui::startupPageDrawsATrace()
+{
+    const StartTrace trace = fixtureTrace();
+    QCOMPARE(trace.steps.size(), 36);
+    StartupPage page;
+    page.resize(1000, 560);
+    page.show();
+    QVERIFY(!page.hasTrace());
+    QVERIFY2(page.message().contains("Select a container"), qPrintable(page.message()));
+    page.showTrace("web", trace);
+    QVERIFY(page.hasTrace());
+    QVERIFY2(page.caption().contains("36 steps in 5.98 ms") && page.caption().contains("1 failed"),
+             qPrintable(page.caption()));
+    QCOMPARE(page.totals()->rowCount(), 9);
+    QCOMPARE(page.totals()->item(0, 0)->text(), "state");
+    QCOMPARE(page.totals()->item(1, 1)->text(), "9");
+    QCOMPARE(page.totals()->item(4, 1)->text(), QString::fromUtf8("15 (1 ✗)"));
+    // Every row has its step as a label; the failed one is marked, and a long one is
+    // elided in the middle with the whole of it in the tooltip.
+    int failedRow = -1, longRow = -1;
+    for (int i = 0; i < trace.steps.size(); ++i) {
+        QVERIFY(!page.plot()->rowLabel(i).isEmpty());
+        if (trace.steps[i].failed())
+            failedRow = i;
+        if (trace.steps[i].args.size() > 70)
+            longRow = i;
+    }
+    QVERIFY(page.plot()->rowLabel(failedRow).startsWith(QString::fromUtf8("✗ mount")));
+    QVERIFY(longRow >= 0);
+    QVERIFY2(page.plot()->rowLabel(longRow).contains(QString::fromUtf8("…")), qPrintable(page.plot()->rowLabel(longRow)));
+    const QString tip = stepToolTip(trace.steps[failedRow]);
+    QVERIFY2(tip.contains("permission denied (errno 13)") && tip.contains("process: init"), qPrintable(tip));
+    QVERIFY(stepToolTip(trace.steps[longRow]).contains(trace.steps[longRow].args.toHtmlEscaped()));
+    shoot(page, "startup-page");
+    QFont big = page.font();
+    big.setPointSizeF(big.pointSizeF() * 1.75);
+    page.setFont(big);
+    page.resize(1280, 560);
+    shoot(page, "startup-page-large");
+    // Each row still gets a line of its own at the larger font: the plot grows and scrolls.
+    QVERIFY(page.plot()->height() >= int(trace.steps.size()) * QFontMetrics(big).height());
+    page.showTrace("old", StartTrace {});
+    QVERIFY(!page.hasTrace());
+    QVERIFY2(page.message().contains("recorded no steps"), qPrintable(page.message()));
 }
 
 void TestGui::engineErrorsBecomeOneSentence()
@@ -244,6 +312,20 @@ void TestGui::launchesARealContainer()
     w.openPage("commands");
     shoot(w, "commands");
 
+    // Start-up: a container the engine recorded no steps for says so; then the
+    // fixture stands in for the engine's trace.json (once the engine writes one, the
+    // page shows the real start instead).
+    const QString tracePath = c->containerDir("gui-test") + "/trace.json";
+    w.openPage("startup");
+    if (!QFileInfo::exists(tracePath)) {
+        QTRY_VERIFY_WITH_TIMEOUT(w.startupPage()->message().contains("before Hood recorded start-up steps"), 5000);
+        shoot(w, "startup-missing");
+        QVERIFY(QFile::copy(kTraceFixture, tracePath));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(w.startupPage()->hasTrace(), 5000);
+    QVERIFY2(w.startupPage()->caption().contains("gui-test"), qPrintable(w.startupPage()->caption()));
+    shoot(w, "startup");
+
     // The lessons dock beside the live pages, on the first lesson.
     w.lessonsDock()->show();
     QVERIFY(!w.lessonsDock()->lessons().isEmpty());
@@ -271,6 +353,11 @@ void TestGui::launchesARealContainer()
         w.openPage("namespaces");
         QTest::qWait(1200);
         shoot(w, "presentation-namespaces" + suffix);
+        QCOMPARE(w.size(), size);
+        w.openPage("startup");
+        QTest::qWait(1200);
+        QVERIFY(w.startupPage()->hasTrace());
+        shoot(w, "presentation-startup" + suffix);
         QCOMPARE(w.size(), size);
         // No page may push the window past the projector's screen (the launcher's
         // form scrolls instead).
@@ -378,6 +465,67 @@ void TestGui::lessonActionsInARow()
     w.stopContainer(); // nothing runs: nothing happens, and no error
     QTest::qWait(500);
     QVERIFY2(w.lastError().isEmpty(), qPrintable(w.lastError()));
+}
+
+// A lesson's actions through the real window, one after the other: the second
+// launch starts only once the stop has finished, each wait-for holds the rest back
+// until its condition holds, and a wait that times out stops the run with a sentence.
+void TestGui::lessonActionsWaitForEachOther()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching containers needs root here; run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    auto action = [](const QString &name, const QString &json) {
+        const LessonAction a {name, QJsonDocument::fromJson(json.toUtf8()).object(), 1};
+        const QString wrong = checkAction(a.name, a.args);
+        if (!wrong.isEmpty())
+            qWarning("%s: %s", qPrintable(name), qPrintable(wrong));
+        return a;
+    };
+    const QList<LessonAction> actions = {
+        action("launch", R"({"command": ["sh"], "name": "order-a"})"),
+        action("wait-for", R"({"state": "running"})"),
+        action("wait-for", R"({"console": "/ # ", "timeout": 10})"),
+        action("type", R"({"text": "sleep 1; touch /tmp/ready
+"})"),
+        action("wait-for", R"({"file": "/tmp/ready", "timeout": 10})"),
+        action("stop", "{}"),
+        action("launch", R"({"command": ["sh"], "name": "order-b", "hostname": "second"})"),
+        action("wait-for", R"({"console": "/ # "})"),
+        action("type", R"({"text": "echo I am $(hostname)
+"})"),
+        action("wait-for", R"({"console": "I am second"})"),
+        action("wait-for", R"({"file": "/never", "timeout": 0.5})"),
+        action("open-page", R"({"page": "startup"})"),
+    };
+    LessonRunner runner;
+    QStringList seen;
+    connect(&runner, &LessonRunner::actionStarted, this, [&](int index, const QString &) {
+        const ContainerRow *a = w.controller()->container("order-a");
+        if (index == 6) // the second launch: the stop before it has finished
+            seen << (a && !a->running() ? "a stopped" : "a still running");
+        if (index == 5) // the stop: the file made after a second is there
+            seen << (QFileInfo::exists(QStringLiteral("/proc/%1/root/tmp/ready").arg(a ? a->pid : 0)) ? "ready" : "not ready");
+    });
+    QSignalSpy finished(&runner, &LessonRunner::finished);
+    runner.run(actions, w);
+    QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 60000);
+    QCOMPARE(finished.first().first().toString(), "wait-for: /never did not appear in order-b within 0.5 s.");
+    QCOMPARE(seen, QStringList({"ready", "a stopped"}));
+    QCOMPARE(w.currentContainer(), "order-b");
+    QVERIFY(w.consolePage()->terminal()->screen().text().contains("I am second"));
+    QCOMPARE(w.currentPage(), "console"); // open-page startup never ran
+    // A state that does not come: the sentence says what it is instead.
+    QSignalSpy again(&runner, &LessonRunner::finished);
+    runner.run({action("wait-for", R"({"state": "stopped", "timeout": 0.3})")}, w);
+    QTRY_VERIFY_WITH_TIMEOUT(again.size() == 1, 5000);
+    QCOMPARE(again.first().first().toString(), "wait-for: order-b was not stopped after 0.3 s (it is running).");
+    w.controller()->removeAll();
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty() && w.controller()->pendingCommands() == 0, 30000);
+    const QStringList left = ourLeftovers(m_root.path(), {"order-a", "order-b"});
+    QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
 }
 
 // Restart keeps the name and settings and gives a new init; the dark theme keeps

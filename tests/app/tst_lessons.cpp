@@ -4,9 +4,11 @@
 #include "lessonactions.h"
 #include "lessonlibrary.h"
 #include "lessonparser.h"
+#include "lessonrunner.h"
 #include "lessonsdock.h"
 #include "lessonvocabulary.h"
 
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <QJsonArray>
@@ -80,12 +82,16 @@ QString allMarkdown(const Lesson &lesson)
     return parts.join("\n\n");
 }
 
+// Records every call. The actions that take time end at once, unless `slow` names
+// them: those end `delayMs` later (a stop that takes a while), or fail with
+// `failure` when it is set.
 class FakeActions : public LessonActions {
 public:
-    void launch(const LaunchRequest &request) override
+    void launch(const LaunchRequest &request, ActionDone done) override
     {
         calls << "launch";
         launches << request;
+        finish("launch", done);
     }
     void openPage(const QString &page) override { calls << "open-page " + page; }
     void highlight(const QString &page, const QString &key) override
@@ -93,11 +99,42 @@ public:
         calls << "highlight " + page + " " + key;
     }
     void typeInConsole(const QString &text) override { calls << "type " + text; }
-    void stopContainer() override { calls << "stop"; }
-    void killContainer(const QString &signal) override { calls << "kill " + signal; }
+    void stopContainer(ActionDone done) override
+    {
+        calls << "stop";
+        finish("stop", done);
+    }
+    void killContainer(const QString &signal, ActionDone done) override
+    {
+        calls << "kill " + signal;
+        finish("kill", done);
+    }
+    void waitFor(const WaitCondition &condition, ActionDone done) override
+    {
+        calls << "wait-for " + condition.value;
+        waits << condition;
+        finish("wait-for", done);
+    }
 
     QStringList calls;
     QList<LaunchRequest> launches;
+    QList<WaitCondition> waits;
+    QStringList slow;
+    int delayMs = 300;
+    QString failure;
+
+private:
+    void finish(const QString &name, const ActionDone &done)
+    {
+        if (!slow.contains(name)) {
+            done({});
+            return;
+        }
+        QTimer::singleShot(delayMs, [this, name, done] {
+            calls << name + " done";
+            done(failure);
+        });
+    }
 };
 
 QString screenshotDir()
@@ -111,6 +148,11 @@ QString screenshotDir()
 
 class TestLessons : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void initTestCase();
@@ -135,6 +177,12 @@ private slots:
 
     void doItPerformsTheStepsActions();
     void doItNeedsAWindow();
+    void waitConditionFromArguments_data();
+    void waitConditionFromArguments();
+    void doItWaitsForEachAction();
+    void doItStopsAtTheFirstFailure();
+    void anotherStepCancelsDoIt();
+    void waitForHoldsTheRestBack();
     void nextAndBackMove();
     void keysMove();
     void predictHidesTheAnswerUntilRevealed();
@@ -150,6 +198,7 @@ private:
 
 void TestLessons::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_settings.isValid());
     // Progress goes to QSettings: keep the user's own settings out of the test.
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
@@ -375,7 +424,7 @@ void TestLessons::parserErrors_data()
     QTest::addRow("unknown-action")
         << stepWithAction("lauch", "")
         << "x.md:9: step \"S\": unknown action \"lauch\" (expected launch, "
-           "open-page, highlight, type, stop, kill)";
+           "open-page, highlight, type, stop, kill, wait-for)";
     QTest::addRow("arguments-not-json") << stepWithAction("open-page", "page: resources")
                                         << "x.md:9: step \"S\", action \"open-page\": the "
                                            "arguments must be one JSON object, such as "
@@ -449,7 +498,7 @@ void TestLessons::parserErrors_data()
     QTest::addRow("bad-page")
         << stepWithAction("open-page", R"({"page": "plots"})")
         << "x.md:9: step \"S\", action \"open-page\": argument \"page\" must be one "
-           "of launcher, namespaces, resources, mounts, processes, console, commands";
+           "of launcher, namespaces, resources, mounts, processes, console, commands, startup";
     QTest::addRow("highlight-without-key")
         << stepWithAction("highlight", R"({"page": "mounts"})")
         << "x.md:9: step \"S\", action \"highlight\": argument \"key\" "
@@ -472,6 +521,35 @@ void TestLessons::parserErrors_data()
         << stepWithAction("kill", R"({"signal": "NOPE"})")
         << "x.md:9: step \"S\", action \"kill\": argument \"signal\" must be a "
            "signal name such as KILL or TERM";
+    QTest::addRow("wait-for-nothing")
+        << stepWithAction("wait-for", "{}")
+        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\" and "
+           "\"file\"";
+    QTest::addRow("wait-for-two")
+        << stepWithAction("wait-for", R"({"state": "running", "file": "/tmp/ready"})")
+        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\" and "
+           "\"file\"";
+    QTest::addRow("wait-for-bad-state")
+        << stepWithAction("wait-for", R"({"state": "paused"})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"state\" must be one of running, stopped";
+    QTest::addRow("wait-for-relative-file")
+        << stepWithAction("wait-for", R"({"file": "tmp/ready"})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"file\" must be an absolute path in the "
+           "container, such as /tmp/ready, without \"..\"";
+    QTest::addRow("wait-for-dotdot")
+        << stepWithAction("wait-for", R"({"file": "/tmp/../../etc"})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"file\" must be an absolute path in the "
+           "container, such as /tmp/ready, without \"..\"";
+    QTest::addRow("wait-for-empty-console")
+        << stepWithAction("wait-for", R"({"console": ""})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"console\" must be a non-empty string";
+    QTest::addRow("wait-for-long-timeout")
+        << stepWithAction("wait-for", R"({"state": "stopped", "timeout": 900})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"timeout\" must be a number of seconds "
+           "greater than 0 and at most 300";
+    QTest::addRow("wait-for-unknown-argument")
+        << stepWithAction("wait-for", R"({"state": "stopped", "for": "web"})")
+        << "x.md:9: step \"S\", action \"wait-for\": unknown argument \"for\"";
     QTest::addRow("predict-without-reveal")
         << front + "## S\ntext\n" + fence("predict", "Guess?")
         << "x.md:9: step \"S\": the predict block has no reveal block to answer it";
@@ -583,6 +661,15 @@ void TestLessons::describesActions_data()
     QTest::addRow("kill-default") << "kill"
                                   << "{}"
                                   << "Kill the container";
+    QTest::addRow("wait-for-state") << "wait-for"
+                                    << R"({"state": "running"})"
+                                    << "Wait until the container is running (at most 10 s)";
+    QTest::addRow("wait-for-console") << "wait-for"
+                                      << R"({"console": "ready", "timeout": 2.5})"
+                                      << QString::fromUtf8("Wait for \u201cready\u201d in the console (at most 2.5 s)");
+    QTest::addRow("wait-for-file") << "wait-for"
+                                   << R"({"file": "/tmp/ready", "timeout": 30})"
+                                   << "Wait for /tmp/ready in the container (at most 30 s)";
 }
 
 void TestLessons::describesActions()
@@ -645,6 +732,113 @@ void TestLessons::doItNeedsAWindow()
     FakeActions fake;
     dock.setActions(&fake);
     QVERIFY(doIt->isEnabled());
+}
+
+void TestLessons::waitConditionFromArguments_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("timeoutMs");
+    QTest::addRow("state") << R"({"state": "stopped"})" << int(WaitCondition::Kind::State) << "stopped" << 10000;
+    QTest::addRow("console") << R"({"console": "/ # ", "timeout": 3})" << int(WaitCondition::Kind::Console) << "/ # "
+                             << 3000;
+    QTest::addRow("file") << R"({"file": "/tmp/ready", "timeout": 0.25})" << int(WaitCondition::Kind::File)
+                          << "/tmp/ready" << 250;
+}
+
+void TestLessons::waitConditionFromArguments()
+{
+    QFETCH(QString, json);
+    QFETCH(int, kind);
+    QFETCH(QString, value);
+    QFETCH(int, timeoutMs);
+    const QJsonObject args = QJsonDocument::fromJson(json.toUtf8()).object();
+    QCOMPARE(checkAction("wait-for", args), QString());
+    const WaitCondition c = waitCondition(args);
+    QCOMPARE(int(c.kind), kind);
+    QCOMPARE(c.value, value);
+    QCOMPARE(c.timeoutMs, timeoutMs);
+}
+
+// 01-first's first step is stop, launch, open-page: the launch waits for the stop.
+void TestLessons::doItWaitsForEachAction()
+{
+    LessonsDock dock(kFixtureLessons);
+    FakeActions fake;
+    fake.slow = QStringList {"stop"};
+    dock.setActions(&fake);
+    QVERIFY(dock.openLesson("01-first", 0));
+    QSignalSpy finished(&dock, &LessonsDock::doItFinished);
+    dock.doIt();
+    QCOMPARE(fake.calls, QStringList({"stop"}));
+    QVERIFY(dock.isDoingIt());
+    QVERIFY2(dock.status().contains("Stop the container"), qPrintable(dock.status()));
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toString(), QString());
+    QCOMPARE(fake.calls, QStringList({"stop", "stop done", "launch", "open-page resources"}));
+    QVERIFY(!dock.isDoingIt());
+    QVERIFY(dock.status().isEmpty());
+}
+
+void TestLessons::doItStopsAtTheFirstFailure()
+{
+    LessonsDock dock(kFixtureLessons);
+    FakeActions fake;
+    fake.slow = QStringList {"stop"};
+    fake.failure = "stop web: the monitor did not answer.";
+    dock.setActions(&fake);
+    QVERIFY(dock.openLesson("01-first", 0));
+    QSignalSpy finished(&dock, &LessonsDock::doItFinished);
+    dock.doIt();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().first().toString(), fake.failure);
+    QCOMPARE(fake.calls, QStringList({"stop", "stop done"}));
+    QCOMPARE(dock.status(), "Stopped: " + fake.failure);
+}
+
+void TestLessons::anotherStepCancelsDoIt()
+{
+    LessonsDock dock(kFixtureLessons);
+    FakeActions fake;
+    fake.slow = QStringList {"stop"};
+    dock.setActions(&fake);
+    QVERIFY(dock.openLesson("01-first", 0));
+    dock.doIt();
+    dock.nextStep();
+    QVERIFY(!dock.isDoingIt());
+    QTest::qWait(fake.delayMs + 200);
+    // The stop ended after the reader moved on: the launch no longer applies.
+    QCOMPARE(fake.calls, QStringList({"stop", "stop done"}));
+}
+
+void TestLessons::waitForHoldsTheRestBack()
+{
+    auto action = [](const QString &name, const QString &json) {
+        return LessonAction {name, QJsonDocument::fromJson(json.toUtf8()).object(), 1};
+    };
+    const QList<LessonAction> actions = {action("launch", R"({"command": ["sh"]})"),
+                                         action("wait-for", R"({"console": "/ # "})"),
+                                         action("type", R"({"text": "touch /tmp/ready\n"})"),
+                                         action("wait-for", R"({"file": "/tmp/ready", "timeout": 5})"),
+                                         action("open-page", R"({"page": "startup"})")};
+    for (const LessonAction &a : actions)
+        QCOMPARE(checkAction(a.name, a.args), QString());
+    FakeActions fake;
+    fake.slow = QStringList {"launch", "wait-for"};
+    fake.delayMs = 100;
+    LessonRunner runner;
+    QSignalSpy started(&runner, &LessonRunner::actionStarted);
+    QSignalSpy finished(&runner, &LessonRunner::finished);
+    runner.run(actions, fake);
+    QCOMPARE(fake.calls, QStringList({"launch"}));
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(fake.calls, QStringList({"launch", "launch done", "wait-for / # ", "wait-for done",
+                                      "type touch /tmp/ready\n", "wait-for /tmp/ready", "wait-for done",
+                                      "open-page startup"}));
+    QCOMPARE(started.size(), 5);
+    QCOMPARE(started.at(3).at(1).toString(), "Wait for /tmp/ready in the container (at most 5 s)");
+    QCOMPARE(fake.waits.last().timeoutMs, 5000);
 }
 
 void TestLessons::nextAndBackMove()

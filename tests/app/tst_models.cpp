@@ -11,6 +11,7 @@
 #include <QAbstractItemModelTester>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <unistd.h>
@@ -43,6 +44,11 @@ ContainerRow row(const QString &id, const QString &status, int pid)
 
 class TestModels : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void containerList();

@@ -4,12 +4,18 @@
 
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QStandardPaths>
 #include <QtTest>
 
 using namespace hood::gui;
 
 class TestRecentLaunches : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void roundTripKeepsEveryField();

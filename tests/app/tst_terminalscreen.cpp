@@ -1,12 +1,18 @@
 // TerminalScreen: what busybox sh sends, and what the Console shows.
 #include "terminalscreen.h"
 
+#include <QStandardPaths>
 #include <QtTest>
 
 using hood::gui::TerminalScreen;
 
 class TestTerminalScreen : public QObject {
     Q_OBJECT
+
+public:
+    // Before anything makes a QSettings: the test's settings go to a test location
+    // (~/.qttest), never to the person's own.
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
 
 private slots:
     void rendersText_data();

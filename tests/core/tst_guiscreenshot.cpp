@@ -1,5 +1,7 @@
 // `hood --screenshot FILE`: the desktop app starts, lays out its main window and
 // renders it to a PNG with no display at all (later GUI tests and the docs rely on it).
+// hood runs with a configuration directory of its own: the person's settings (the
+// lessons dock left open, a theme) would change the window that is rendered.
 #include <QtTest>
 
 #include <QtEndian>
@@ -10,8 +12,14 @@ const QString kHood = QStringLiteral(HOOD_BINARY_DIR "/app/gui/hood");
 
 int runHood(const QStringList &args, QString *err)
 {
+    QTemporaryDir config;
+    if (!config.isValid()) {
+        *err = QStringLiteral("cannot make a temporary directory for hood's settings");
+        return -1;
+    }
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("XDG_CONFIG_HOME", config.path());
     env.remove("QT_QPA_PLATFORM"); // hood must choose offscreen by itself
     env.remove("DISPLAY");
     env.remove("WAYLAND_DISPLAY");

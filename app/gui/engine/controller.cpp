@@ -297,14 +297,29 @@ void ContainerController::launch(const LaunchSettings &settings)
     });
 }
 
-void ContainerController::stop(const QString &id)
+namespace {
+
+// The list is read again before `finished` runs, so whoever waits for the stop sees
+// the container stopped in containers().
+std::function<void(bool, const QString &)> afterRefresh(ContainerController *c, std::function<void(bool)> finished)
 {
-    runHoodctl({"stop", "--time", "3", id});
+    return [c, finished](bool ok, const QString &) {
+        c->refresh();
+        if (finished)
+            finished(ok);
+    };
 }
 
-void ContainerController::kill(const QString &id, const QString &signal)
+} // namespace
+
+void ContainerController::stop(const QString &id, std::function<void(bool ok)> finished)
 {
-    runHoodctl({"kill", id, signal.isEmpty() ? QStringLiteral("TERM") : signal});
+    runHoodctl({"stop", "--time", "3", id}, afterRefresh(this, std::move(finished)));
+}
+
+void ContainerController::kill(const QString &id, const QString &signal, std::function<void(bool ok)> finished)
+{
+    runHoodctl({"kill", id, signal.isEmpty() ? QStringLiteral("TERM") : signal}, afterRefresh(this, std::move(finished)));
 }
 
 void ContainerController::remove(const QString &id)

@@ -49,8 +49,11 @@ public:
 
 public slots:
     void launch(const hood::gui::LaunchSettings &settings);
-    void stop(const QString &id);
-    void kill(const QString &id, const QString &signal = QStringLiteral("KILL"));
+    // `finished` runs once hoodctl is done and the list has been re-read (ok false:
+    // engineError has just said why).
+    void stop(const QString &id, std::function<void(bool ok)> finished = {});
+    void kill(const QString &id, const QString &signal = QStringLiteral("KILL"),
+              std::function<void(bool ok)> finished = {});
     void remove(const QString &id);
     void restart(const QString &id);
     // delete --force for every container; `done` runs once all have finished.

@@ -1,6 +1,8 @@
-// Live cgroup sampling for every running container, on a QTimer (10 Hz by
-// default). A tick is one pread(2) per open control file per container (see
-// core/cgroups/sampler.h), so ten containers cost well under a millisecond.
+// Live cgroup sampling for every running container (10 Hz by default). The reading
+// happens on a thread of its own: a worker owns the CgroupSamplers (one pread(2) per
+// open control file per container, see core/cgroups/sampler.h) and its timer, and
+// hands each tick's finished values over by a queued signal. This object, on the
+// GUI thread, only appends them to the histories the pages draw.
 #pragma once
 
 #include "containerdata.h"
@@ -8,16 +10,30 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
-#include <QTimer>
-
-#include <map>
-#include <memory>
-
-namespace hood {
-class CgroupSampler;
-}
+#include <QThread>
 
 namespace hood::gui {
+
+// One container's reading in one tick, made by the worker.
+struct ContainerSample {
+    QString id;
+    std::optional<ResourcePoint> point; // unset when this tick read nothing
+    std::optional<double> memoryLimit;  // bytes
+    std::optional<double> pidsMax;
+    std::optional<double> cpuLimit;     // percent
+    quint64 throttledPeriods = 0;
+    quint64 oomKills = 0;
+    double memoryPeak = 0;              // bytes, this sample's
+    bool oomKilledNow = false;          // the OOM counter moved since the last tick
+    QString problem;                    // why sampling stopped (or could not start)
+};
+
+struct SampleBatch {
+    QVector<ContainerSample> samples;
+    qint64 tickNs = 0; // the worker's time spent reading
+};
+
+class CgroupReader;
 
 class LiveSampler : public QObject {
     Q_OBJECT
@@ -27,7 +43,7 @@ public:
     ~LiveSampler() override;
 
     void setInterval(int ms);
-    int interval() const { return m_timer.interval(); }
+    int interval() const { return m_interval; }
     // How much history each container keeps.
     void setMaxSeconds(double seconds) { m_maxSeconds = seconds; }
 
@@ -37,25 +53,23 @@ public:
     const ResourceHistory *history(const QString &id) const;
     // Seconds on the sampler's clock (the plots' x axis).
     double now() const;
-    // Time spent in the last tick's sampling, for the benchmark.
+    // Time the worker spent reading in the last tick, for the benchmark.
     qint64 lastTickNs() const { return m_lastTickNs; }
-
-public slots:
-    void tick();
 
 signals:
     void sampled();
 
 private:
-    struct Source;
-    void sampleOne(const QString &id, Source &source, double t);
+    void addBatch(const SampleBatch &batch);
+    void addSample(ResourceHistory &h, const ContainerSample &s);
 
-    QTimer m_timer;
     QElapsedTimer m_clock;
+    int m_interval = 100;
     double m_maxSeconds = 600;
-    std::map<QString, std::unique_ptr<Source>> m_sources;
     QHash<QString, ResourceHistory> m_histories;
     qint64 m_lastTickNs = 0;
+    QThread m_thread;
+    CgroupReader *m_reader = nullptr; // lives in m_thread
 };
 
 } // namespace hood::gui

@@ -1,12 +1,17 @@
 // What a lesson may ask the window to do. The main window implements this interface;
 // the lessons dock only calls it, so lessons stay data and the dock stays testable
-// with a fake. The six calls match the six action names of the lesson format
-// (lessons/README.md): launch, open-page, highlight, type, stop, kill.
+// with a fake. The seven calls match the seven action names of the lesson format
+// (lessons/README.md): launch, open-page, highlight, type, stop, kill, wait-for.
+//
+// The calls that take time (launch, stop, kill, wait-for) say when they are over
+// through an ActionDone, so the dock can run a step's actions in order: "stop, then
+// launch" launches once the stop has finished.
 #pragma once
 
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace hood::gui {
@@ -31,19 +36,38 @@ struct LaunchRequest {
     bool operator==(const LaunchRequest &) const = default;
 };
 
+// How an action ended: an empty string when it did what it says, else one sentence
+// saying why not ("wait-for: /tmp/ready did not appear in web within 10 s.").
+using ActionDone = std::function<void(const QString &failure)>;
+
+// The `wait-for` action's condition, on the current container.
+struct WaitCondition {
+    enum class Kind { State, Console, File };
+    Kind kind = Kind::State;
+    QString value;         // State: "running" or "stopped"; Console: the text; File: an absolute path
+    int timeoutMs = 10000; // then it fails with a sentence
+
+    bool operator==(const WaitCondition &) const = default;
+};
+
 class LessonActions {
 public:
     virtual ~LessonActions();
-    virtual void launch(const LaunchRequest &request) = 0;
-    // page: launcher, namespaces, resources, mounts, processes, console or commands.
+    // done: once the new container runs, or with the engine's sentence if it did not start.
+    virtual void launch(const LaunchRequest &request, ActionDone done = {}) = 0;
+    // page: launcher, namespaces, resources, mounts, processes, console, commands or startup.
     virtual void openPage(const QString &page) = 0;
     // key: a row or item on that page, e.g. a namespace kind ("net") on the Namespaces
     // page or a plot ("memory") on the Resources page.
     virtual void highlight(const QString &page, const QString &key) = 0;
     virtual void typeInConsole(const QString &text) = 0;
-    virtual void stopContainer() = 0;
+    // done: once the container has stopped (at once when none runs).
+    virtual void stopContainer(ActionDone done = {}) = 0;
     // signal: a name such as "KILL" or "TERM"; empty: the window's default (TERM).
-    virtual void killContainer(const QString &signal) = 0;
+    // done: once the signal has been sent.
+    virtual void killContainer(const QString &signal, ActionDone done = {}) = 0;
+    // done: once the condition holds, or with a sentence when the timeout passes first.
+    virtual void waitFor(const WaitCondition &condition, ActionDone done) = 0;
 };
 
 } // namespace hood::gui

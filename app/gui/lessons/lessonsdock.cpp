@@ -2,6 +2,7 @@
 
 #include "lessonactions.h"
 #include "lessonbrowser.h"
+#include "lessonrunner.h"
 #include "lessonstepview.h"
 #include "lessonvocabulary.h"
 
@@ -43,7 +44,7 @@ LessonsDock::LessonsDock(QWidget *parent) : LessonsDock(lessonsDirectory(), pare
 {}
 
 LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
-    : QDockWidget(tr("Lessons"), parent), m_baseFontSize(readableBaseSize())
+    : QDockWidget(tr("Lessons"), parent), m_runner(new LessonRunner(this)), m_baseFontSize(readableBaseSize())
 {
     setObjectName("lessonsDock"); // QMainWindow::saveState() needs it
     m_contents = new QTreeWidget;
@@ -58,6 +59,12 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     connect(m_view, &LessonStepView::doItRequested, this, &LessonsDock::doIt);
     connect(m_view, &LessonStepView::linkActivated, this, &LessonsDock::followLink);
     m_view->setActionsAvailable(false, tr("Hood's window is not connected to the lessons"));
+    connect(m_runner, &LessonRunner::actionStarted, this,
+            [this](int, const QString &what) { m_view->setStatus(tr("Doing: %1").arg(what)); });
+    connect(m_runner, &LessonRunner::finished, this, [this](const QString &failure) {
+        m_view->setStatus(failure.isEmpty() ? QString() : tr("Stopped: %1").arg(failure), !failure.isEmpty());
+        emit doItFinished(failure);
+    });
 
     m_splitter = new QSplitter(Qt::Vertical);
     m_splitter->addWidget(m_contents);
@@ -258,6 +265,9 @@ void LessonsDock::showCurrent()
     }
     const LessonEntry &entry = m_lessons[m_lesson];
     const int stepCount = entry.lesson ? int(entry.lesson->steps.size()) : 0;
+    // Another step: what "Do it" still had to do for the last one no longer applies.
+    m_runner->cancel();
+    m_view->setStatus({});
     if (entry.lesson)
         m_view->showStep(entry, m_step, prerequisitesLine(*entry.lesson));
     else
@@ -332,11 +342,20 @@ void LessonsDock::doIt()
 {
     if (!m_actions || !hasLesson() || !m_lessons[m_lesson].lesson)
         return;
-    // The actions run in the order the lesson lists them ("stop", then "launch",
-    // then "open-page"): each is a request to the window, which reports its own
-    // errors in its own way.
-    for (const LessonAction &action : m_lessons[m_lesson].lesson->steps[m_step].actions)
-        performAction(action, *m_actions);
+    // The actions run in the order the lesson lists them, each once the one before
+    // it is over ("stop", then "launch" once stopped, then "open-page"). Pressing
+    // "Do it" again starts them over.
+    m_runner->run(m_lessons[m_lesson].lesson->steps[m_step].actions, *m_actions);
+}
+
+bool LessonsDock::isDoingIt() const
+{
+    return m_runner->isRunning();
+}
+
+QString LessonsDock::status() const
+{
+    return m_view->status();
 }
 
 void LessonsDock::reveal()

@@ -21,6 +21,7 @@ class QTreeWidgetItem;
 namespace hood::gui {
 
 class LessonActions;
+class LessonRunner;
 class LessonStepView;
 
 class LessonsDock : public QDockWidget {
@@ -38,6 +39,10 @@ public:
     double presentationScale() const { return m_scale; }
 
     const QList<LessonEntry> &lessons() const { return m_lessons; }
+    // True while "Do it" is still performing the step's actions (a stop, a wait).
+    bool isDoingIt() const;
+    // The line under the step's buttons: what "Do it" does now, or why it stopped.
+    QString status() const;
     QString currentLesson() const;
     int currentStep() const { return m_step; }
     // False when no lesson has that slug or the step is out of range.
@@ -53,6 +58,8 @@ public slots:
 
 signals:
     void stepChanged(const QString &slug, int step);
+    // "Do it" is over: every action done (failure empty), or why it stopped.
+    void doItFinished(const QString &failure);
 
 private:
     QWidget *makeNavigationBar();
@@ -73,6 +80,7 @@ private:
     QList<LessonEntry> m_lessons;
     LessonProgress m_progress;
     LessonActions *m_actions = nullptr;
+    LessonRunner *m_runner = nullptr;
     int m_lesson = -1;
     int m_step = 0;
     double m_scale = 1.0;

@@ -41,6 +41,13 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_header);
     layout->addWidget(m_browser, 1);
     layout->addWidget(makeButtons());
+    m_status = new QLabel;
+    m_status->setObjectName("lessonStatus");
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setContentsMargins(4, 2, 4, 2);
+    m_status->hide();
+    layout->addWidget(m_status);
 }
 
 QWidget *LessonStepView::makeButtons()
@@ -142,6 +149,21 @@ void LessonStepView::reveal()
 void LessonStepView::setScale(double scale)
 {
     m_browser->setScale(scale);
+}
+
+void LessonStepView::setStatus(const QString &text, bool failed)
+{
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+    // The alert colour marks it, and the sentence itself says what went wrong.
+    const bool dark = palette().color(QPalette::Window).lightness() < 128;
+    m_status->setStyleSheet(failed ? QStringLiteral("color: %1; font-weight: bold").arg(dark ? "#ff7b6b" : "#b3261e")
+                                   : QString());
+}
+
+QString LessonStepView::status() const
+{
+    return m_status->text();
 }
 
 void LessonStepView::setActionsAvailable(bool available, const QString &whyNot)

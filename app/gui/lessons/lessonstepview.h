@@ -26,6 +26,10 @@ public:
     void showMessage(const QString &markdown);
     void setScale(double scale);
     void setActionsAvailable(bool available, const QString &whyNot);
+    // One line under the buttons: what "Do it" is doing now, or why it stopped
+    // (failed: drawn as an alert). Empty hides it.
+    void setStatus(const QString &text, bool failed = false);
+    QString status() const;
 
     bool isRevealed() const { return m_revealed; }
     LessonBrowser *browser() const { return m_browser; }
@@ -47,6 +51,7 @@ private:
     QWidget *m_buttons = nullptr;
     QPushButton *m_doIt = nullptr;
     QPushButton *m_revealButton = nullptr;
+    QLabel *m_status = nullptr;
 
     QString m_dir;
     QString m_intro; // the step's title and text, before the actions and the question

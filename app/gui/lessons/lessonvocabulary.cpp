@@ -28,7 +28,10 @@ enum class ArgType {
     Key,
     Signal,
     Hostname,
-    Name
+    Name,
+    WaitState,
+    Path,
+    Seconds
 };
 
 struct ArgSpec {
@@ -61,10 +64,21 @@ const std::vector<ActionSpec> kActions = {
     {"type", {{"text", ArgType::Text, true}}},
     {"stop", {}},
     {"kill", {{"signal", ArgType::Signal}}},
+    // Exactly one of state, console, file (checkCombination).
+    {"wait-for",
+     {{"state", ArgType::WaitState},
+      {"console", ArgType::Text},
+      {"file", ArgType::Path},
+      {"timeout", ArgType::Seconds}}},
 };
 
-const QStringList kPages = {"launcher",  "namespaces", "resources", "mounts",
-                            "processes", "console",    "commands"};
+const QStringList kWaitStates = {"running", "stopped"};
+const QStringList kWaitKinds = {"state", "console", "file"};
+constexpr double kDefaultWaitSeconds = 10;
+constexpr double kMaxWaitSeconds = 300;
+
+const QStringList kPages = {"launcher", "namespaces", "resources", "mounts",
+                            "processes", "console", "commands", "startup"};
 const QStringList kResourceKeys = {"cpu", "memory", "pids", "throttling"};
 constexpr int kMaxPids = 4194304; // PID_MAX_LIMIT on 64-bit kernels
 
@@ -184,6 +198,17 @@ QString checkValue(ArgType type, const QJsonValue &v)
                    : "must be a signal name such as KILL or TERM";
     case ArgType::Hostname: return checkHostname(v);
     case ArgType::Name: return checkName(v);
+    case ArgType::WaitState:
+        return v.isString() && kWaitStates.contains(v.toString()) ? QString()
+                                                                  : "must be one of " + kWaitStates.join(", ");
+    case ArgType::Path:
+        return v.isString() && v.toString().startsWith('/') && !v.toString().split('/').contains("..")
+                   ? QString()
+                   : "must be an absolute path in the container, such as /tmp/ready, without \"..\"";
+    case ArgType::Seconds:
+        return v.isDouble() && v.toDouble() > 0 && v.toDouble() <= kMaxWaitSeconds
+                   ? QString()
+                   : QStringLiteral("must be a number of seconds greater than 0 and at most %1").arg(kMaxWaitSeconds);
     }
     return {};
 }
@@ -195,6 +220,12 @@ QString checkCombination(const QString &action, const QJsonObject &args)
         && !args["namespaces"].toArray().contains(QJsonValue("uts")))
         return "argument \"hostname\" needs \"uts\" in namespaces: without its own uts namespace "
                "the container shares the host's name";
+    if (action == "wait-for") {
+        const auto given = std::count_if(kWaitKinds.begin(), kWaitKinds.end(),
+                                         [&](const QString &k) { return args.contains(k); });
+        if (given != 1)
+            return "needs exactly one of \"state\", \"console\" and \"file\"";
+    }
     if (action == "highlight") {
         const QString page = args["page"].toString();
         const QStringList keys = highlightKeys(page);
@@ -274,6 +305,23 @@ LaunchRequest launchRequest(const QJsonObject &args)
     return r;
 }
 
+WaitCondition waitCondition(const QJsonObject &args)
+{
+    WaitCondition c;
+    if (args.contains("console")) {
+        c.kind = WaitCondition::Kind::Console;
+        c.value = args["console"].toString();
+    } else if (args.contains("file")) {
+        c.kind = WaitCondition::Kind::File;
+        c.value = args["file"].toString();
+    } else {
+        c.kind = WaitCondition::Kind::State;
+        c.value = args["state"].toString();
+    }
+    c.timeoutMs = int(std::lround(args["timeout"].toDouble(kDefaultWaitSeconds) * 1000));
+    return c;
+}
+
 namespace {
 
 QString pageTitle(const QString &page)
@@ -350,24 +398,50 @@ QString describeAction(const LessonAction &action)
                          + QString::fromStdString(signalName(signalNumber(signal.toStdString())))
                          + " to the container";
     }
+    if (action.name == "wait-for")
+        return describeWait(waitCondition(a));
     return action.name;
 }
 
-void performAction(const LessonAction &action, LessonActions &target)
+QString describeWait(const WaitCondition &c)
+{
+    const QString limit = QStringLiteral(" (at most %1 s)").arg(double(c.timeoutMs) / 1000);
+    switch (c.kind) {
+    case WaitCondition::Kind::State: return "Wait until the container is " + c.value + limit;
+    case WaitCondition::Kind::Console: return "Wait for \u201c" + c.value + "\u201d in the console" + limit;
+    case WaitCondition::Kind::File: return "Wait for " + c.value + " in the container" + limit;
+    }
+    return {};
+}
+
+void performAction(const LessonAction &action, LessonActions &target, const ActionDone &done)
 {
     const QJsonObject &a = action.args;
-    if (action.name == "launch")
-        target.launch(launchRequest(a));
-    else if (action.name == "open-page")
+    // The immediate actions are over when the call returns.
+    auto over = [&done] {
+        if (done)
+            done({});
+    };
+    if (action.name == "launch") {
+        target.launch(launchRequest(a), done);
+    } else if (action.name == "open-page") {
         target.openPage(a["page"].toString());
-    else if (action.name == "highlight")
+        over();
+    } else if (action.name == "highlight") {
         target.highlight(a["page"].toString(), a["key"].toString());
-    else if (action.name == "type")
+        over();
+    } else if (action.name == "type") {
         target.typeInConsole(a["text"].toString());
-    else if (action.name == "stop")
-        target.stopContainer();
-    else if (action.name == "kill")
-        target.killContainer(a["signal"].toString());
+        over();
+    } else if (action.name == "stop") {
+        target.stopContainer(done);
+    } else if (action.name == "kill") {
+        target.killContainer(a["signal"].toString(), done);
+    } else if (action.name == "wait-for") {
+        target.waitFor(waitCondition(a), done);
+    } else {
+        over();
+    }
 }
 
 } // namespace hood::gui

@@ -8,9 +8,9 @@
 
 namespace hood::gui {
 
-// launch, open-page, highlight, type, stop, kill.
+// launch, open-page, highlight, type, stop, kill, wait-for.
 QStringList lessonActionNames();
-// launcher, namespaces, resources, mounts, processes, console, commands.
+// launcher, namespaces, resources, mounts, processes, console, commands, startup.
 QStringList lessonPages();
 // The keys `highlight` accepts on a page; empty when the page takes any non-empty key.
 QStringList highlightKeys(const QString &page);
@@ -21,12 +21,18 @@ QString checkAction(const QString &name, const QJsonObject &args);
 
 // The LaunchRequest for checked `launch` arguments.
 LaunchRequest launchRequest(const QJsonObject &args);
+// The condition for checked `wait-for` arguments (timeout: 10 s unless given).
+WaitCondition waitCondition(const QJsonObject &args);
 
 // What the action will do, in a few words for the "Do it" button's list:
 // "Launch hood-demo mem 200M with memory 64M".
 QString describeAction(const LessonAction &action);
 
-// Calls the matching LessonActions function. The action must have passed checkAction.
-void performAction(const LessonAction &action, LessonActions &target);
+// "Wait until the container is running (at most 10 s)"
+QString describeWait(const WaitCondition &condition);
+
+// Calls the matching LessonActions function; `done` runs once the action is over
+// (at once for open-page, highlight and type). The action must have passed checkAction.
+void performAction(const LessonAction &action, LessonActions &target, const ActionDone &done = {});
 
 } // namespace hood::gui

@@ -42,6 +42,8 @@ private:
     QSplitter *m_split;
     QLabel *m_caption;
     NamespaceSnapshot m_last;
+    bool m_drawn = false;
+    QString m_look; // the palette and font m_last was drawn with
     QString m_selected;
     QString m_highlight;
 };

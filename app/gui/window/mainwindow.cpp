@@ -3,6 +3,7 @@
 #include "consolesession.h"
 #include "lessonsdock.h"
 #include "controller.h"
+#include "inspector.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
 #include "pages/consolepage.h"
@@ -10,6 +11,7 @@
 #include "pages/namespacespage.h"
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
+#include "pages/startuppage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "preflight.h"
@@ -24,6 +26,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -37,6 +40,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 #include <qcustomplot.h>
 
 #include <unistd.h>
@@ -87,7 +91,7 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands"};
+                                      "processes", "console", "commands", "startup"};
     return names;
 }
 
@@ -96,6 +100,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
       m_controller(new ContainerController(stateRoot, this)),
       m_sampler(new LiveSampler(this)),
       m_session(new ConsoleSession(this)),
+      m_inspector(new Inspector(this)),
       m_listModel(new ContainerListModel(this)),
       m_systemPalette(QApplication::palette()),
       m_baseFont(QApplication::font())
@@ -107,7 +112,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     auto *v = new QVBoxLayout(central);
     v->setContentsMargins(6, 4, 6, 0);
     m_preflight = new PreflightBanner(central);
-    m_preflight->setItems(judgeMachine(readMachineFacts()));
+    readMachineInBackground();
     v->addWidget(m_preflight);
     v->addWidget(createErrorBar());
     auto *split = new QSplitter(Qt::Vertical, central);
@@ -120,6 +125,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_processes = new ProcessesPage;
     m_console = new ConsolePage;
     m_commands = new CommandsPage;
+    m_startup = new StartupPage;
     m_tabs->addTab(m_launcher, tr("Launch"));
     m_launcherScroll = new QScrollArea(this);
     m_launcherScroll->setWidgetResizable(true);
@@ -131,6 +137,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_processes, tr("Processes"));
     m_tabs->addTab(m_console, tr("Console"));
     m_tabs->addTab(m_commands, tr("Equivalent commands"));
+    m_tabs->addTab(m_startup, tr("Start-up"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -160,6 +167,22 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
             openPage(m_controller->container(id) && m_controller->container(id)->terminal ? "console" : "resources");
     });
     connect(m_sampler, &LiveSampler::sampled, this, &MainWindow::onSampled);
+    connect(m_inspector, &Inspector::inspected, this, &MainWindow::showInspection);
+    // A lesson's launch is over when the container runs (launched), or when hoodctl
+    // has finished without one (the engine's sentence says why).
+    connect(m_controller, &ContainerController::engineError, this, [this](const QString &sentence) {
+        if (m_launchDone)
+            m_launchError = sentence;
+    });
+    connect(m_controller, &ContainerController::launched, this, [this] {
+        if (m_launchDone)
+            std::exchange(m_launchDone, {})(QString());
+    });
+    connect(m_controller, &ContainerController::busyChanged, this, [this](bool busy) {
+        if (!busy && m_launchDone)
+            std::exchange(m_launchDone, {})(m_launchError.isEmpty() ? tr("launch: hoodctl started no container.")
+                                                                    : m_launchError);
+    });
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
         refreshInspection();
         onSampled();
@@ -203,6 +226,24 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+bool MainWindow::isReading() const
+{
+    return !m_machineRead || m_inspector->busy();
+}
+
+// Reading the machine's facts touches /proc, /sys and PATH: a pool thread does it,
+// and the banner fills in when they are judged.
+void MainWindow::readMachineInBackground()
+{
+    auto *watcher = new QFutureWatcher<QVector<PreflightItem>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        m_preflight->setItems(watcher->result());
+        m_machineRead = true;
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([] { return judgeMachine(readMachineFacts()); }));
+}
 
 QFrame *MainWindow::createErrorBar()
 {
@@ -334,7 +375,7 @@ void MainWindow::createMenus()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    // Pages by Ctrl+1..7; the tabs carry no mnemonics, so Alt+letter stays with the
+    // Pages by Ctrl+1..8; the tabs carry no mnemonics, so Alt+letter stays with the
     // menus and the page's own fields.
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
@@ -376,8 +417,8 @@ void MainWindow::createMenus()
         QMessageBox::information(
             this, tr("Keyboard Shortcuts"),
             tr("<table cellspacing=4>"
-               "<tr><td><b>Ctrl+1 … Ctrl+7</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
-               "Equivalent commands</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
+               "Equivalent commands, Start-up</td></tr>"
                "<tr><td><b>Ctrl+L</b></td><td>Launch with the launcher's settings</td></tr>"
                "<tr><td><b>Alt+Down</b> / <b>Alt+Up</b></td><td>Next / previous container</td></tr>"
                "<tr><td><b>Ctrl+Shift+S</b> / <b>Ctrl+Shift+K</b></td><td>Stop / kill the container</td></tr>"
@@ -388,7 +429,7 @@ void MainWindow::createMenus()
                "<tr><td><b>Ctrl+I</b></td><td>What this machine allows, and why</td></tr>"
                "<tr><td><b>Escape</b></td><td>Dismiss an engine message</td></tr>"
                "<tr><td>In the Console</td><td>keys go to the container (Ctrl+C, Ctrl+D, Tab); Ctrl+Shift+C / V copy "
-               "and paste; Ctrl+1 … 7 leave it</td></tr></table>"));
+               "and paste; Ctrl+1 … 8 leave it</td></tr></table>"));
     });
     help->addAction(tr("&About Hood"), this, [this] {
         QMessageBox::about(this, tr("About Hood"),

@@ -32,8 +32,12 @@ class LiveSampler;
 class MountsPage;
 class NamespacesPage;
 class PreflightBanner;
+class Inspector;
 class ProcessesPage;
 class ResourcesPage;
+class StartupPage;
+struct InspectionResult;
+struct StartTraceParse;
 
 class MainWindow : public QMainWindow, public LessonActions {
     Q_OBJECT
@@ -58,6 +62,7 @@ public:
     ProcessesPage *processesPage() const { return m_processes; }
     ConsolePage *consolePage() const { return m_console; }
     CommandsPage *commandsPage() const { return m_commands; }
+    StartupPage *startupPage() const { return m_startup; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
@@ -66,20 +71,34 @@ public:
     void setPresentationMode(bool on);
     void setPresentationScale(double scale); // 1.5 .. 2
     void setScheme(theme::Scheme scheme);
-    // Re-reads what the current page shows (namespaces, mounts, processes) now.
+    // True while the machine's facts or the current page's inspection are still
+    // being read on their threads (a screenshot waits for them).
+    bool isReading() const;
+    // Asks for what the current page shows (namespaces, mounts, processes, start-up)
+    // to be read again now; it arrives from the inspector's thread a moment later.
     void refreshInspection();
 
     // LessonActions
-    void launch(const LaunchRequest &request) override;
+    void launch(const LaunchRequest &request, ActionDone done = {}) override;
     void openPage(const QString &page) override;
     void highlight(const QString &page, const QString &key) override;
     void typeInConsole(const QString &text) override;
-    void stopContainer() override;
-    void killContainer(const QString &signal) override;
+    void stopContainer(ActionDone done = {}) override;
+    void killContainer(const QString &signal, ActionDone done = {}) override;
+    void waitFor(const WaitCondition &condition, ActionDone done) override;
+    // Whether the condition holds now (waitFor polls it), and the sentence for when
+    // it did not hold in time.
+    bool waitHolds(const WaitCondition &condition) const;
+    QString waitTimedOut(const WaitCondition &condition) const;
 
     // Closing with containers running asks first; this answers for tests and the
     // benchmark: true removes them all without asking, false leaves them running.
     void setCloseAnswer(std::optional<bool> removeContainers) { m_closeAnswer = removeContainers; }
+
+signals:
+    // A page's inspection reached it: guiMs is what it cost this (the GUI) thread,
+    // readMs how long reading /proc took (for the benchmark).
+    void inspected(double guiMs, double readMs);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -101,12 +120,16 @@ private:
     void updateCommands();
     void openConsole();
     void inspectCurrentPage();
+    void showInspection(const InspectionResult &result);
+    void showStartTrace(const StartTraceParse &parse);
+    void readMachineInBackground();
     void rememberLaunch(const LaunchSettings &settings);
     void applyTheme();
 
     ContainerController *m_controller;
     LiveSampler *m_sampler;
     ConsoleSession *m_session;
+    Inspector *m_inspector;
     ContainerListModel *m_listModel;
     QTableView *m_list = nullptr;
     QHBoxLayout *m_listHead = nullptr;
@@ -122,6 +145,7 @@ private:
     ProcessesPage *m_processes = nullptr;
     ConsolePage *m_console = nullptr;
     CommandsPage *m_commands = nullptr;
+    StartupPage *m_startup = nullptr;
     LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;
@@ -139,6 +163,9 @@ private:
     QString m_lastError;
     QByteArray m_pendingTyping; // typed by a lesson before its container's console was attached
     QTimer m_typingTimeout;
+    bool m_machineRead = false;
+    ActionDone m_launchDone;     // a lesson's launch, until the container runs or the launch fails
+    QString m_launchError;
     theme::Presentation m_presentation;
     theme::Scheme m_scheme = theme::Scheme::System;
     QPalette m_systemPalette;

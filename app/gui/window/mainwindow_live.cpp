@@ -5,7 +5,7 @@
 #include "consolesession.h"
 #include "controller.h"
 #include "equivalent.h"
-#include "inspection.h"
+#include "inspector.h"
 #include "lessonsdock.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
@@ -13,10 +13,12 @@
 #include "pages/launcherpage.h"
 #include "pages/namespacespage.h"
 #include "pages/resourcespage.h"
+#include "pages/startuppage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "plots/resourceplots.h"
 #include "sampler.h"
+#include "starttrace.h"
 
 #include "cgroups/cgroups.h"
 #include "error.h"
@@ -24,11 +26,15 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QItemSelectionModel>
 #include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
+
+#include <memory>
 
 namespace hood::gui {
 
@@ -149,39 +155,83 @@ void MainWindow::openConsole()
     m_session->open(m_controller->containerDir(row->id), row->id, row->terminal, row->running());
 }
 
-// Inspection reads /proc of processes that may vanish at any moment; core reports
-// the ordinary cases as states, and anything else arrives here as one sentence.
 void MainWindow::refreshInspection()
 {
-    try {
-        inspectCurrentPage();
-    } catch (const Error &e) {
-        showError(QString::fromStdString(e.what()));
-    } catch (const std::exception &e) {
-        showError(tr("Inspection failed: %1").arg(QString::fromLocal8Bit(e.what())));
-    }
+    inspectCurrentPage();
 }
 
+// What needs /proc goes to the inspector's thread; what the window already knows
+// (nothing selected, not running) is shown at once.
 void MainWindow::inspectCurrentPage()
 {
+    using Kind = InspectionRequest::Kind;
     const QString pageName = currentPage();
     const ContainerRow *row = m_controller->container(m_current);
     const bool live = row && row->running() && row->pid > 0;
+    InspectionRequest request;
     if (pageName == QLatin1String("namespaces")) {
-        m_namespaces->showSnapshot(readNamespaceSnapshot(m_controller->containers()), live ? m_current : QString());
-    } else if (pageName == QLatin1String("mounts")) {
-        if (live)
-            m_mounts->showSnapshot(readMountSnapshot(*row));
-        else
+        request.kind = Kind::Namespaces;
+        request.rows = m_controller->containers();
+        request.selected = live ? m_current : QString();
+    } else if (pageName == QLatin1String("mounts") && live) {
+        request.kind = Kind::Mounts;
+        request.row = *row;
+    } else if (pageName == QLatin1String("processes") && live) {
+        request.kind = Kind::Processes;
+        request.row = *row;
+    } else if (pageName == QLatin1String("startup") && row) {
+        request.kind = Kind::StartTrace;
+        request.row = *row;
+        request.stateDir = m_controller->containerDir(row->id);
+    } else {
+        if (pageName == QLatin1String("mounts"))
             m_mounts->showNothing(row ? tr("%1 is not running: a stopped container has no mount namespace left.").arg(row->id)
                                       : tr("Select a running container to see its mount tree."));
-    } else if (pageName == QLatin1String("processes")) {
-        if (live)
-            m_processes->showSnapshot(readProcessSnapshot(*row));
-        else
+        else if (pageName == QLatin1String("processes"))
             m_processes->showNothing(row ? tr("%1 is not running: it has no processes.").arg(row->id)
                                          : tr("Select a running container to see its processes."));
+        else if (pageName == QLatin1String("startup"))
+            m_startup->showNothing(tr("Select a container to see how its start went, step by step."));
+        return;
     }
+    m_inspector->request(request);
+}
+
+// A result the user has moved on from (another page, another container) is dropped:
+// the request for what is on screen now is already on its way.
+void MainWindow::showInspection(const InspectionResult &r)
+{
+    using Kind = InspectionRequest::Kind;
+    QElapsedTimer spent;
+    spent.start();
+    const QString pageName = currentPage();
+    const ContainerRow *row = m_controller->container(m_current);
+    const bool live = row && row->running() && row->pid > 0;
+    const QString selected = live ? m_current : QString();
+    if (!r.error.isEmpty()) {
+        showError(r.error);
+    } else if (r.kind == Kind::Namespaces && pageName == QLatin1String("namespaces")) {
+        m_namespaces->showSnapshot(std::get<NamespaceSnapshot>(r.snapshot), selected);
+    } else if (r.kind == Kind::Mounts && pageName == QLatin1String("mounts") && live && r.id == m_current) {
+        m_mounts->showSnapshot(std::get<MountSnapshot>(r.snapshot));
+    } else if (r.kind == Kind::Processes && pageName == QLatin1String("processes") && live && r.id == m_current) {
+        m_processes->showSnapshot(std::get<ProcessSnapshot>(r.snapshot));
+    } else if (r.kind == Kind::StartTrace && pageName == QLatin1String("startup") && row && r.id == m_current) {
+        showStartTrace(std::get<StartTraceParse>(r.snapshot));
+    }
+    emit inspected(double(spent.nsecsElapsed()) / 1e6, r.readMs);
+}
+
+void MainWindow::showStartTrace(const StartTraceParse &parse)
+{
+    if (parse.trace)
+        m_startup->showTrace(m_current, *parse.trace);
+    else if (!parse.error.isEmpty())
+        m_startup->showNothing(tr("The start-up steps of %1 cannot be shown: %2").arg(m_current, parse.error));
+    else
+        m_startup->showNothing(tr("%1 was started before Hood recorded start-up steps: it has no trace.json. "
+                                  "Restart it (Ctrl+Shift+R) to see every step of its start.")
+                                   .arg(m_current));
 }
 
 void MainWindow::updateCommands()
@@ -207,7 +257,7 @@ void MainWindow::updateCommands()
 
 // --- LessonActions -----------------------------------------------------------
 
-void MainWindow::launch(const LaunchRequest &r)
+void MainWindow::launch(const LaunchRequest &r, ActionDone done)
 {
     LaunchSettings s;
     if (!r.image.isEmpty())
@@ -227,6 +277,10 @@ void MainWindow::launch(const LaunchRequest &r)
     // The launcher shows what the lesson asked for, so the student sees the settings.
     m_launcher->setSettings(s);
     rememberLaunch(s);
+    if (m_launchDone) // an earlier lesson launch still under way: it is over for the lesson
+        std::exchange(m_launchDone, {})(QString());
+    m_launchDone = std::move(done);
+    m_launchError.clear();
     m_controller->launch(s);
 }
 
@@ -263,18 +317,90 @@ void MainWindow::typeInConsole(const QString &text)
 }
 
 // Nothing to do when the current container is not running (as lessons/README.md says).
-void MainWindow::stopContainer()
+void MainWindow::stopContainer(ActionDone done)
 {
     const ContainerRow *row = m_controller->container(m_current);
-    if (row && row->running())
-        m_controller->stop(m_current);
+    if (!row || !row->running()) {
+        if (done)
+            done({});
+        return;
+    }
+    m_controller->stop(m_current, [this, done](bool ok) {
+        if (done)
+            done(ok ? QString() : m_lastError);
+    });
 }
 
-void MainWindow::killContainer(const QString &signal)
+void MainWindow::killContainer(const QString &signal, ActionDone done)
 {
     const ContainerRow *row = m_controller->container(m_current);
-    if (row && row->running())
-        m_controller->kill(m_current, signal.isEmpty() ? QStringLiteral("TERM") : signal);
+    if (!row || !row->running()) {
+        if (done)
+            done({});
+        return;
+    }
+    m_controller->kill(m_current, signal.isEmpty() ? QStringLiteral("TERM") : signal, [this, done](bool ok) {
+        if (done)
+            done(ok ? QString() : m_lastError);
+    });
+}
+
+// Polled ten times a second: each check is a lookup or one stat(2), and the state,
+// the console and the container's files all change without telling the window.
+void MainWindow::waitFor(const WaitCondition &condition, ActionDone done)
+{
+    auto *poll = new QTimer(this);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
+    auto check = [this, poll, clock, condition, done] {
+        const bool holds = waitHolds(condition);
+        if (!holds && clock->elapsed() < condition.timeoutMs)
+            return;
+        poll->stop();
+        poll->deleteLater();
+        if (done)
+            done(holds ? QString() : waitTimedOut(condition));
+    };
+    connect(poll, &QTimer::timeout, this, check);
+    poll->start(100);
+    QTimer::singleShot(0, poll, check);
+}
+
+bool MainWindow::waitHolds(const WaitCondition &c) const
+{
+    const ContainerRow *row = m_controller->container(m_current);
+    switch (c.kind) {
+    case WaitCondition::Kind::State:
+        return c.value == QLatin1String("running") ? row && row->running()
+                                                   : !row || row->status == QLatin1String("stopped");
+    case WaitCondition::Kind::Console:
+        // The screen keeps no spaces at the end of a line: a prompt "/ # " is "/ #" there.
+        return m_console->terminal()->screen().text().contains(c.value.trimmed());
+    case WaitCondition::Kind::File:
+        // The init's /proc/PID/root is the container's root as the container sees it.
+        return row && row->running() && row->pid > 0
+               && QFileInfo::exists(QStringLiteral("/proc/%1/root%2").arg(row->pid).arg(c.value));
+    }
+    return false;
+}
+
+QString MainWindow::waitTimedOut(const WaitCondition &c) const
+{
+    const ContainerRow *row = m_controller->container(m_current);
+    const QString seconds = QString::number(double(c.timeoutMs) / 1000);
+    const QString who = row ? row->id : tr("no container");
+    switch (c.kind) {
+    case WaitCondition::Kind::State:
+        return row ? tr("wait-for: %1 was not %2 after %3 s (it is %4).").arg(who, c.value, seconds, row->status)
+                   : tr("wait-for: no container is selected, so none became %1 within %2 s.").arg(c.value, seconds);
+    case WaitCondition::Kind::Console:
+        return tr("wait-for: \u201c%1\u201d did not appear in the console of %2 within %3 s.").arg(c.value, who, seconds);
+    case WaitCondition::Kind::File:
+        return row && row->running()
+                   ? tr("wait-for: %1 did not appear in %2 within %3 s.").arg(c.value, who, seconds)
+                   : tr("wait-for: %1 cannot appear in %2: it is not running.").arg(c.value, who);
+    }
+    return {};
 }
 
 // --- Presentation and themes -------------------------------------------------
