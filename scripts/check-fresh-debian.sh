@@ -31,7 +31,9 @@ debian_mirror() {
     # awk reads to the end: an early exit would fail the pipeline under pipefail.
     found=$(grep -rhoE '(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list \
         /etc/apt/sources.list.d/ 2>/dev/null | awk 'NR == 1 { print $2 }' || true)
-    echo "${HOOD_DEBIAN_MIRROR:-${found:-http://deb.debian.org/debian}}"
+    local mirror=${HOOD_DEBIAN_MIRROR:-$found}
+    [[ -n $mirror ]] || die "no Debian mirror in /etc/apt/sources.list{,.d/}: name one in HOOD_DEBIAN_MIRROR"
+    echo "$mirror"
 }
 
 make_root() {
@@ -40,7 +42,9 @@ make_root() {
     fi
     rm -rf "$root"
     command -v debootstrap >/dev/null || apt-get install -y -q debootstrap
-    debootstrap --variant=minbase bookworm "$root" "$(debian_mirror)"
+    local mirror
+    mirror=$(debian_mirror) # a failed lookup stops here (set -e), not inside debootstrap
+    debootstrap --variant=minbase bookworm "$root" "$mirror"
 }
 
 if [[ $fresh -eq 1 || ! -x $root/bin/bash ]]; then

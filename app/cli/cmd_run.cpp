@@ -145,7 +145,11 @@ hood::RunRequest requestFromSpecFile(const Options &o, const std::string &file, 
     if (!o.positional().empty() || !o.afterDashes().empty())
         throw Error("--spec: the command is the spec's process.args; give no command");
     const std::string source = file == "-" ? "stdin" : file;
-    hood::ParsedSpec parsed = hood::parseSpec(hood::readFile(file == "-" ? "/dev/stdin" : file), source);
+    // fd 0 itself, not /dev/stdin: a minimal system (the VM's initramfs) has no such link.
+    std::string text;
+    if (file == "-" && !hood::preadAll(0, text))
+        throw hood::Error::sys("read", "standard input", errno);
+    hood::ParsedSpec parsed = hood::parseSpec(file == "-" ? text : hood::readFile(file), source);
     for (const std::string &w : parsed.warnings)
         report.warn(w);
     hood::RunRequest r;

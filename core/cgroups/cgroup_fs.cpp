@@ -1,6 +1,7 @@
 #include "cgroup_fs.h"
 
 #include "error.h"
+#include "runtime/privops.h"
 
 #include <cerrno>
 #include <csignal>
@@ -28,9 +29,14 @@ bool exists(const std::string &path)
     return ::access(path.c_str(), F_OK) == 0;
 }
 
+void writeFile(const std::string &path, std::string_view value)
+{
+    priv::writeCgroupFile(path, value);
+}
+
 int makeDir(const std::string &path)
 {
-    if (::mkdir(path.c_str(), 0755) == 0)
+    if (priv::makeCgroupDir(path) == 0)
         return 0;
     if (errno != EEXIST)
         return errno;
@@ -140,7 +146,7 @@ bool removeTree(const std::string &dir, std::chrono::steady_clock::time_point de
             return false;
     }
     for (;;) {
-        if (::rmdir(dir.c_str()) == 0 || errno == ENOENT)
+        if (priv::removeCgroupDir(dir) == 0 || errno == ENOENT)
             return true;
         if (errno != EBUSY || std::chrono::steady_clock::now() >= deadline)
             break;
@@ -154,7 +160,7 @@ bool removeTree(const std::string &dir, std::chrono::steady_clock::time_point de
 void removeParentIfEmpty(const std::string &dir) noexcept
 {
     // EBUSY / ENOTEMPTY: another container still lives there, which is fine.
-    ::rmdir(dir.c_str());
+    priv::removeCgroupDir(dir);
 }
 
 } // namespace hood::cgfs

@@ -19,7 +19,9 @@ using hood::Fd;
 using hood::preadAll;
 using hood::readFile;
 using hood::readFileIfExists;
-using hood::writeFile;
+// A control file of one of Hood's cgroups: written through the privileged-
+// operations module, so each write is a named, traced step (runtime/privops.h).
+void writeFile(const std::string &path, std::string_view value);
 
 std::string join(const std::string &dir, std::string_view name);
 bool exists(const std::string &path);

@@ -175,14 +175,8 @@ void Monitor::makeCgroup()
     for (const std::string &path : m_cgroup->paths())
         m_resources.journal().record(resource::Cgroup, path);
     m_state.cgroupPaths = m_cgroup->paths();
-    {
-        trace::Scope step(Phase::Cgroup, "create cgroup", m_config.id);
-        m_cgroup->create();
-    }
-    {
-        trace::Scope step(Phase::Cgroup, "apply limits", m_config.id);
-        m_cgroup->apply(m_config.spec.resources);
-    }
+    m_cgroup->create(); // each mkdir and control-file write is a step of its own
+    m_cgroup->apply(m_config.spec.resources);
     // Placing the init costs little when it is born in the cgroup (v2) or moves
     // its one thread itself (v1), and an RCU grace period when we write its pid.
     if (std::string into = m_cgroup->cloneIntoPath(); !into.empty()) {
@@ -299,10 +293,8 @@ void Monitor::launch()
         socks.second.reset();
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
-        if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty()) {
-            trace::Scope step(Phase::Cgroup, "write cgroup.procs", std::to_string(m_state.pid));
+        if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
             m_cgroup->addProcess(m_state.pid);
-        }
         saveState(m_config.stateDir, m_state);
         trace::faultPoint(); // state.json is on disk: a step of its own for the kill test
         sendGo(socks.first.get());

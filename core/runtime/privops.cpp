@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -136,6 +137,30 @@ void writeCgroupFile(const std::string &path, std::string_view value)
         step.fail(e.code());
         throw;
     }
+}
+
+int makeCgroupDir(const std::string &path)
+{
+    // Safe: Hood's own hood/ parent or hood/<id> below it (a validated ID), made
+    // only after the journal holds the path.
+    Scope step(Phase::Cgroup, "mkdir", path);
+    int rc = ::mkdir(path.c_str(), 0755);
+    int err = errno;
+    if (rc < 0 && err == EEXIST)
+        step.result("already there"); // the shared hood/ parent of running containers
+    else if (rc < 0)
+        step.fail(err);
+    errno = err;
+    return rc;
+}
+
+int removeCgroupDir(const std::string &path)
+{
+    // Safe: removeCgroupPath() checked that path is a cgroup Hood made (under a
+    // hood/ parent on a cgroup filesystem) before anything is removed; rmdir of a
+    // cgroup that still has tasks fails, it never kills.
+    int rc = ::rmdir(path.c_str());
+    return rc;
 }
 
 void joinCgroup(int procsFd, const std::string &path)

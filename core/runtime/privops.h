@@ -34,6 +34,10 @@ void writeIdMaps(pid_t pid, const std::string &uidMap, const std::string &gidMap
 
 // Writes a value to a control file of one of Hood's own cgroups.
 void writeCgroupFile(const std::string &path, std::string_view value);
+// mkdir 0755 / rmdir of a cgroup directory; return 0 or -1 with errno set (the
+// callers retry EEXIST, ENOENT and EBUSY races with other containers).
+int makeCgroupDir(const std::string &path);
+int removeCgroupDir(const std::string &path);
 // "0" to an open cgroup.procs or tasks: moves the writing process itself.
 void joinCgroup(int procsFd, const std::string &path);
 

@@ -2,6 +2,7 @@
 
 #include "error.h"
 #include "privops.h"
+#include "cgroups/cgroup_paths.h"
 #include "sys/fd.h"
 
 #include <algorithm>
@@ -278,33 +279,18 @@ void mountBind(const Mount &m, const std::string &target, const MountFlags &f)
 // the container's cgroup namespace (each mounted afresh, read-only).
 void mountCgroupTree(const std::string &target, const MountFlags &f)
 {
-    FILE *self = fopen("/proc/self/cgroup", "re");
-    if (!self)
-        throw Error::sys("open", "/proc/self/cgroup", errno);
-    std::vector<std::pair<std::string, std::string>> hierarchies; // dir, options
-    char line[512];
-    bool unifiedOnly = true;
-    while (fgets(line, sizeof line, self)) {
-        std::string l(line);
-        size_t a = l.find(':'), b = l.find(':', a + 1);
-        std::string ctrl = l.substr(a + 1, b - a - 1);
-        if (ctrl.empty())
-            continue;
-        unifiedOnly = false;
-        std::string dir = ctrl.rfind("name=", 0) == 0 ? ctrl.substr(5) : ctrl;
-        std::string opts = ctrl.rfind("name=", 0) == 0 ? "none," + ctrl : ctrl;
-        hierarchies.emplace_back(dir, opts);
-    }
-    fclose(self);
+    // No v1 hierarchy: a pure v2 machine, where one cgroup2 is the whole tree.
+    std::vector<CgroupHierarchyMount> hierarchies = v1HierarchyMounts(readProcCgroup());
+    bool unifiedOnly = hierarchies.empty();
     unsigned long ro = f.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
     if (unifiedOnly) {
         doMount("cgroup2", target, "cgroup2", ro, "");
         return;
     }
     doMount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
-    for (const auto &[dir, opts] : hierarchies) {
-        check(mkdir((target + "/" + dir).c_str(), 0755), "mkdir", target + "/" + dir);
-        doMount("cgroup", target + "/" + dir, "cgroup", ro, opts);
+    for (const CgroupHierarchyMount &h : hierarchies) {
+        check(mkdir((target + "/" + h.dir).c_str(), 0755), "mkdir", target + "/" + h.dir);
+        doMount("cgroup", target + "/" + h.dir, "cgroup", ro, h.options);
     }
     if (ro & MS_RDONLY)
         doMount("", target, "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");

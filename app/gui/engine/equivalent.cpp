@@ -1,5 +1,7 @@
 #include "equivalent.h"
 
+#include "cgroups/cgroup_paths.h"
+
 #include "controller.h"
 
 #include "error.h"
@@ -95,11 +97,20 @@ QString pidsValue(int64_t pids)
     return pids < 0 ? QStringLiteral("max") : QString::number(pids);
 }
 
+// Where the runtime puts the container's cgroup, by core's layout rule.
+QString cgroupDir(CgroupMode mode, const char *controller, const QString &name)
+{
+    CgroupOptions options;
+    options.name = name.toStdString();
+    return QString::fromStdString(containerCgroupDir(mode, controller, options));
+}
+
 QStringList cgroupV2Lines(const Resources &r, const QString &name)
 {
-    const QString dir = "/sys/fs/cgroup/hood/" + name;
+    const QString dir = cgroupDir(CgroupMode::V2, "", name);
+    const QString parent = dir.left(dir.lastIndexOf('/'));
     QStringList out = {"# cgroup v2: one directory in the unified hierarchy", "mkdir -p " + dir,
-                       "echo '+memory +cpu +pids' > /sys/fs/cgroup/hood/cgroup.subtree_control"};
+                       "echo '+memory +cpu +pids' > " + parent + "/cgroup.subtree_control"};
     if (r.memoryLimit)
         out << QStringLiteral("echo %1 > %2/memory.max").arg(*r.memoryLimit).arg(dir);
     if (r.cpuQuota && r.cpuPeriod)
@@ -114,7 +125,7 @@ QStringList cgroupV1Lines(const Resources &r, const QString &name)
 {
     QStringList out = {"# cgroup v1: one directory per controller hierarchy"};
     QStringList joins;
-    auto dir = [&](const QString &ctrl) { return "/sys/fs/cgroup/" + ctrl + "/hood/" + name; };
+    auto dir = [&](const char *ctrl) { return cgroupDir(CgroupMode::V1, ctrl, name); };
     if (r.memoryLimit) {
         out << "mkdir -p " + dir("memory")
             << QStringLiteral("echo %1 > %2/memory.limit_in_bytes").arg(*r.memoryLimit).arg(dir("memory"));
