@@ -16,8 +16,8 @@ namespace hood::gui {
 
 namespace {
 
-// Short enough that five fit beside each other in a 1024-pixel window; the
-// details table has the full sentences.
+// Short enough that seven fit beside each other in a 1024-pixel window; the
+// tooltips and the details table have the full sentences.
 QString chipText(const PreflightItem &it)
 {
     const bool ok = it.level == PreflightItem::Level::Ok;
@@ -29,7 +29,8 @@ QString chipText(const PreflightItem &it)
         return ok ? QObject::tr("user namespaces") : QObject::tr("user namespaces: %1").arg(it.verdict);
     if (it.key == QLatin1String("overlay"))
         return ok ? QObject::tr("overlay in userns") : QObject::tr("overlay: %1").arg(it.verdict);
-    return ok ? it.title : QStringLiteral("%1: %2").arg(it.title, it.verdict);
+    // The mark says how it stands; the tooltip and Details say why.
+    return it.title;
 }
 
 // A chip: its mark and words on a rounded patch of colour. When the row is too
@@ -144,7 +145,16 @@ void PreflightBanner::rebuildChips()
         delete item;
     }
     const QPalette pal = palette();
+    // The four facts every container depends on always get a chip, and so does
+    // anything that is not fine; the other fine ones share one "N more" chip, so
+    // the row stays readable at 1024 px and on a projector.
+    static const QStringList kAlways = {"privileges", "cgroups", "userns", "overlay"};
+    QStringList quiet;
     for (const PreflightItem &it : m_model->items()) {
+        if (it.level == PreflightItem::Level::Ok && !kAlways.contains(it.key)) {
+            quiet << QStringLiteral("✔ %1: %2").arg(it.title, it.verdict);
+            continue;
+        }
         const char *mark = it.level == PreflightItem::Level::Ok ? "✔" : it.level == PreflightItem::Level::Limited ? "◐" : "✘";
         const QString text = QStringLiteral("%1 %2").arg(QString::fromUtf8(mark), chipText(it));
         const QColor bg = it.level == PreflightItem::Level::Ok        ? theme::privateFill(pal)
@@ -154,6 +164,13 @@ void PreflightBanner::rebuildChips()
         chip->setToolTip(text + "\n" + it.reason + (it.fix.isEmpty() ? QString() : "\n" + tr("Fix: %1").arg(it.fix)));
         m_chips->addWidget(chip);
         chip->show(); // added after the banner was shown: not visible by itself
+    }
+    if (!quiet.isEmpty()) {
+        auto *more = new Chip(QString::fromUtf8("✔ ") + tr("%n more", nullptr, int(quiet.size())),
+                              theme::privateFill(pal), this);
+        more->setToolTip(quiet.join('\n') + "\n" + tr("Details lists every check."));
+        m_chips->addWidget(more);
+        more->show();
     }
 }
 
