@@ -215,8 +215,13 @@ int cmdRun(Context &ctx, const Words &words)
         const std::string id = ctx.runtime.spawn(std::move(r), false);
         if (!ctx.report.json)
             std::cout << id << std::endl;
-        if (o.has("--trace") && !ctx.report.json)
+        if (o.has("--trace") && !ctx.report.json) {
+            // The monitor writes trace.json right after it answered us.
+            const std::string path = ctx.runtime.containerDir(id) + "/trace.json";
+            for (int i = 0; i < 200 && access(path.c_str(), F_OK) != 0; ++i)
+                usleep(10000);
             return cmdTrace(ctx, {id});
+        }
         return 0;
     }
     std::string sentence;

@@ -3,6 +3,8 @@
 // signals passed on, the command's status returned.
 #include "exec.h"
 #include "terminal.h"
+#include "error.h"
+#include "sys/fd.h"
 
 #include <cerrno>
 #include <csignal>
@@ -28,29 +30,33 @@ public:
         sigemptyset(&m_set);
         for (int sig : kForwarded)
             sigaddset(&m_set, sig);
-        sigprocmask(SIG_BLOCK, &m_set, &m_saved);
-        m_fd = signalfd(-1, &m_set, SFD_CLOEXEC | SFD_NONBLOCK);
+        check(sigprocmask(SIG_BLOCK, &m_set, &m_saved), "block signals", "hoodctl exec");
+        // Without it the relay would wait for ever on signals it cannot see.
+        m_fd.reset(signalfd(-1, &m_set, SFD_CLOEXEC | SFD_NONBLOCK));
+        if (!m_fd) {
+            int err = errno;
+            sigprocmask(SIG_SETMASK, &m_saved, nullptr);
+            throw Error::sys("signalfd", "hoodctl exec", err);
+        }
     }
     ~SignalRelay()
     {
-        if (m_fd >= 0) {
-            next(); // drop what is pending, or unblocking would deliver it to us
-            close(m_fd);
-        }
+        next(); // drop what is pending, or unblocking would deliver it to us
+        m_fd.reset();
         sigprocmask(SIG_SETMASK, &m_saved, nullptr);
     }
-    int fd() const { return m_fd; }
+    int fd() const { return m_fd.get(); }
     // The next pending signal, 0 when none.
     int next()
     {
         signalfd_siginfo info{};
-        return read(m_fd, &info, sizeof info) == sizeof info ? static_cast<int>(info.ssi_signo) : 0;
+        return read(m_fd.get(), &info, sizeof info) == sizeof info ? static_cast<int>(info.ssi_signo) : 0;
     }
 
 private:
     sigset_t m_set{};
     sigset_t m_saved{};
-    int m_fd = -1;
+    Fd m_fd;
 };
 
 // Copies what the pty has to stdout; false once it is closed (EIO: every holder

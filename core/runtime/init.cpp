@@ -139,9 +139,7 @@ void waitForStart(const Fd &fifo)
 
 void sendTrace(int sock)
 {
-    trace::Trace t;
-    t.steps = trace::steps();
-    sendMessage(sock, msg::Trace, trace::toJson(t, true));
+    sendMessage(sock, msg::Trace, trace::toLines(trace::steps()));
 }
 
 void run(const LaunchConfig &c, int &sock, bool &started)

@@ -236,7 +236,7 @@ void Monitor::awaitExecOrReady(int sock)
         case msg::Console: m_consoleMaster = std::move(received); break;
         case msg::Trace: {
             double execStart = trace::now();
-            for (trace::Step &s : trace::fromJson(message.substr(1), "the init's start-up steps").steps)
+            for (trace::Step &s : trace::fromLines(message.substr(1)))
                 m_trace.steps.push_back(std::move(s));
             if (!m_config.waitForStart) // `create`: the exec comes with `start`
                 m_trace.steps.push_back({"init", Phase::Exec, "execve", m_config.spec.process.args.front(),
@@ -254,7 +254,7 @@ void Monitor::awaitExecOrReady(int sock)
 
 // <state>/trace.json: the monitor's steps and the init's, in time order, for
 // `hoodctl run --trace` and the GUI's Start-up page.
-void Monitor::writeTrace()
+void Monitor::collectTrace()
 {
     std::vector<trace::Step> all = trace::steps();
     all.insert(all.end(), m_trace.steps.begin(), m_trace.steps.end());
@@ -262,6 +262,16 @@ void Monitor::writeTrace()
                      [](const trace::Step &a, const trace::Step &b) { return a.startUs < b.startUs; });
     m_trace.steps = std::move(all);
     m_trace.totalUs = trace::now();
+}
+
+// Written once the caller has its answer (spawn's 'K'), off the start's critical
+// path; a foreground run, whose state goes with it, keeps its steps in memory for
+// `run --trace` only.
+void Monitor::writeTrace()
+{
+    if (m_traceWritten || !m_state.detached)
+        return;
+    m_traceWritten = true;
     try {
         replaceFile(m_config.stateDir + "/trace.json", trace::toJson(m_trace));
     } catch (const Error &e) {
@@ -299,7 +309,7 @@ void Monitor::launch()
         trace::faultPoint(); // state.json is on disk: a step of its own for the kill test
         sendGo(socks.first.get());
         awaitExecOrReady(socks.first.get());
-        writeTrace();
+        collectTrace();
         openAttachSocket();
     } catch (...) {
         cleanupAfterFailure();
@@ -461,6 +471,7 @@ void Monitor::recordExit(int status, bool keepState)
 
 int Monitor::supervise(bool removeWhenDone)
 {
+    writeTrace();
     bool interactive = m_config.stdio == StdioMode::Terminal && !m_state.detached && m_consoleMaster;
     RawTerminal raw(interactive);
     if (interactive)

@@ -52,6 +52,7 @@ private:
     void writeIdMaps();
     void sendGo(int sock);
     void makeRootfsDirs();
+    void collectTrace();
     void writeTrace();
     void awaitExecOrReady(int sock);
     void recordExit(int status, bool keepState);
@@ -76,6 +77,7 @@ private:
     Fd m_listenFd;                 // <state>/attach.sock, detached terminals only
     std::vector<Fd> m_clients;     // attached consoles
     trace::Trace m_trace;          // the start-up steps of monitor and init
+    bool m_traceWritten = false;
     bool m_stdinOpen = true;
     bool m_madeStateDir = false;
     bool m_initExited = false;

@@ -1,5 +1,7 @@
 #include "procfs.h"
 
+#include "sys/fd.h"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -14,12 +16,12 @@ uint64_t processStartTime(pid_t pid)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    Fd fd(open(path, O_RDONLY | O_CLOEXEC));
+    if (!fd)
         return 0;
     char buf[1024];
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
+    ssize_t n = read(fd.get(), buf, sizeof buf - 1);
+    fd.reset();
     if (n <= 0)
         return 0;
     buf[n] = '\0';

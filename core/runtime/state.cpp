@@ -1,6 +1,7 @@
 #include "state.h"
 
 #include "error.h"
+#include "sys/fileio.h"
 #include "procfs.h"
 
 #include <cerrno>
@@ -114,17 +115,7 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
 
 void saveState(const std::string &dir, const ContainerState &state)
 {
-    std::string tmp = dir + "/.state.json.tmp";
-    std::string text = stateToJson(state);
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw Error::sys("write state", tmp, errno);
-    ssize_t n = write(fd, text.data(), text.size());
-    int err = errno;
-    close(fd);
-    if (n != static_cast<ssize_t>(text.size()))
-        throw Error::sys("write state", tmp, n < 0 ? err : EIO);
-    check(rename(tmp.c_str(), (dir + "/state.json").c_str()), "rename state", dir + "/state.json");
+    replaceFile(dir + "/state.json", stateToJson(state));
 }
 
 ContainerState loadState(const std::string &dir)

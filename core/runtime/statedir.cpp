@@ -1,6 +1,7 @@
 #include "statedir.h"
 
 #include "error.h"
+#include "sys/fd.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -112,11 +113,12 @@ std::vector<std::pair<std::string, pid_t>> listNewStateDirs(const std::string &r
 
 namespace {
 // Removes the entries of the directory open at fd; dev keeps us on one filesystem.
-bool removeEntries(int fd, dev_t dev, const std::string &path, std::string *why)
+bool removeEntries(Fd fd, dev_t dev, const std::string &path, std::string *why)
 {
-    DirPtr dir(fdopendir(fd));
+    DirPtr dir(fdopendir(fd.get()));
+    if (dir)
+        fd.release(); // the DIR owns it now
     if (!dir) {
-        close(fd);
         if (why)
             *why = "open " + path + ": " + errnoText(errno);
         return false;
@@ -136,9 +138,9 @@ bool removeEntries(int fd, dev_t dev, const std::string &path, std::string *why)
                     *why = path + "/" + name + " is a mount point";
                 continue;
             }
-            int sub = openat(dirfd(dir.get()), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub >= 0)
-                ok = removeEntries(sub, dev, path + "/" + name, why) && ok;
+            Fd sub(openat(dirfd(dir.get()), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (sub)
+                ok = removeEntries(std::move(sub), dev, path + "/" + name, why) && ok;
         }
         if (unlinkat(dirfd(dir.get()), e->d_name, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) < 0 && errno != ENOENT) {
             ok = false;
@@ -152,8 +154,8 @@ bool removeEntries(int fd, dev_t dev, const std::string &path, std::string *why)
 
 bool removeTree(const std::string &path, std::string *why)
 {
-    int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
+    Fd fd(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd) {
         if (errno == ENOENT)
             return true;
         if (why)
@@ -161,8 +163,8 @@ bool removeTree(const std::string &path, std::string *why)
         return false;
     }
     struct stat st {};
-    fstat(fd, &st);
-    bool ok = removeEntries(fd, st.st_dev, path, why);
+    fstat(fd.get(), &st);
+    bool ok = removeEntries(std::move(fd), st.st_dev, path, why);
     if (rmdir(path.c_str()) < 0 && errno != ENOENT) {
         if (why && ok)
             *why = "remove " + path + ": " + errnoText(errno);

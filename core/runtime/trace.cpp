@@ -28,11 +28,18 @@ struct Recorder {
     long counted = 0;
 };
 
+// One per thread: the monitor and the init are single-threaded, but the library's
+// cgroup code may run on several threads of one process (tests, a future daemon),
+// and each must record without a lock. clone() copies the calling thread's.
 Recorder &recorder()
 {
-    static Recorder r;
+    static thread_local Recorder r;
     return r;
 }
+
+// A process that never calls begin() (a long-lived client making cgroups) must
+// not grow without end; a start has about a hundred steps.
+constexpr size_t kMaxSteps = 4096;
 
 uint64_t monotonicNs()
 {
@@ -89,7 +96,8 @@ const std::vector<Step> &steps()
 
 void append(Step step)
 {
-    recorder().steps.push_back(std::move(step));
+    if (recorder().steps.size() < kMaxSteps)
+        recorder().steps.push_back(std::move(step));
 }
 
 void faultPoint()
@@ -164,6 +172,57 @@ Trace fromJson(const std::string &text, const std::string &source)
     } catch (const Error &e) {
         throw Error(source + ": " + e.what());
     }
+}
+
+namespace {
+void appendField(std::string &out, const std::string &field)
+{
+    for (char ch : field)
+        out += ch == '\t' || ch == '\n' ? ' ' : ch;
+    out += '\t';
+}
+} // namespace
+
+std::string toLines(const std::vector<Step> &steps)
+{
+    std::string out;
+    out.reserve(steps.size() * 120);
+    char numbers[64];
+    for (const Step &s : steps) {
+        appendField(out, s.process);
+        appendField(out, phaseName(s.phase));
+        appendField(out, s.op);
+        appendField(out, s.args);
+        appendField(out, s.result);
+        snprintf(numbers, sizeof numbers, "%d\t%.1f\t%.1f\n", s.err, s.startUs, s.durationUs);
+        out += numbers;
+    }
+    return out;
+}
+
+std::vector<Step> fromLines(const std::string &text)
+{
+    std::vector<Step> steps;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        std::string line = text.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+        pos = end == std::string::npos ? text.size() : end + 1;
+        std::vector<std::string> f;
+        size_t start = 0;
+        for (size_t tab; (tab = line.find('\t', start)) != std::string::npos; start = tab + 1)
+            f.push_back(line.substr(start, tab - start));
+        f.push_back(line.substr(start));
+        if (f.size() != 8)
+            continue;
+        try {
+            steps.push_back({f[0], phaseFromName(f[1]), f[2], f[3], std::stoi(f[5]), f[4], std::stod(f[6]),
+                             std::stod(f[7])});
+        } catch (const std::exception &) {
+            // a torn or foreign line: the rest of the trace still counts
+        }
+    }
+    return steps;
 }
 
 namespace {

@@ -67,6 +67,11 @@ std::string toJson(const Trace &trace, bool compact = false);
 // Throws hood::Error naming source when text is not a trace.
 Trace fromJson(const std::string &text, const std::string &source);
 
+// The wire format between init and monitor: one line a step, tab-separated,
+// cheap to make in the init just before exec (JSON costs more than the steps).
+std::string toLines(const std::vector<Step> &steps);
+std::vector<Step> fromLines(const std::string &text); // bad lines are skipped
+
 // Steps as a table, then the total per phase: what `hoodctl run --trace` prints.
 std::string formatTable(const Trace &trace);
 

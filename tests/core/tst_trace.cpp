@@ -62,6 +62,22 @@ private slots:
         QCOMPARE(back.steps[0].startUs, 120.5);
     }
 
+    // The init's steps cross to the monitor as tab-separated lines.
+    void linesRoundTrip()
+    {
+        std::vector<Step> steps = {
+            {"init", Phase::Mounts, "mount bind", "/a\tb on /c", 0, "ok", 12.5, 3.25},
+            {"init", Phase::Process, "find executable", "nope", 2, "no such file or directory", 40, 1}};
+        std::string text = toLines(steps) + "torn\tline\n";
+        std::vector<Step> back = fromLines(text);
+        QCOMPARE(back.size(), size_t(2));
+        QCOMPARE(QString::fromStdString(back[0].args), QString("/a b on /c")); // a tab cannot pass
+        QVERIFY(qAbs(back[0].durationUs - 3.25) < 0.06); // tenths of a microsecond
+        QCOMPARE(back[1].phase, Phase::Process);
+        QCOMPARE(back[1].err, 2);
+        QCOMPARE(back[1].startUs, 40.0);
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QString>("text");
