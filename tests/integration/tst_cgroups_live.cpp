@@ -371,9 +371,13 @@ void TestCgroupsLive::concurrentCreateDestroy()
         workers.emplace_back(cycle, w);
     for (std::thread &t : workers)
         t.join();
-    const QString root = m_mode == CgroupMode::V2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/pids";
-    QVERIFY2(!QFileInfo::exists(root + "/" + QString::fromStdString(parent)),
-             "the last destroy() left the shared parent behind");
+    // In every hierarchy the manager uses (v1: memory, cpu, pids, ...), not only one.
+    CgroupOptions probe;
+    probe.parent = parent;
+    probe.name = "probe";
+    for (const std::string &path : makeCgroupManager(probe)->paths())
+        QVERIFY2(!QFileInfo::exists(QString::fromStdString(parentOf(path))),
+                 qPrintable("the last destroy() left the shared parent behind: " + QString::fromStdString(parentOf(path))));
     errors.removeDuplicates();
     QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
 }
