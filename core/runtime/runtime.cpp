@@ -32,10 +32,10 @@ struct Runtime::Prepared {
 
 namespace {
 
-std::string absoluteRootfs(const RunRequest &r)
+// A layer's directory, absolute (relative paths are relative to the bundle).
+std::string absoluteRootfs(const std::string &path, const std::string &bundle)
 {
-    const std::string &path = r.spec.root.path;
-    std::string abs = path[0] == '/' ? path : r.bundle + "/" + path;
+    std::string abs = path[0] == '/' ? path : bundle + "/" + path;
     struct stat st {};
     if (stat(abs.c_str(), &st) < 0)
         throw Error::sys("rootfs", abs, errno);
@@ -131,12 +131,10 @@ RootfsLayers rootfsLayers(const RunRequest &r)
 {
     RootfsLayers layers;
     if (r.lowers.empty()) {
-        layers.lowers = {absoluteRootfs(r)};
+        layers.lowers = {absoluteRootfs(r.spec.root.path, r.bundle)};
     } else {
         for (const std::string &lower : r.lowers) {
-            RunRequest one = r;
-            one.spec.root.path = lower;
-            layers.lowers.push_back(absoluteRootfs(one));
+            layers.lowers.push_back(absoluteRootfs(lower, r.bundle));
         }
     }
     if (r.ephemeralOverlay || r.lowers.size() > 1)
