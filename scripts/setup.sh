@@ -22,6 +22,16 @@ packages=(
     busybox-static util-linux iproute2 procps
     # the runtimes the benchmark compares against
     crun runc bubblewrap
+    # networking: nft as a witness in the tests, libnftables for the engine's rules
+    nftables libnftables-dev
+    # images: peers that make and read images (umoci, skopeo), a local registry for
+    # pull and push tests, zstd for zstd-compressed layers
+    umoci skopeo docker-registry zstd
+    # real clients driving Hood's engine: podman through conmon, Docker through
+    # containerd's shim; uidmap and slirp4netns for rootless podman and networking
+    podman conmon docker.io containerd uidmap slirp4netns
+    # lessons: qemu-user's binary translation, PRoot's ptrace-based rootless mode
+    qemu-user proot
     # the integration tests again on a pure cgroup v2 kernel, in a VM (tests/vm/); its
     # kernel is downloaded into the build tree there, not installed
     qemu-system-x86
