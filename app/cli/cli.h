@@ -7,6 +7,7 @@
 // those lines, one JSON object on stdout (report.h), with the same exit status.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -29,6 +30,7 @@ struct Context {
     std::string root; // --root, or the default state root
     hood::Runtime &runtime;
     Report &report;   // what --json prints; verbs fill in the ID and exit code
+    std::string store; // --store, or empty: hood::image::Store's default
 };
 
 constexpr int kEngineError = 125;
@@ -52,6 +54,19 @@ int cmdTrace(Context &ctx, const Words &words);
 // The start-up steps as a table on stderr (run --trace).
 void printTrace(const hood::trace::Trace &trace);
 int cmdInfo(Context &ctx, const Words &words);
+// Images (core/image): one file each.
+int cmdLoad(Context &ctx, const Words &words);
+int cmdSave(Context &ctx, const Words &words);
+int cmdImages(Context &ctx, const Words &words);
+int cmdRmi(Context &ctx, const Words &words);
+int cmdTag(Context &ctx, const Words &words);
+int cmdHistory(Context &ctx, const Words &words);
+int cmdImage(Context &ctx, const Words &words);
+int cmdDiff(Context &ctx, const Words &words);
+int cmdCommit(Context &ctx, const Words &words);
+int cmdImport(Context &ctx, const Words &words);
+// "1.2 MB" as docker images prints sizes (powers of 1000).
+std::string humanSize(uint64_t bytes);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

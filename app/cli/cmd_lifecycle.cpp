@@ -3,11 +3,13 @@
 #include "report.h"
 
 #include "error.h"
+#include "image/store.h"
 #include "runtime/procfs.h"
 #include "runtime/runtime.h"
 
 #include <csignal>
 #include <iostream>
+#include <unistd.h>
 
 namespace hoodctl {
 
@@ -78,6 +80,13 @@ int cmdGc(Context &ctx, const Words &words)
         std::cout << "removed " << id << "\n";
     for (const std::string &problem : report.problems)
         std::cerr << "hoodctl: gc: " << problem << "\n";
+    // The store's half extractions (a SIGKILLed load) and what no image uses.
+    hood::image::Store store(ctx.store);
+    if (access(store.dir().c_str(), F_OK) == 0) {
+        hood::Fd lock = store.lock(true);
+        for (const std::string &line : store.gc())
+            std::cout << line << "\n";
+    }
     return report.problems.empty() ? 0 : 1;
 }
 

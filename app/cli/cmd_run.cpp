@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "image/builtin.h"
+#include "image/layout.h"
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
 #include "spec/runoptions.h"
@@ -16,6 +17,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hoodctl {
@@ -53,6 +55,24 @@ std::string imageRoot(const std::string &image, bool keepBuiltinName)
     return absolute(image, "image");
 }
 
+// --image DIR keeps naming a directory: a path that starts with / or ., or one with a
+// slash that is a directory. Every other word is an image of the store.
+bool isDirectoryImage(const std::string &image)
+{
+    if (image.empty() || image[0] == '/' || image[0] == '.')
+        return !image.empty();
+    struct stat st {};
+    return image.find('/') != std::string::npos && stat(image.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// --image NAME: an image of the store (the flag given; without it the built-in
+// busybox directory is used as before, with no store involved).
+bool storeImageFlag(const Options &o)
+{
+    auto image = o.value("--image");
+    return image && !isDirectoryImage(*image);
+}
+
 const hood::NsInfo &namespaceNamed(const std::string &flag, const std::string &name)
 {
     const hood::NsInfo *info = hood::findNamespace(name);
@@ -85,7 +105,10 @@ hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
     if (r.id.empty())
         r.id = hood::generateId();
     hood::validateId(r.id); // before the hostname made from it: the name is the mistake
-    r.rootfs = imageRoot(o.value("--image").value_or("busybox"), keepBuiltinName);
+    if (storeImageFlag(o))
+        r.rootfs = keepBuiltinName ? *o.value("--image") : std::string();
+    else
+        r.rootfs = imageRoot(o.value("--image").value_or("busybox"), keepBuiltinName);
     r.command = !o.afterDashes().empty() ? o.afterDashes() : o.positional();
     r.env = envFlags(o);
     r.cwd = o.value("-w").value_or(o.value("--workdir").value_or(""));
@@ -102,9 +125,41 @@ hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
     return r;
 }
 
-// hoodctl run without --bundle or --spec: a spec made from flags, over an image.
-hood::RunRequest requestFromFlags(const Options &o)
+// hoodctl run --image NAME: the image's layers as the overlay's lowers, its config
+// merged under the flags (specFromRunOptions), and a writable layer on disk in the
+// store (journaled by the monitor, removed by delete) that diff and commit read.
+hood::RunRequest requestFromStore(const Context &ctx, const Options &o)
 {
+    hood::RunOptions options = runOptionsFromFlags(o, false);
+    hood::image::Store store(ctx.store);
+    const hood::image::ImageRecord image = hood::image::resolveOrSeed(
+        store, *o.value("--image"), [&](const std::string &w) { ctx.report.warn(w); });
+    hood::RunRequest r;
+    {
+        hood::Fd lock = store.lock(true); // makes <store>/containers
+        r.lowers = store.layerDirs(image);
+        options.rootfs = r.lowers.front();
+        r.spec = hood::specFromRunOptions(options, store.runConfig(image));
+        // Root's --rootless maps the init to a uid that may not write a directory of
+        // root's: a scratch layer then, as for the built-in image.
+        if (!(o.has("--rootless") && geteuid() == 0)) {
+            r.upperDir = store.upperDir(options.id);
+            r.workDir = store.workDir(options.id);
+        }
+    }
+    r.id = options.id;
+    r.image = image.names.empty() ? *o.value("--image") : image.names.front();
+    r.imageId = image.id;
+    r.ephemeralOverlay = r.upperDir.empty();
+    r.specSource = options.source;
+    return r;
+}
+
+// hoodctl run without --bundle or --spec: a spec made from flags, over an image.
+hood::RunRequest requestFromFlags(const Context &ctx, const Options &o)
+{
+    if (storeImageFlag(o))
+        return requestFromStore(ctx, o);
     const hood::RunOptions options = runOptionsFromFlags(o, false);
     hood::RunRequest r;
     r.id = options.id;
@@ -208,7 +263,7 @@ int cmdRun(Context &ctx, const Words &words)
         throw Error("give --bundle or --spec, not both");
     hood::RunRequest r = bundle     ? requestFromBundle(o, *bundle, ctx.report)
                          : specFile ? requestFromSpecFile(o, *specFile, ctx.report)
-                                    : requestFromFlags(o);
+                                    : requestFromFlags(ctx, o);
     applyCommonFlags(r, o);
     ctx.report.id = r.id;
     if (o.has("-d") || o.has("--detach")) {

@@ -19,7 +19,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 18> kVerbs = {{
+const std::array<Verb, 28> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
@@ -41,13 +41,23 @@ const std::array<Verb, 18> kVerbs = {{
     {"trace", cmdTrace, "trace ID [--json]        the start-up steps of a container: every privileged call, timed"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"info", cmdInfo, "info [--json]            what this machine allows: cgroups, user namespaces, overlay, ..."},
+    {"load", cmdLoad, "load [-i] PATH            images from an OCI layout or archive, or a docker save tarball"},
+    {"save", cmdSave, "save [--format docker-archive|oci-archive|oci-dir] -o PATH IMAGE   write an image out"},
+    {"images", cmdImages, "images [--json] [-q]     the images of the store"},
+    {"rmi", cmdRmi, "rmi IMAGE...             untag an image; delete it with its last name (or by ID)"},
+    {"tag", cmdTag, "tag IMAGE NAME[:TAG]     give an image another name"},
+    {"history", cmdHistory, "history [--json] IMAGE   an image's layers: the instruction that made each, its size"},
+    {"image", cmdImage, "image inspect IMAGE      an image's record, manifest and config as JSON"},
+    {"diff", cmdDiff, "diff ID                  what a container changed: A added, C changed, D deleted"},
+    {"commit", cmdCommit, "commit ID NAME[:TAG]     a new image: the container's image and its writable layer on top"},
+    {"import", cmdImport, "import [--config JSON] DIR NAME[:TAG]   a one-layer image of a directory tree"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 }};
 
 void usage(std::ostream &out)
 {
-    out << "usage: hoodctl [--root DIR] VERB [OPTIONS]\n\nverbs:\n";
+    out << "usage: hoodctl [--root DIR] [--store DIR] VERB [OPTIONS]\n\nverbs:\n";
     for (const Verb &v : kVerbs)
         out << "  " << v.summary << "\n";
 }
@@ -59,14 +69,24 @@ int main(int argc, char **argv)
 {
     using namespace hoodctl;
     Words words(argv + 1, argv + argc);
-    std::string root;
-    while (!words.empty() && (words[0] == "--root" || words[0].rfind("--root=", 0) == 0)) {
-        if (words[0] == "--root" && words.size() < 2) {
-            std::cerr << "hoodctl: option --root needs a directory\n";
+    std::string root, store;
+    while (!words.empty()) {
+        std::string *target = nullptr;
+        std::string flag;
+        for (const char *f : {"--root", "--store"}) {
+            if (words[0] == f || words[0].rfind(std::string(f) + "=", 0) == 0) {
+                target = std::string(f) == "--root" ? &root : &store;
+                flag = f;
+            }
+        }
+        if (!target)
+            break;
+        if (words[0] == flag && words.size() < 2) {
+            std::cerr << "hoodctl: option " << flag << " needs a directory\n";
             return kEngineError;
         }
-        root = words[0] == "--root" ? words[1] : words[0].substr(7);
-        words.erase(words.begin(), words.begin() + (words[0] == "--root" ? 2 : 1));
+        *target = words[0] == flag ? words[1] : words[0].substr(flag.size() + 1);
+        words.erase(words.begin(), words.begin() + (words[0] == flag ? 2 : 1));
     }
     if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
         usage(words.empty() ? std::cerr : std::cout);
@@ -80,7 +100,7 @@ int main(int argc, char **argv)
         report.json = wantsJson(v.name, args);
         try {
             hood::Runtime runtime(root, report.warnFn());
-            Context ctx {runtime.root(), runtime, report};
+            Context ctx {runtime.root(), runtime, report, store};
             const int status = v.run(ctx, args);
             if (report.json)
                 std::cout << successJson(report) << std::endl;

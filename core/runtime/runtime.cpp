@@ -139,6 +139,11 @@ RootfsLayers rootfsLayers(const RunRequest &r)
     }
     if (r.ephemeralOverlay || r.lowers.size() > 1)
         layers.upper = RootfsLayers::Upper::Scratch;
+    if (!r.upperDir.empty()) {
+        layers.upper = RootfsLayers::Upper::Persistent;
+        layers.upperDir = r.upperDir;
+        layers.workDir = r.workDir;
+    }
     return layers;
 }
 
@@ -204,6 +209,10 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     s.bundle = r.bundle;
     s.rootfs = c.layers.lowers.front();
     s.image = r.image;
+    s.imageId = r.imageId;
+    if (!r.lowers.empty())
+        s.lowers = c.layers.lowers;
+    s.upperDir = c.layers.upperDir;
     s.command = r.spec.process.args;
     s.detached = detached;
     s.terminal = r.spec.process.terminal;

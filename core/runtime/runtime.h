@@ -22,6 +22,10 @@ struct RunRequest {
     // The rootfs provider's layers (top first); empty: spec.root.path is the one
     // lower. An image store fills these; the built-in image is one lower.
     std::vector<std::string> lowers;
+    // A writable layer on disk (kept until delete, journaled): the store's images,
+    // so that diff and commit can read it. Empty: a scratch tmpfs.
+    std::string upperDir, workDir;
+    std::string imageId;           // the store's image ID, for commit
     bool useChroot = false;
     bool rootless = false;         // a user namespace even when run as root
     std::string pidFile;

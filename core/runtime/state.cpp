@@ -44,6 +44,7 @@ std::string nowRfc3339()
 std::string stateToJson(const ContainerState &s)
 {
     json j = {{"id", s.id}, {"bundle", s.bundle}, {"rootfs", s.rootfs}, {"image", s.image},
+              {"imageId", s.imageId}, {"lowers", s.lowers}, {"upperDir", s.upperDir},
               {"command", s.command}, {"created", s.created}, {"pid", s.pid},
               {"pidStartTime", s.pidStartTime}, {"monitorPid", s.monitorPid},
               {"monitorStartTime", s.monitorStartTime}, {"detached", s.detached},
@@ -87,6 +88,9 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
         s.bundle = j.value("bundle", "");
         s.rootfs = j.value("rootfs", "");
         s.image = j.value("image", "");
+        s.imageId = j.value("imageId", "");
+        s.lowers = j.value("lowers", std::vector<std::string>{});
+        s.upperDir = j.value("upperDir", "");
         s.command = j.value("command", std::vector<std::string>{});
         s.created = j.value("created", "");
         s.pid = integerField<pid_t>(j, "pid", 0, source);

@@ -17,7 +17,10 @@ struct ContainerState {
     std::string id;
     std::string bundle;     // absolute; empty for hoodctl run without --bundle
     std::string rootfs;     // absolute path of the root filesystem given to the container
-    std::string image;      // built-in image name, if any
+    std::string image;      // the image's name (built-in or of the store), if any
+    std::string imageId;    // the store's image ID (sha256:...), if it runs one
+    std::vector<std::string> lowers; // the image's layers, top first (overlay's lowerdir)
+    std::string upperDir;   // the writable layer on disk (an image of the store), if any
     std::vector<std::string> command;
     std::string created;    // RFC 3339, UTC
     pid_t pid = 0;          // container init, as seen from the host

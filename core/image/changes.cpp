@@ -1,0 +1,333 @@
+// Upper directories as changes (diff), as tar layers (commit, import).
+#include "changes.h"
+
+#include "digest.h"
+#include "error.h"
+#include "layout.h"
+#include "runtime/resources.h"
+#include "sys/fd.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+#include <dirent.h>
+#include <fcntl.h>
+#include <map>
+#include <memory>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+namespace hood::image {
+
+using nlohmann::json;
+
+namespace {
+
+std::vector<std::string> entriesOf(int dirFd)
+{
+    std::vector<std::string> names;
+    DIR *d = fdopendir(fcntl(dirFd, F_DUPFD_CLOEXEC, 0));
+    if (!d)
+        throw Error::sys("read directory", "", errno);
+    while (dirent *de = readdir(d)) {
+        std::string n = de->d_name;
+        if (n != "." && n != "..")
+            names.push_back(n);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+Fd openDir(int at, const std::string &name, const std::string &path)
+{
+    Fd fd(openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd)
+        throw Error::sys("open", path, errno);
+    return fd;
+}
+
+bool isWhiteout(const struct stat &st)
+{
+    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
+}
+
+bool isOpaque(int dirFd)
+{
+    char v[4] = {};
+    for (const char *attr : {"trusted.overlay.opaque", "user.overlay.opaque"}) {
+        if (fgetxattr(dirFd, attr, v, sizeof v) == 1 && v[0] == 'y')
+            return true;
+    }
+    return false;
+}
+
+class Differ {
+public:
+    explicit Differ(const std::vector<std::string> &lowers)
+    {
+        for (const std::string &l : lowers) {
+            Fd fd(open(l.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!fd)
+                throw Error::sys("open", l, errno);
+            m_lowers.push_back(std::move(fd));
+        }
+    }
+    // Whether the lowers show rel ("etc/hostname"): the topmost that has it decides.
+    bool inLowers(const std::string &rel) const
+    {
+        for (const Fd &l : m_lowers) {
+            struct stat st {};
+            if (fstatat(l.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                return !isWhiteout(st);
+        }
+        return false;
+    }
+    void walk(int dir, const std::string &rel, std::vector<Change> &out) const
+    {
+        for (const std::string &name : entriesOf(dir)) {
+            const std::string path = rel.empty() ? name : rel + "/" + name;
+            struct stat st {};
+            if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+                continue; // removed meanwhile: the container is running
+            if (isWhiteout(st)) {
+                out.push_back({'D', "/" + path});
+                continue;
+            }
+            out.push_back({inLowers(path) ? 'C' : 'A', "/" + path});
+            if (S_ISDIR(st.st_mode)) {
+                Fd sub = openDir(dir, name, path);
+                walk(sub.get(), path, out);
+            }
+        }
+    }
+
+private:
+    std::vector<Fd> m_lowers;
+};
+
+using Writer = std::unique_ptr<archive, decltype(&archive_write_free)>;
+using Entry = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
+
+class TreeTar {
+public:
+    TreeTar(int fd, bool whiteouts) : m_a(archive_write_new(), archive_write_free), m_whiteouts(whiteouts)
+    {
+        archive_write_set_format_pax_restricted(m_a.get());
+        archive_write_set_bytes_in_last_block(m_a.get(), 1);
+        if (archive_write_open_fd(m_a.get(), fd) != ARCHIVE_OK)
+            fail("open");
+    }
+    void finish()
+    {
+        if (archive_write_close(m_a.get()) != ARCHIVE_OK)
+            fail("close");
+    }
+    void walk(int dir, const std::string &rel)
+    {
+        for (const std::string &name : entriesOf(dir)) {
+            const std::string path = rel.empty() ? name : rel + "/" + name;
+            struct stat st {};
+            if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+                throw Error::sys("stat", path, errno);
+            if (m_whiteouts && isWhiteout(st)) {
+                st.st_mode = S_IFREG | 0644;
+                st.st_size = 0;
+                header((rel.empty() ? "" : rel + "/") + ".wh." + name, st, "");
+                continue;
+            }
+            if (S_ISDIR(st.st_mode)) {
+                Fd sub = openDir(dir, name, path);
+                header(path, st, "");
+                if (m_whiteouts && isOpaque(sub.get())) {
+                    struct stat wh = st;
+                    wh.st_mode = S_IFREG | 0644;
+                    wh.st_size = 0;
+                    header(path + "/.wh..wh..opq", wh, "");
+                }
+                walk(sub.get(), path);
+            } else if (S_ISLNK(st.st_mode)) {
+                std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+                ssize_t n = readlinkat(dir, name.c_str(), target.data(), target.size());
+                if (n < 0)
+                    throw Error::sys("readlink", path, errno);
+                target.resize(static_cast<size_t>(n));
+                header(path, st, target);
+            } else if (S_ISREG(st.st_mode)) {
+                regular(dir, name, path, st);
+            } else {
+                header(path, st, "");
+            }
+        }
+    }
+
+private:
+    [[noreturn]] void fail(const char *op)
+    {
+        const char *why = archive_error_string(m_a.get());
+        throw Error(std::string("tar ") + op + ": " + (why ? why : "failed"));
+    }
+    void header(const std::string &path, const struct stat &st, const std::string &symlink,
+                const std::string &hardlink = {})
+    {
+        Entry e(archive_entry_new(), archive_entry_free);
+        archive_entry_copy_stat(e.get(), &st);
+        archive_entry_set_pathname(e.get(), path.c_str());
+        if (!m_whiteouts) { // an imported tree belongs to root inside, whoever built it
+            archive_entry_set_uid(e.get(), 0);
+            archive_entry_set_gid(e.get(), 0);
+        }
+        if (!symlink.empty())
+            archive_entry_set_symlink(e.get(), symlink.c_str());
+        if (!hardlink.empty()) {
+            archive_entry_set_hardlink(e.get(), hardlink.c_str());
+            archive_entry_set_size(e.get(), 0);
+        }
+        if (!S_ISREG(st.st_mode) || !hardlink.empty())
+            archive_entry_set_size(e.get(), 0);
+        if (archive_write_header(m_a.get(), e.get()) != ARCHIVE_OK)
+            fail("header");
+    }
+    void regular(int dir, const std::string &name, const std::string &path, const struct stat &st)
+    {
+        if (st.st_nlink > 1) {
+            auto key = std::make_pair(st.st_dev, st.st_ino);
+            auto it = m_links.find(key);
+            if (it != m_links.end())
+                return header(path, st, "", it->second);
+            m_links[key] = path;
+        }
+        Fd in(openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!in)
+            throw Error::sys("open", path, errno);
+        header(path, st, "");
+        std::vector<char> buf(1 << 20);
+        ssize_t n;
+        while ((n = read(in.get(), buf.data(), buf.size())) > 0) {
+            if (archive_write_data(m_a.get(), buf.data(), static_cast<size_t>(n)) < 0)
+                fail("write");
+        }
+        if (n < 0)
+            throw Error::sys("read", path, errno);
+    }
+    Writer m_a;
+    bool m_whiteouts;
+    std::map<std::pair<dev_t, ino_t>, std::string> m_links;
+};
+
+std::string nowRfc3339()
+{
+    char buf[64];
+    time_t t = time(nullptr);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+    return buf;
+}
+
+// The tree as a tar file under <store>/tmp (journaled), added as a layer.
+LayerInfo layerFromTree(Store &store, const std::string &dir, bool whiteouts, const std::string &what)
+{
+    const std::string tmp = store.dir() + "/tmp/tree-" + std::to_string(getpid()) + ".tar";
+    HostResources journal(tmp + ".journal");
+    const ResourceType *temp = findResourceType("layer-temp");
+    Fd out;
+    journal.acquire(*temp, tmp, [&] {
+        unlink(tmp.c_str());
+        out.reset(open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+        if (!out)
+            throw Error::sys("create", tmp, errno);
+    });
+    auto cleanup = [&] {
+        unlink(tmp.c_str());
+        unlink((tmp + ".journal").c_str());
+    };
+    try {
+        Fd root(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!root)
+            throw Error::sys("open", dir, errno);
+        TreeTar tar(out.get(), whiteouts);
+        tar.walk(root.get(), "");
+        tar.finish();
+        if (lseek(out.get(), 0, SEEK_SET) < 0)
+            throw Error::sys("seek", tmp, errno);
+        LayerInfo l = store.addLayer(out.get(), "", "", what);
+        cleanup();
+        return l;
+    } catch (...) {
+        cleanup();
+        throw;
+    }
+}
+
+} // namespace
+
+void writeTreeTar(const std::string &dir, int fd, bool whiteouts)
+{
+    Fd root(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root)
+        throw Error::sys("open", dir, errno);
+    TreeTar tar(fd, whiteouts);
+    tar.walk(root.get(), "");
+    tar.finish();
+}
+
+std::vector<Change> diffUpper(const std::string &upper, const std::vector<std::string> &lowersTopFirst)
+{
+    Differ d(lowersTopFirst);
+    Fd root(open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!root)
+        throw Error::sys("open", upper, errno);
+    std::vector<Change> out;
+    d.walk(root.get(), "", out);
+    std::sort(out.begin(), out.end(), [](const Change &a, const Change &b) { return a.path < b.path; });
+    return out;
+}
+
+ImageRecord commitUpper(Store &store, const ImageRecord &parentIn, const std::string &upper, const ImageRef &ref,
+                        const std::string &createdBy)
+{
+    Fd lock = store.lock(true);
+    const ImageRecord parent = store.resolve(parentIn.id);
+    LayerInfo top = layerFromTree(store, upper, true, "the new layer of " + ref.nameTag());
+    json config = store.config(parent);
+    const std::string now = nowRfc3339();
+    config["created"] = now;
+    if (!config.contains("history") || !config["history"].is_array())
+        config["history"] = json::array();
+    config["history"].push_back({{"created", now}, {"created_by", createdBy}});
+    std::vector<LayerInfo> layers = store.layers(parent);
+    layers.push_back(top);
+    ImageRecord r = store.writeImage(config, layers);
+    store.tag(r, ref);
+    return store.resolve(r.id);
+}
+
+ImageRecord importDirectory(Store &store, const std::string &dir, const ImageRef &ref,
+                            const std::string &configJson, const std::string &createdBy)
+{
+    Fd lock = store.lock(true);
+    LayerInfo layer = layerFromTree(store, dir, false, "the layer of " + dir);
+    json runConfig = json::object();
+    if (!configJson.empty()) {
+        try {
+            runConfig = json::parse(configJson);
+        } catch (const json::exception &) {
+            throw Error("import: the config is not valid JSON");
+        }
+    }
+    const std::string now = nowRfc3339();
+    json config = {{"architecture", "amd64"},
+                   {"os", "linux"},
+                   {"created", now},
+                   {"config", runConfig},
+                   {"history", json::array({{{"created", now}, {"created_by", createdBy}}})}};
+    ImageRecord r = store.writeImage(config, {layer});
+    store.tag(r, ref);
+    return store.resolve(r.id);
+}
+
+} // namespace hood::image

@@ -1,0 +1,448 @@
+#include "extract.h"
+
+#include "digest.h"
+#include "error.h"
+#include "sys/fd.h"
+#include "sys/fileio.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <cerrno>
+#include <dirent.h>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <vector>
+
+namespace hood::image {
+
+namespace {
+
+using Archive = std::unique_ptr<archive, decltype(&archive_read_free)>;
+
+constexpr size_t kBlock = 1 << 20;
+
+// The raw stream: the file's bytes as they are (hashed into the blob digest and
+// copied to the blob), decompressed by libarchive's filters.
+struct RawSource {
+    int fd = -1;
+    int tee = -1;
+    Sha256 blob;
+    uint64_t blobSize = 0;
+    std::vector<char> buffer = std::vector<char>(kBlock);
+    int err = 0;
+};
+
+la_ssize_t readRaw(archive *a, void *ctx, const void **out)
+{
+    auto *s = static_cast<RawSource *>(ctx);
+    ssize_t n;
+    do {
+        n = read(s->fd, s->buffer.data(), s->buffer.size());
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        s->err = errno;
+        archive_set_error(a, errno, "read: %s", errnoText(errno).c_str());
+        return -1;
+    }
+    s->blob.update(s->buffer.data(), static_cast<size_t>(n));
+    s->blobSize += static_cast<uint64_t>(n);
+    if (n > 0 && s->tee >= 0 && !writeAll(s->tee, s->buffer.data(), static_cast<size_t>(n))) {
+        s->err = errno;
+        archive_set_error(a, errno, "write blob: %s", errnoText(errno).c_str());
+        return -1;
+    }
+    *out = s->buffer.data();
+    return n;
+}
+
+// The tar stream: the decompressed bytes, hashed into the diff_id.
+struct TarSource {
+    archive *raw = nullptr;
+    Sha256 diff;
+    bool ended = false;
+    std::string error;
+};
+
+la_ssize_t readTar(archive *a, void *ctx, const void **out)
+{
+    auto *s = static_cast<TarSource *>(ctx);
+    if (s->ended)
+        return 0;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    int r = archive_read_data_block(s->raw, out, &size, &offset);
+    if (r == ARCHIVE_EOF) {
+        s->ended = true;
+        return 0;
+    }
+    if (r < ARCHIVE_WARN) {
+        const char *why = archive_error_string(s->raw);
+        s->error = why ? why : "the stream is corrupt";
+        archive_set_error(a, EIO, "%s", s->error.c_str());
+        return -1;
+    }
+    s->diff.update(*out, size);
+    return static_cast<la_ssize_t>(size);
+}
+
+class Extractor {
+public:
+    Extractor(int root, const ExtractOptions &o) : m_root(root), m_o(o) {}
+    void apply(archive *a, archive_entry *e);
+    uint64_t size() const { return m_size; }
+
+private:
+    [[noreturn]] void refuse(const std::string &why) const
+    {
+        throw Error(m_o.layer + ": entry \"" + m_entry + "\" " + why + "; refused");
+    }
+    [[noreturn]] void fail(const char *op, int err) const
+    {
+        throw Error(m_o.layer + ": " + op + " \"" + m_entry + "\": " + errnoText(err), err);
+    }
+    std::vector<std::string> components(const std::string &path, const char *what) const;
+    int parent(const std::vector<std::string> &parts, bool create);
+    void clear(int dir, const std::string &name, bool keepDir);
+    void whiteout(int dir, const std::string &base);
+    void regular(archive *a, archive_entry *e, int dir, const std::string &base);
+    void hardlink(archive_entry *e, int dir, const std::string &base);
+    void owner(int dir, const std::string &base, archive_entry *e);
+
+    int m_root;
+    const ExtractOptions &m_o;
+    std::string m_entry;
+    // The last parent directory opened: tar lists a directory's files together, so
+    // most entries skip the walk from the root.
+    std::string m_cachedPath;
+    Fd m_cached;
+    uint64_t m_size = 0;
+};
+
+std::vector<std::string> Extractor::components(const std::string &path, const char *what) const
+{
+    if (path.empty())
+        refuse(std::string("has an empty ") + what);
+    if (path[0] == '/')
+        refuse(std::string("has an absolute ") + what + " (\"" + path + "\")");
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= path.size()) {
+        size_t slash = path.find('/', start);
+        std::string c = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (c == "..")
+            refuse(std::string("climbs out of the layer with \"..\" in its ") + what);
+        if (!c.empty() && c != ".")
+            parts.push_back(std::move(c));
+        if (slash == std::string::npos)
+            break;
+        start = slash + 1;
+    }
+    return parts;
+}
+
+// The directory holding the last component, walked one component at a time with
+// O_NOFOLLOW: a symlink on the way is refused, never followed.
+int Extractor::parent(const std::vector<std::string> &parts, bool create)
+{
+    std::string path;
+    for (size_t i = 0; i + 1 < parts.size(); ++i)
+        path += parts[i] + "/";
+    if (m_cached && path == m_cachedPath)
+        return m_cached.get();
+    m_cached.reset();
+    Fd cur(fcntl(m_root, F_DUPFD_CLOEXEC, 0));
+    std::string walked;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+        const std::string &c = parts[i];
+        walked += (walked.empty() ? "" : "/") + c;
+        int fd = openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT && create) {
+            if (mkdirat(cur.get(), c.c_str(), 0755) < 0 && errno != EEXIST)
+                fail("mkdir", errno);
+            fd = openat(cur.get(), c.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0) {
+            struct stat st {};
+            if (fstatat(cur.get(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+                refuse("goes through the symlink \"" + walked + "\"");
+            if (errno == ENOTDIR || (errno == ENOENT && !create))
+                refuse("goes through \"" + walked + "\", which is not a directory of the layer");
+            fail("open", errno);
+        }
+        cur.reset(fd);
+    }
+    m_cachedPath = path;
+    m_cached = std::move(cur);
+    return m_cached.get();
+}
+
+// Makes room for a new entry: tar's rule is that a later entry replaces an earlier
+// one, except that a directory stays a directory.
+void Extractor::clear(int dir, const std::string &name, bool keepDir)
+{
+    struct stat st {};
+    if (fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return;
+    if (keepDir && S_ISDIR(st.st_mode))
+        return;
+    if (!removeAt(dir, name))
+        fail("remove", errno);
+}
+
+void Extractor::whiteout(int dir, const std::string &base)
+{
+    if (base == ".wh..wh..opq") {
+        const char *attr = m_o.userXattr ? "user.overlay.opaque" : "trusted.overlay.opaque";
+        if (fsetxattr(dir, attr, "y", 1, 0) < 0)
+            fail("mark opaque", errno);
+        return;
+    }
+    if (base.rfind(".wh..wh.", 0) == 0)
+        refuse("is an AUFS metadata name that overlayfs does not know");
+    const std::string target = base.substr(4);
+    if (target.empty())
+        refuse("is a bare whiteout (\".wh.\" with no name after it)");
+    if (target == "." || target == "..")
+        refuse("whites out \"" + target + "\", which is not a file");
+    clear(dir, target, false);
+    // An unprivileged mknod of a 0/0 character device is allowed (Linux 5.8): it is
+    // what overlayfs itself writes for a whiteout.
+    if (mknodat(dir, target.c_str(), S_IFCHR | 0000, makedev(0, 0)) < 0)
+        fail("mknod whiteout", errno);
+}
+
+void Extractor::owner(int dir, const std::string &base, archive_entry *e)
+{
+    if (!m_o.asRoot)
+        return;
+    if (fchownat(dir, base.c_str(), static_cast<uid_t>(archive_entry_uid(e)),
+                 static_cast<gid_t>(archive_entry_gid(e)), AT_SYMLINK_NOFOLLOW) < 0)
+        fail("chown", errno);
+}
+
+void Extractor::regular(archive *a, archive_entry *e, int dir, const std::string &base)
+{
+    clear(dir, base, false);
+    // O_EXCL|O_NOFOLLOW: the name was just cleared, so nothing is written through a
+    // link that an earlier entry left there.
+    Fd out(openat(dir, base.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (!out)
+        fail("create", errno);
+    const void *buf = nullptr;
+    size_t size = 0;
+    la_int64_t offset = 0;
+    int r;
+    while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        const char *p = static_cast<const char *>(buf);
+        while (size > 0) {
+            ssize_t n = pwrite(out.get(), p, size, offset);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                fail("write", errno);
+            p += n;
+            offset += n;
+            size -= static_cast<size_t>(n);
+        }
+    }
+    if (r != ARCHIVE_EOF) {
+        const char *why = archive_error_string(a);
+        throw Error(m_o.layer + ": read \"" + m_entry + "\": " + (why ? why : "the stream is corrupt"));
+    }
+    const la_int64_t total = archive_entry_size(e);
+    if (ftruncate(out.get(), total) < 0) // a sparse file's hole at its end
+        fail("write", errno);
+    m_size += static_cast<uint64_t>(total);
+    if (m_o.asRoot && fchown(out.get(), static_cast<uid_t>(archive_entry_uid(e)),
+                             static_cast<gid_t>(archive_entry_gid(e))) < 0)
+        fail("chown", errno);
+    if (fchmod(out.get(), archive_entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
+        fail("chmod", errno);
+    timespec times[2] = {{archive_entry_mtime(e), 0}, {archive_entry_mtime(e), 0}};
+    futimens(out.get(), times);
+}
+
+void Extractor::hardlink(archive_entry *e, int dir, const std::string &base)
+{
+    const std::string target = archive_entry_hardlink(e);
+    if (!target.empty() && target[0] == '/')
+        refuse("is a hardlink to \"" + target + "\", outside the layer");
+    std::vector<std::string> parts;
+    try {
+        parts = components(target, "hardlink target");
+    } catch (const Error &) {
+        refuse("is a hardlink to \"" + target + "\", outside the layer");
+    }
+    if (parts.empty())
+        refuse("is a hardlink to the layer's root");
+    Fd keep(fcntl(dir, F_DUPFD_CLOEXEC, 0)); // parent() below may replace the cached fd
+    int from = parent(parts, false);
+    struct stat st {};
+    if (fstatat(from, parts.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) < 0)
+        refuse("is a hardlink to \"" + target + "\", which the layer has not written before it");
+    if (S_ISDIR(st.st_mode))
+        refuse("is a hardlink to the directory \"" + target + "\"");
+    clear(keep.get(), base, false);
+    if (linkat(from, parts.back().c_str(), keep.get(), base.c_str(), 0) < 0)
+        fail("link", errno);
+}
+
+void Extractor::apply(archive *a, archive_entry *e)
+{
+    const char *name = archive_entry_pathname(e);
+    m_entry = name ? name : "";
+    if (m_entry == "." || m_entry == "/")
+        refuse("names the layer's root");
+    std::vector<std::string> parts = components(m_entry, "name");
+    const mode_t type = archive_entry_filetype(e);
+    if (parts.empty()) {
+        if (type == AE_IFDIR)
+            return; // "./": the root's own entry, which the store makes itself
+        refuse("names the layer's root");
+    }
+    int dir = parent(parts, true);
+    const std::string &base = parts.back();
+    if (m_o.overlayWhiteouts && base.rfind(".wh.", 0) == 0)
+        return whiteout(dir, base);
+    if (archive_entry_hardlink(e))
+        return hardlink(e, dir, base);
+    switch (type) {
+    case AE_IFREG: return regular(a, e, dir, base);
+    case AE_IFDIR: {
+        clear(dir, base, true);
+        if (mkdirat(dir, base.c_str(), 0700) < 0 && errno != EEXIST)
+            fail("mkdir", errno);
+        owner(dir, base, e);
+        if (fchmodat(dir, base.c_str(), archive_entry_perm(e) & (m_o.asRoot ? 07777 : 0777), 0) < 0)
+            fail("chmod", errno);
+        return;
+    }
+    case AE_IFLNK: {
+        clear(dir, base, false);
+        const char *target = archive_entry_symlink(e);
+        if (symlinkat(target ? target : "", dir, base.c_str()) < 0)
+            fail("symlink", errno);
+        return owner(dir, base, e);
+    }
+    case AE_IFCHR:
+    case AE_IFBLK:
+    case AE_IFIFO: {
+        if (type != AE_IFIFO && !m_o.asRoot) {
+            if (m_o.warn)
+                m_o.warn(m_o.layer + ": device node \"" + m_entry
+                         + "\" skipped (a user without root may not make device nodes)");
+            return;
+        }
+        clear(dir, base, false);
+        if (mknodat(dir, base.c_str(), type | (archive_entry_perm(e) & 07777), archive_entry_rdev(e)) < 0)
+            fail("mknod", errno);
+        return owner(dir, base, e);
+    }
+    default: refuse("has a type that a layer cannot hold");
+    }
+}
+
+Archive newReader()
+{
+    Archive a(archive_read_new(), archive_read_free);
+    if (!a)
+        throw Error("libarchive: out of memory");
+    return a;
+}
+
+} // namespace
+
+bool removeAt(int dirFd, const std::string &name)
+{
+    if (unlinkat(dirFd, name.c_str(), 0) == 0)
+        return true;
+    if (errno != EISDIR && errno != EPERM)
+        return errno == ENOENT;
+    Fd sub(openat(dirFd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!sub)
+        return false;
+    DIR *d = fdopendir(fcntl(sub.get(), F_DUPFD_CLOEXEC, 0));
+    if (!d)
+        return false;
+    std::vector<std::string> names;
+    while (dirent *de = readdir(d)) {
+        std::string n = de->d_name;
+        if (n != "." && n != "..")
+            names.push_back(n);
+    }
+    closedir(d);
+    for (const std::string &n : names) {
+        if (!removeAt(sub.get(), n))
+            return false;
+    }
+    return unlinkat(dirFd, name.c_str(), AT_REMOVEDIR) == 0 || errno == ENOENT;
+}
+
+std::string compressionOf(int fd)
+{
+    unsigned char magic[4] = {};
+    ssize_t n = pread(fd, magic, sizeof magic, 0);
+    if (n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        return "gzip";
+    if (n == 4 && magic[0] == 0x28 && magic[1] == 0xb5 && magic[2] == 0x2f && magic[3] == 0xfd)
+        return "zstd";
+    return "";
+}
+
+ExtractResult extractTar(int src, int tee, int targetDir, const ExtractOptions &options)
+{
+    RawSource raw;
+    raw.fd = src;
+    raw.tee = tee;
+    Archive outer = newReader();
+    archive_read_support_filter_all(outer.get());
+    archive_read_support_format_raw(outer.get());
+    if (archive_read_open(outer.get(), &raw, nullptr, readRaw, nullptr) != ARCHIVE_OK)
+        throw Error(options.layer + ": " + (archive_error_string(outer.get()) ? archive_error_string(outer.get())
+                                                                              : "cannot be read"));
+    archive_entry *rawEntry = nullptr;
+    if (archive_read_next_header(outer.get(), &rawEntry) != ARCHIVE_OK)
+        throw Error(options.layer + ": is empty or not a tar stream");
+
+    TarSource tar;
+    tar.raw = outer.get();
+    Archive inner = newReader();
+    archive_read_support_format_tar(inner.get());
+    archive_read_support_format_gnutar(inner.get());
+    if (archive_read_open(inner.get(), &tar, nullptr, readTar, nullptr) != ARCHIVE_OK)
+        throw Error(options.layer + ": not a tar archive");
+    Extractor x(targetDir, options);
+    ExtractResult result;
+    archive_entry *e = nullptr;
+    int r;
+    while ((r = archive_read_next_header(inner.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+        x.apply(inner.get(), e);
+        ++result.entries;
+    }
+    if (r != ARCHIVE_EOF) {
+        if (raw.err)
+            throw Error::sys(options.layer + ": read", "", raw.err);
+        std::string why = !tar.error.empty() ? tar.error
+                          : archive_error_string(inner.get()) ? archive_error_string(inner.get())
+                                                              : "the tar stream is corrupt";
+        throw Error(options.layer + ": " + why + " (truncated or corrupt)");
+    }
+    // The digests cover the whole stream, the padding after the tar's end included.
+    const void *out = nullptr;
+    while (readTar(inner.get(), &tar, &out) > 0) {
+    }
+    if (!tar.error.empty())
+        throw Error(options.layer + ": " + tar.error + " (truncated or corrupt)");
+    result.blobDigest = raw.blob.finish();
+    result.blobSize = raw.blobSize;
+    result.diffId = tar.diff.finish();
+    result.size = x.size();
+    return result;
+}
+
+} // namespace hood::image
