@@ -1,0 +1,73 @@
+// Hand-made tar layers and OCI layouts for the image tests, written with libarchive.
+#pragma once
+
+#include "image/digest.h"
+#include "sys/fileio.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <string>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <vector>
+
+namespace imagetest {
+
+struct TarEntry {
+    char type = 'f';     // f file, d dir, l symlink, h hardlink, c char device
+    std::string name;
+    std::string data;    // a file's content, a link's target
+};
+
+// A tar of entries, compressed with "gzip", "zstd" or "" (plain), at path.
+inline void writeTar(const std::string &path, const std::vector<TarEntry> &entries, const std::string &filter = {})
+{
+    archive *a = archive_write_new();
+    archive_write_set_format_pax_restricted(a);
+    if (filter == "gzip")
+        archive_write_add_filter_gzip(a);
+    else if (filter == "zstd")
+        archive_write_add_filter_zstd(a);
+    archive_write_open_filename(a, path.c_str());
+    for (const TarEntry &t : entries) {
+        archive_entry *e = archive_entry_new();
+        archive_entry_set_pathname(e, t.name.c_str());
+        archive_entry_set_perm(e, t.type == 'd' ? 0755 : 0644);
+        archive_entry_set_mtime(e, 1700000000, 0);
+        switch (t.type) {
+        case 'd': archive_entry_set_filetype(e, AE_IFDIR); break;
+        case 'l':
+            archive_entry_set_filetype(e, AE_IFLNK);
+            archive_entry_set_symlink(e, t.data.c_str());
+            break;
+        case 'h':
+            archive_entry_set_filetype(e, AE_IFREG);
+            archive_entry_set_hardlink(e, t.data.c_str());
+            break;
+        case 'c':
+            archive_entry_set_filetype(e, AE_IFCHR);
+            archive_entry_set_rdev(e, makedev(1, 3));
+            break;
+        default:
+            archive_entry_set_filetype(e, AE_IFREG);
+            archive_entry_set_size(e, static_cast<la_int64_t>(t.data.size()));
+        }
+        archive_write_header(a, e);
+        if (t.type == 'f' && !t.data.empty())
+            archive_write_data(a, t.data.data(), t.data.size());
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
+inline std::string fileDigest(const std::string &path)
+{
+    return hood::image::sha256Digest(hood::readFile(path));
+}
+
+} // namespace imagetest
