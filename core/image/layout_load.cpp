@@ -120,9 +120,10 @@ json Loader::resolveIndex(const json &descriptor, const std::string &what)
         const json j = parse(blobText(d.value("digest", ""), what), m_source + ": " + what);
         if (!isIndex(j))
             return d;
+        const json manifests = j.value("manifests", json::array());
         const json *pick = nullptr;
         std::string seen;
-        for (const json &m : j.value("manifests", json::array())) {
+        for (const json &m : manifests) {
             const json p = m.value("platform", json::object());
             const std::string os = p.value("os", ""), arch = p.value("architecture", "");
             if (os == "linux" && arch == "amd64" && !pick)
@@ -319,13 +320,18 @@ LoadResult loadImages(Store &store, const std::string &path, const WarnFn &warnI
     if (stat(path.c_str(), &st) < 0)
         throw Error::sys("load", path, errno);
     LoadResult out;
-    if (S_ISDIR(st.st_mode)) {
-        Fd root(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (!root)
-            throw Error::sys("open", path, errno);
-        loadDirectory(store, path, root.get(), warn, out);
-    } else {
-        loadArchive(store, path, warn, out);
+    try {
+        if (S_ISDIR(st.st_mode)) {
+            Fd root(open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+            if (!root)
+                throw Error::sys("open", path, errno);
+            loadDirectory(store, path, root.get(), warn, out);
+        } else {
+            loadArchive(store, path, warn, out);
+        }
+    } catch (const json::exception &e) {
+        // A field of the wrong type (a number where an object belongs).
+        throw Error(path + ": a manifest, index or config has a field of the wrong type (" + e.what() + ")");
     }
     return out;
 }
