@@ -296,13 +296,19 @@ void Extractor::apply(archive *a, archive_entry *e)
 {
     const char *name = archive_entry_pathname(e);
     m_entry = name ? name : "";
-    if (m_entry == "." || m_entry == "/")
-        refuse("names the layer's root");
-    std::vector<std::string> parts = components(m_entry, "name");
     const mode_t type = archive_entry_filetype(e);
+    // umoci and `tar -C dir .` write the root itself as a directory "." or "./":
+    // the store made that directory, so the entry is skipped. Anything else with
+    // that name (a file, a link, a hardlink) is refused.
+    const bool rootName = m_entry == "." || m_entry == "./" || m_entry == "/";
+    if (rootName && (type != AE_IFDIR || archive_entry_hardlink(e)))
+        refuse("names the layer's root");
+    if (rootName)
+        return;
+    std::vector<std::string> parts = components(m_entry, "name");
     if (parts.empty()) {
-        if (type == AE_IFDIR)
-            return; // "./": the root's own entry, which the store makes itself
+        if (type == AE_IFDIR && !archive_entry_hardlink(e))
+            return;
         refuse("names the layer's root");
     }
     int dir = parent(parts, true);

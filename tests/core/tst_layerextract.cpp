@@ -87,7 +87,9 @@ private slots:
             << std::vector<TarEntry> {{'l', "up", out}, {'h', "hl", "up/secret"}}
             << "goes through the symlink \"up\"";
         QTest::addRow("name-dot") << std::vector<TarEntry> {{'f', ".", "x"}} << "entry \".\" names the layer's root";
-        QTest::addRow("name-slash") << std::vector<TarEntry> {{'f', "/", "x"}} << "entry \"/\" names the layer's root";
+        QTest::addRow("name-slash") << std::vector<TarEntry> {{'l', "/", out}} << "entry \"/\" names the layer's root";
+        QTest::addRow("name-dot-symlink") << std::vector<TarEntry> {{'l', ".", out}} << "entry \".\" names the layer's root";
+        QTest::addRow("name-dot-hardlink") << std::vector<TarEntry> {{'f', "a", "x"}, {'h', ".", "a"}} << "entry \".\" names the layer's root";
         QTest::addRow("name-empty") << std::vector<TarEntry> {{'f', "", "x"}} << "has an empty name";
         QTest::addRow("whiteout-dotdot") << std::vector<TarEntry> {{'f', ".wh..", ""}}
                                          << "entry \".wh..\" whites out \".\"";
@@ -118,6 +120,7 @@ private slots:
     {
         QTest::addColumn<std::vector<TarEntry>>("entries");
         QTest::addColumn<QString>("check"); // a path that must exist afterwards
+        QTest::addRow("dot-root-dir") << std::vector<TarEntry> {{'d', ".", ""}, {'f', "a", "x"}} << "a"; // umoci
         QTest::addRow("dot-slash-root") << std::vector<TarEntry> {{'d', "./", ""}, {'f', "./a", "x"}} << "a";
         QTest::addRow("missing-parents") << std::vector<TarEntry> {{'f', "x/y/z", "x"}} << "x/y/z";
         QTest::addRow("symlink-out-not-followed") << std::vector<TarEntry> {{'l', "l", "/etc/passwd"}} << "l";
