@@ -127,7 +127,16 @@ private slots:
         QVERIFY2(l.code == 0, qPrintable(l.err));
         const QJsonObject a = inspect(store, "two:layers"), b = inspect(back, "two:layers");
         QCOMPARE(b["Id"].toString(), a["Id"].toString());
-        QCOMPARE(b["ManifestDigest"].toString(), a["ManifestDigest"].toString());
+        auto layerDigests = [](const QJsonObject &o) {
+            QStringList out;
+            for (const QJsonValue &l : o["Manifest"].toObject()["layers"].toArray())
+                out << l.toObject()["digest"].toString();
+            return out;
+        };
+        QCOMPARE(layerDigests(b), layerDigests(a));
+        // A docker archive carries no manifest (load makes one): the OCI formats keep it.
+        if (format != "docker-archive")
+            QCOMPARE(b["ManifestDigest"].toString(), a["ManifestDigest"].toString());
     }
 
     void diffAndCommit()
