@@ -206,6 +206,7 @@ private slots:
     void indexResolvesToAmd64();
     void resumeAndVerify();
     void basicAuth();
+    void bearerToken();
 
 private:
     QTemporaryDir m_dir;
@@ -514,6 +515,91 @@ void TestRegistryClient::basicAuth()
         QVERIFY(j.is_object());
         QCOMPARE(QString::fromStdString(j["Digest"].get<std::string>()), QString::fromStdString(img.manifestDigest));
     }
+}
+
+// A registry that wants Docker's token auth, in a few lines of Python: /v2/
+// answers 401 with a Bearer challenge, /token hands out "anon" or, for the
+// right basic credentials, "user" (suffixed -scoped when asked with a repository
+// scope); library/public takes either, private/app only "user".
+const char *kTokenServer = R"PY(
+import base64, http.server, json, sys
+port = int(sys.argv[1])
+MANIFEST = b'{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"digest":"sha256:' + b'a'*64 + b'"},"layers":[]}'
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def reply(self, code, body=b'', headers={}):
+        self.send_response(code)
+        for k, v in headers.items(): self.send_header(k, v)
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_GET(self):
+        auth = self.headers.get('Authorization', '')
+        if self.path.startswith('/token'):
+            if 'service=fake' not in self.path:
+                return self.reply(400, b'{"errors":[{"code":"BAD","message":"service expected"}]}')
+            scoped = '-scoped' if 'scope=repository%3A' in self.path else ''
+            tok = 'anon'
+            if auth.startswith('Basic '):
+                if base64.b64decode(auth[6:]) != b'tok:pw':
+                    return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"bad password"}]}')
+                tok = 'user'
+            return self.reply(200, json.dumps({'token': tok + scoped}).encode())
+        repo = self.path.split('/manifests/')[0][4:]
+        # A manifest needs a token asked for with the challenge's scope; /v2/ any token.
+        need = '-scoped' if '/manifests/' in self.path else ''
+        ok = auth in ('Bearer user' + need, 'Bearer user-scoped') or (auth in ('Bearer anon' + need, 'Bearer anon-scoped') and repo != 'private/app')
+        if not ok:
+            scope = 'repository:%s:pull' % repo if '/manifests/' in self.path else ''
+            ch = 'Bearer realm="http://127.0.0.1:%d/token",service="fake"' % port
+            if scope: ch += ',scope="%s"' % scope
+            return self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}', {'WWW-Authenticate': ch})
+        if self.path == '/v2/':
+            return self.reply(200, b'{}')
+        return self.reply(200, MANIFEST, {'Content-Type': 'application/vnd.oci.image.manifest.v1+json'})
+http.server.HTTPServer(('127.0.0.1', port), H).serve_forever()
+)PY";
+
+void TestRegistryClient::bearerToken()
+{
+    if (QStandardPaths::findExecutable("python3").isEmpty())
+        QSKIP("needs python3 for the test's token server");
+    const QString script = m_dir.path() + "/tokenserver.py";
+    QFile f(script);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(kTokenServer);
+    f.close();
+    const int port = freePort();
+    QProcess server;
+    server.start("python3", {script, QString::number(port)});
+    QVERIFY(server.waitForStarted(5000));
+    for (int i = 0; i < 100 && !canConnect(port); ++i)
+        QThread::msleep(50);
+    QVERIFY(canConnect(port));
+    const std::string host = "127.0.0.1:" + std::to_string(port);
+    RegistryOptions opts;
+    opts.tlsVerify = false;
+    RegistryClient anonymous(opts);
+    // An anonymous token for a public repository, asked for with the challenge's scope.
+    RegistryManifest m = anonymous.manifest(RegistryRef::parse(host + "/library/public:v1"));
+    QVERIFY(QString::fromStdString(m.body).contains("schemaVersion"));
+    QCOMPARE(QString::fromStdString(m.mediaType), QString("application/vnd.oci.image.manifest.v1+json"));
+    // A private one: the anonymous token is not enough, one sentence says what to do.
+    QString err = errorOf([&] { anonymous.manifest(RegistryRef::parse(host + "/private/app:v1")); });
+    QCOMPARE(err, QString::fromStdString("GET http://" + host + "/v2/private/app/manifests/v1: the registry refused anonymous "
+                                         "access (HTTP 401 UNAUTHORIZED (authentication required)); log in with hoodctl login " + host));
+    // With credentials the token service gives a user token.
+    opts.credentials = RegistryCredentials{"tok", "pw"};
+    RegistryClient user(opts);
+    QVERIFY(!user.manifest(RegistryRef::parse(host + "/private/app:v1")).body.empty());
+    user.ping(host);
+    opts.credentials = RegistryCredentials{"tok", "wrong"};
+    RegistryClient wrong(opts);
+    err = errorOf([&] { wrong.manifest(RegistryRef::parse(host + "/private/app:v1")); });
+    QCOMPARE(err, QString::fromStdString("GET http://" + host + "/token: the token service refused the credentials of tok "
+                                         "(HTTP 401 UNAUTHORIZED (bad password))"));
+    ::kill(pid_t(server.processId()), SIGTERM);
+    server.waitForFinished(5000);
 }
 
 QTEST_GUILESS_MAIN(TestRegistryClient)
