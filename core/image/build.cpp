@@ -112,12 +112,12 @@ public:
     explicit StoreBase(Store &store) : m_store(store) {}
     BuildBaseImage resolve(const std::string &ref, const std::string &, const std::string &where) override
     {
+        try {
+            image = resolveOrSeed(m_store, ref); // the built-in busybox is seeded on first use
+        } catch (const Error &e) {
+            throw Error(where + ": " + e.what() + "; hoodctl pull " + ref + " or hoodctl load brings it in");
+        }
         Fd lock = m_store.lock(false);
-        auto record = m_store.find(ref);
-        if (!record)
-            throw Error(where + ": image " + ref + " is not in the store " + m_store.dir() + " (hoodctl pull " + ref +
-                        ", or hoodctl load)");
-        image = *record;
         json c = m_store.config(image);
         config = c;
         return {image.id, buildConfigOf(c)};
