@@ -201,9 +201,8 @@ IgnoreMatcher::IgnoreMatcher(const std::vector<std::string> &patterns)
         }
         if (body.empty())
             throw Error("bad .dockerignore pattern \"" + raw + "\": illegal exclusion pattern");
-        p.regex = compilePattern(cleanPath(body));
         try {
-            std::regex check(p.regex);
+            p.regex = std::make_shared<const std::regex>(compilePattern(cleanPath(body)));
         } catch (const std::regex_error &) {
             throw Error("bad .dockerignore pattern \"" + raw + "\": syntax error in pattern");
         }
@@ -226,10 +225,9 @@ bool IgnoreMatcher::excluded(const std::string &relPath) const
         parents.push_back(path.substr(0, i));
     bool matched = false;
     for (const Pattern &p : m_patterns) {
-        std::regex re(p.regex);
-        bool match = std::regex_match(path, re);
+        bool match = std::regex_match(path, *p.regex);
         for (size_t i = 0; !match && i < parents.size(); ++i)
-            match = std::regex_match(parents[i], re);
+            match = std::regex_match(parents[i], *p.regex);
         if (match)
             matched = !p.exclusion;
     }

@@ -7,6 +7,8 @@
 // touching a file keeps the layer cache.
 #pragma once
 
+#include <memory>
+#include <regex>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -35,7 +37,7 @@ public:
 private:
     struct Pattern {
         std::string text;
-        std::string regex;
+        std::shared_ptr<const std::regex> regex; // compiled once: a walk asks for every path
         bool exclusion = false;
     };
     std::vector<Pattern> m_patterns;
