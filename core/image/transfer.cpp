@@ -99,7 +99,7 @@ ImageRecord pullImage(Store &store, RegistryClient &client, const RegistryRef &r
     if (store.putBlob(m.body) != m.digest)
         throw Error("pull " + ref.str() + ": the store computed another digest for the manifest " + m.digest);
     ImageRecord image = store.writeImage(m.digest);
-    if (!name.empty())
+    if (!name.empty() && ref.digest.empty()) // NAME@sha256:... names the image, no tag to give
         store.tag(image, parseReference(name));
     return store.resolve(image.id);
 }

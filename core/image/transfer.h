@@ -11,7 +11,7 @@ namespace hood::image {
 
 // Pulls ref into the store: the platform's manifest, its config, and each layer
 // not already unpacked (downloads resume from <store>/downloads/<hex>.partial),
-// then the image, tagged `name` (nothing when it is empty). Digests are verified
+// then the image, tagged `name` (not when it is empty or ref is by digest). Digests are verified
 // by the client; the layer's diff_id by the store.
 ImageRecord pullImage(Store &store, RegistryClient &client, const RegistryRef &ref, const std::string &name,
                       const WarnFn &warn = {});
