@@ -6,7 +6,9 @@
 #include "error.h"
 #include "image/transfer.h"
 
+#include <functional>
 #include <iostream>
+#include <memory>
 
 namespace hoodctl {
 
@@ -27,6 +29,19 @@ hood::RegistryOptions registryOptions(const Options &o)
     return r;
 }
 
+// One line per blob once it is done: "layer 1/2 629dd688d135: 6.27MB".
+std::function<void(const hood::TransferProgress &)> progressLines(bool quiet)
+{
+    auto last = std::make_shared<std::string>();
+    return [quiet, last](const hood::TransferProgress &p) {
+        if (quiet || p.what == *last || !p.total || p.done < p.total)
+            return;
+        *last = p.what;
+        // A blob that was already there reports 1 of 1: no size to show.
+        std::cerr << p.what << (p.total > 1 ? ": " + humanSize(p.total) : std::string()) << "\n";
+    };
+}
+
 int cmdPull(Context &ctx, const Words &words)
 {
     Options o(words, {"--tls-verify", "--config", "--platform"}, {"-q", "--quiet"});
@@ -34,16 +49,7 @@ int cmdPull(Context &ctx, const Words &words)
         throw hood::Error("pull: give one image reference (hoodctl pull [--tls-verify=false] REF)");
     const std::string text = o.positional().front();
     hood::RegistryOptions opts = registryOptions(o);
-    const bool quiet = o.has("-q") || o.has("--quiet");
-    std::string last;
-    opts.progress = [&](const hood::TransferProgress &p) {
-        if (quiet || p.what == last)
-            return;
-        if (p.total && p.done >= p.total) {
-            std::cerr << p.what << ": " << humanSize(p.total) << "\n";
-            last = p.what;
-        }
-    };
+    opts.progress = progressLines(o.has("-q") || o.has("--quiet"));
     hood::RegistryClient client(opts);
     hood::image::Store store(ctx.store);
     const hood::RegistryRef ref = hood::RegistryRef::parse(text);

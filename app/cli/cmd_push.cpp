@@ -5,11 +5,13 @@
 #include "error.h"
 #include "image/transfer.h"
 
+#include <functional>
 #include <iostream>
 
 namespace hoodctl {
 
 hood::RegistryOptions registryOptions(const Options &o); // cmd_pull.cpp
+std::function<void(const hood::TransferProgress &)> progressLines(bool quiet); // cmd_pull.cpp
 
 int cmdPush(Context &ctx, const Words &words)
 {
@@ -19,11 +21,7 @@ int cmdPush(Context &ctx, const Words &words)
     const std::string image = o.positional()[0];
     const std::string target = o.positional().size() == 2 ? o.positional()[1] : image;
     hood::RegistryOptions opts = registryOptions(o);
-    const bool quiet = o.has("-q") || o.has("--quiet");
-    opts.progress = [&](const hood::TransferProgress &p) {
-        if (!quiet && p.total && p.done >= p.total)
-            std::cerr << p.what << ": " << (p.total > 1 ? humanSize(p.total) : "done") << "\n";
-    };
+    opts.progress = progressLines(o.has("-q") || o.has("--quiet"));
     hood::RegistryClient client(opts);
     hood::image::Store store(ctx.store);
     hood::image::ImageRecord record;

@@ -76,6 +76,9 @@ private:
 ImageRecord pullImage(Store &store, RegistryClient &client, const RegistryRef &ref, const std::string &name,
                       const WarnFn &warn)
 {
+    {
+        Fd lock = store.lock(true); // makes the store's directories on a first pull
+    }
     const RegistryManifest m = client.manifest(ref);
     const auto [configDigest, layers] = manifestBlobs(m.body);
     const std::string config = client.fetchBlobBytes(ref, configDigest);
