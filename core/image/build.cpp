@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -429,10 +430,25 @@ BuildResult buildImage(Store &store, const BuildRequest &request, BuildStepRunne
         if (request.progress)
             request.progress(ev);
     }
-    config = configJson(config, r.plan.config);
-    config["created"] = nowRfc3339();
+    // Every step from the cache: the image of the last build with that chain
+    // of keys is this one, as Docker's classic builder returns the same ID.
+    const std::string lastKey = r.plan.steps.empty() ? std::string() : r.plan.steps.back().key;
+    const bool allHit = !request.noCache && std::all_of(r.explanation.begin(), r.explanation.end(),
+                                                        [](const StepExplanation &e) { return e.hit; });
     Fd lock = store.lock(true);
-    r.image = store.writeImage(config, layers);
+    std::optional<ImageRecord> reused;
+    if (allHit && !lastKey.empty())
+        if (auto id = readFileIfExists(b.cache.path(lastKey) + ".image"))
+            reused = store.find(*id);
+    if (reused) {
+        r.image = *reused;
+    } else {
+        config = configJson(config, r.plan.config);
+        config["created"] = nowRfc3339();
+        r.image = store.writeImage(config, layers);
+        if (!lastKey.empty())
+            replaceFile(b.cache.path(lastKey) + ".image", r.image.id, 0644);
+    }
     for (const std::string &tag : request.tags)
         store.tag(r.image, parseReference(tag));
     r.image = store.resolve(r.image.id);
