@@ -19,6 +19,10 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScreen>
 #include <QLabel>
 #include <QPushButton>
 #include <QStandardPaths>
@@ -67,7 +71,43 @@ LayerSnapshot fixtureSnapshot(const QTemporaryDir &tmp)
     s.layers.overlay.upper = tmp.filePath("upper").toStdString();
     s.layers.upperSource = s.layers.overlay.upper;
     s.watching = tmp.filePath("upper");
+    s.watched = true;
     return s;
+}
+
+// Presentation mode goes full screen: the offscreen platform gets two projector
+// screens besides its usual 800×800 one (as tst_gui does).
+const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_layerspage-screens.json");
+const QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
+
+QString projectorName(QSize size)
+{
+    return QStringLiteral("projector-%1x%2").arg(size.width()).arg(size.height());
+}
+
+bool writeScreensConfig()
+{
+    auto screen = [](const QString &name, int x, QSize size) {
+        return QJsonObject {{"name", name}, {"x", x}, {"y", 0}, {"width", size.width()}, {"height", size.height()},
+                            {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
+    };
+    QJsonArray screens {screen(QString(), 0, {800, 800})};
+    int x = 800;
+    for (QSize size : kProjectors) {
+        screens.append(screen(projectorName(size), x, size));
+        x += size.width();
+    }
+    QFile f(kScreensConfig);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+           && f.write(QJsonDocument(QJsonObject {{"screens", screens}}).toJson()) > 0;
+}
+
+QScreen *screenNamed(const QString &name)
+{
+    for (QScreen *s : QGuiApplication::screens())
+        if (s->name() == name)
+            return s;
+    return nullptr;
 }
 
 int changeRow(QTreeWidget *changes, const QString &path)
@@ -84,7 +124,12 @@ class TestLayersPage : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
+    static void initMain()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
+            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+    }
 
 private slots:
     void initTestCase();
@@ -181,6 +226,7 @@ void TestLayersPage::liveContainer()
     QTRY_VERIFY_WITH_TIMEOUT(!w.mountsPage()->layerList().isEmpty(), 5000);
     QVERIFY2(w.mountsPage()->layerList().contains("upperdir") && w.mountsPage()->layerList().contains("lowerdir"),
              qPrintable(w.mountsPage()->layerList()));
+    shoot(w, "layers-mounts");
     w.mountsPage()->layersButton()->click();
     QCOMPARE(w.currentPage(), QStringLiteral("layers"));
 
@@ -190,7 +236,7 @@ void TestLayersPage::liveContainer()
     QVERIFY2(writable >= 1, qPrintable(page->caption()));
     QCOMPARE(page->model()->layerOf("/bin/busybox"), 0);
     QVERIFY(!w.waitHolds({WaitCondition::Kind::CopyUp, "/bin/busybox", 1000}));
-    QTRY_VERIFY_WITH_TIMEOUT(page->caption().contains("inotify") && !page->caption().contains("Watching …"), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->caption().contains("watched with inotify"), 5000);
 
     // Written from inside: a new file, and a lower one copied up.
     const hoodtest::Result r = hoodtest::run(
@@ -212,11 +258,24 @@ void TestLayersPage::liveContainer()
     w.resize(1280, 720);
     QTRY_COMPARE_WITH_TIMEOUT(w.size(), QSize(1280, 720), 5000);
     shoot(w, "layers-1280x720");
-    w.setPresentationMode(true);
-    w.resize(1280, 720);
-    QCoreApplication::processEvents();
-    shoot(w, "layers-presentation");
-    w.setPresentationMode(false);
+    // Presentation mode, full screen on each projector: nothing pushes the window past it.
+    for (QSize size : kProjectors) {
+        QScreen *screen = screenNamed(projectorName(size));
+        if (!screen)
+            break; // a real display: its screens are what they are
+        w.windowHandle()->setScreen(screen);
+        w.setPresentationMode(true);
+        QTRY_COMPARE_WITH_TIMEOUT(w.size(), size, 5000);
+        QTest::qWait(300);
+        shoot(w, QStringLiteral("layers-presentation-%1x%2").arg(size.width()).arg(size.height()));
+        QCOMPARE(w.size(), size);
+        const QRect box = page->stack()->boxRect(0);
+        QVERIFY(box.height() >= 2 * QFontMetrics(page->stack()->font()).height());
+        w.setPresentationMode(false);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isFullScreen() && w.size() != size, 5000);
+        QTest::qWait(200);
+        w.windowHandle()->setScreen(QGuiApplication::primaryScreen());
+    }
 
     // A deletion of a lower file: a whiteout in the writable layer.
     const hoodtest::Result rm = hoodtest::run(m_root.path(), {"exec", id, "--", "rm", "/etc/os-release"});

@@ -78,6 +78,7 @@ private:
     {
         LayerSnapshot s = readSnapshot(m_id, m_pid);
         s.watching = m_watching;
+        s.watched = m_watch != nullptr;
         emit snapshotRead(s);
         return s;
     }
@@ -101,6 +102,7 @@ private:
         m_notifier = std::make_unique<QSocketNotifier>(m_watch->fd(), QSocketNotifier::Read);
         connect(m_notifier.get(), &QSocketNotifier::activated, this, &LayerWorker::onEvents);
         s.watching = m_watching;
+        s.watched = m_watch != nullptr;
         emit snapshotRead(s); // again, now saying what is watched
     }
 

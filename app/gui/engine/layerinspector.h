@@ -21,6 +21,7 @@ struct LayerSnapshot {
     image::ContainerLayers layers;
     QString problem;  // one sentence when the stack could not be read
     QString watching; // the directory inotify watches, or why nothing is watched
+    bool watched = false;
     double readMs = 0;
 };
 

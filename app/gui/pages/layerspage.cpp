@@ -4,6 +4,8 @@
 #include "theme.h"
 
 #include <QEvent>
+#include <QHelpEvent>
+#include <QToolTip>
 #include <QSet>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -128,16 +130,21 @@ void LayerStackWidget::paintEvent(QPaintEvent *)
         bold.setBold(true);
         p.setFont(bold);
         p.setPen(pal.color(QPalette::Text));
-        const QString counts = tr("%1   +%2 ~%3 −%4").arg(bytes(l.size)).arg(l.added).arg(l.modified).arg(l.deleted);
-        const int countsWidth = QFontMetrics(bold).horizontalAdvance(counts);
-        const QString title = QFontMetrics(bold).elidedText(layerName(l, n), Qt::ElideRight,
-                                                           std::max(0, text.width() - countsWidth - kMargin));
-        p.drawText(QRect(text.left(), text.top(), text.width(), line), Qt::AlignLeft | Qt::AlignVCenter, title);
-        p.drawText(QRect(text.left(), text.top(), text.width(), line), Qt::AlignRight | Qt::AlignVCenter, counts);
+        // Line 1: the layer's name and size; line 2: what made it, and dive's counts.
+        const QFontMetrics boldMetrics(bold);
+        const QString size = bytes(l.size);
+        const QRect first(text.left(), text.top(), text.width(), line);
+        p.drawText(first, Qt::AlignRight | Qt::AlignVCenter, size);
+        p.drawText(first, Qt::AlignLeft | Qt::AlignVCenter,
+                   boldMetrics.elidedText(layerName(l, n), Qt::ElideRight,
+                                          std::max(0, text.width() - boldMetrics.horizontalAdvance(size) - kMargin)));
         p.setFont(font());
+        const QString counts = tr("+%1 ~%2 −%3").arg(l.added).arg(l.modified).arg(l.deleted);
+        const QRect second(text.left(), text.top() + line + kMargin / 2, text.width(), line);
+        p.drawText(second, Qt::AlignRight | Qt::AlignVCenter, counts);
         const QString label = l.problem.empty() ? qs(l.label) : qs(l.problem);
-        p.drawText(QRect(text.left(), text.top() + line + kMargin / 2, text.width(), line), Qt::AlignLeft | Qt::AlignVCenter,
-                   fontMetrics().elidedText(label, Qt::ElideMiddle, text.width()));
+        const int labelWidth = std::max(0, text.width() - fontMetrics().horizontalAdvance(counts) - 2 * kMargin);
+        p.drawText(second, Qt::AlignLeft | Qt::AlignVCenter, fontMetrics().elidedText(label, Qt::ElideMiddle, labelWidth));
     }
     if (hasFocus() && m_selected >= 0) {
         p.setPen(QPen(pal.color(QPalette::Highlight), 1, Qt::DotLine));
@@ -154,6 +161,45 @@ void LayerStackWidget::mousePressEvent(QMouseEvent *event)
             return;
         }
     }
+}
+
+void LayerStackWidget::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange) {
+        updateGeometry();
+        emit heightChanged();
+    }
+}
+
+QString LayerStackWidget::toolTipAt(const QPoint &pos) const
+{
+    for (int i = 0; i < int(m_layers.size()); ++i) {
+        if (!boxRect(i).contains(pos))
+            continue;
+        const image::LayerSummary &l = m_layers[size_t(i)];
+        return tr("<b>%1</b>: %2<br>%3 added, %4 modified, %5 deleted<br><tt>%6</tt>")
+            .arg(layerName(l, int(m_layers.size())), bytes(l.size))
+            .arg(l.added)
+            .arg(l.modified)
+            .arg(l.deleted)
+            .arg((l.label == l.dir ? qs(l.dir) : qs(l.label) + "<br>" + qs(l.dir)).toHtmlEscaped());
+    }
+    return {};
+}
+
+bool LayerStackWidget::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const QString tip = toolTipAt(help->pos());
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), tip, this);
+        return true;
+    }
+    return QWidget::event(event);
 }
 
 // Up goes up the stack (towards the writable layer), Down towards the base.
@@ -229,6 +275,7 @@ LayersPage::LayersPage(QWidget *parent) : QWidget(parent), m_model(new LayerTree
     v->addWidget(split, 1);
 
     connect(m_stack, &LayerStackWidget::layerSelected, this, &LayersPage::showChanges);
+    connect(m_stack, &LayerStackWidget::heightChanged, this, &LayersPage::fitStack);
     m_model->setPalette(palette());
     showNothing(tr("Select a running container to see its layers."));
 }
@@ -319,19 +366,25 @@ void LayersPage::showSummary()
 {
     const LayerSnapshot &s = m_snapshot;
     const auto &o = s.layers.overlay;
-    QString where = s.layers.upperThroughMerged
-                        ? tr("Its writable layer (%1) is a tmpfs that only the container's mount namespace can reach, "
-                             "so it is read through the merged root <tt>/proc/%2/root</tt>: a file whose inode "
-                             "differs from its lower original was copied up.")
-                              .arg(qs(o.upper).toHtmlEscaped())
-                              .arg(s.pid)
-                        : tr("Its writable layer is <tt>%1</tt>.").arg(qs(o.upper).toHtmlEscaped());
-    m_caption->setText(tr("<b>%1</b>: %n layer(s) from the root overlay in <tt>/proc/%2/mountinfo</tt> "
-                          "(lowerdir, top first, then upperdir). %3 Watching %4 with inotify.",
+    const QString throughMerged =
+        tr("The writable layer %1 is a tmpfs that only the container's mount namespace can reach, so Hood reads it "
+           "through the merged root /proc/%2/root: a path no lower layer has was added, a file whose ctime differs "
+           "from its lower original was copied up, a lower path that is gone was whited out.")
+            .arg(qs(o.upper))
+            .arg(s.pid);
+    const QString upper = s.layers.upperThroughMerged ? tr("read through <tt>/proc/%1/root</tt>").arg(s.pid)
+                                                      : tr("<tt>%1</tt>").arg(qs(o.upper).toHtmlEscaped());
+    const QString watched = s.watched             ? tr("watched with inotify")
+                            : s.watching.isEmpty() ? tr("not watched yet")
+                                                   : tr("not watched (%1)").arg(s.watching.toHtmlEscaped());
+    m_caption->setText(tr("<b>%1</b>: %n layer(s) of its root overlay (<tt>/proc/%2/mountinfo</tt>); "
+                          "writable layer %3, %4.",
                           nullptr, int(s.layers.view.layers.size()))
                            .arg(s.id.toHtmlEscaped())
                            .arg(s.pid)
-                           .arg(where, s.watching.isEmpty() ? tr("…") : s.watching.toHtmlEscaped()));
+                           .arg(upper, watched));
+    m_caption->setToolTip(s.layers.upperThroughMerged ? throughMerged
+                                                      : tr("Watching %1 with inotify.").arg(s.watching));
     const image::LayerView &v = s.layers.view;
     m_score->setText(tr("dive's <b>image efficiency score</b>: %1 %  ·  <b>potential wasted space</b>: %2 "
                         "(%n path(s) in more than one layer)  ·  hidden under later layers: %3  ·  "

@@ -34,14 +34,18 @@ public:
 
 signals:
     void layerSelected(int layer);
+    void heightChanged(); // a new font: the stack wants another height
 
 protected:
+    bool event(QEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
     int boxHeight() const;
+    QString toolTipAt(const QPoint &pos) const;
     std::vector<image::LayerSummary> m_layers;
     int m_selected = -1;
 };
