@@ -95,7 +95,7 @@ int main(int argc, char **argv)
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
-                                          "mounts, processes, console, commands, startup).",
+                                          "mounts, processes, console, commands, startup, layers).",
                                   "name");
     parser.addOption(screenshot);
     parser.addOption(page);

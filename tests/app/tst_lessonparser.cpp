@@ -234,7 +234,7 @@ void TestLessonParser::parserErrors_data()
     QTest::addRow("bad-page")
         << stepWithAction("open-page", R"({"page": "plots"})")
         << "x.md:9: step \"S\", action \"open-page\": argument \"page\" must be one "
-           "of launcher, namespaces, resources, mounts, processes, console, commands, startup";
+           "of launcher, namespaces, resources, mounts, processes, console, commands, startup, layers";
     QTest::addRow("highlight-without-key")
         << stepWithAction("highlight", R"({"page": "mounts"})")
         << "x.md:9: step \"S\", action \"highlight\": argument \"key\" "
@@ -259,18 +259,22 @@ void TestLessonParser::parserErrors_data()
            "signal name such as KILL or TERM";
     QTest::addRow("wait-for-nothing")
         << stepWithAction("wait-for", "{}")
-        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\" and "
-           "\"file\"";
+        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\", "
+           "\"file\" and \"copy-up\"";
     QTest::addRow("wait-for-two")
         << stepWithAction("wait-for", R"({"state": "running", "file": "/tmp/ready"})")
-        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\" and "
-           "\"file\"";
+        << "x.md:9: step \"S\", action \"wait-for\": needs exactly one of \"state\", \"console\", "
+           "\"file\" and \"copy-up\"";
     QTest::addRow("wait-for-bad-state")
         << stepWithAction("wait-for", R"({"state": "paused"})")
         << "x.md:9: step \"S\", action \"wait-for\": argument \"state\" must be one of running, stopped";
     QTest::addRow("wait-for-relative-file")
         << stepWithAction("wait-for", R"({"file": "tmp/ready"})")
         << "x.md:9: step \"S\", action \"wait-for\": argument \"file\" must be an absolute path in the "
+           "container, such as /tmp/ready, without \"..\"";
+    QTest::addRow("wait-for-relative-copy-up")
+        << stepWithAction("wait-for", R"({"copy-up": "etc/hostname"})")
+        << "x.md:9: step \"S\", action \"wait-for\": argument \"copy-up\" must be an absolute path in the "
            "container, such as /tmp/ready, without \"..\"";
     QTest::addRow("wait-for-dotdot")
         << stepWithAction("wait-for", R"({"file": "/tmp/../../etc"})")

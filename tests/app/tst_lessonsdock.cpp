@@ -127,6 +127,8 @@ void TestLessonsDock::waitConditionFromArguments_data()
                              << 3000;
     QTest::addRow("file") << R"({"file": "/tmp/ready", "timeout": 0.25})" << int(WaitCondition::Kind::File)
                           << "/tmp/ready" << 250;
+    QTest::addRow("copy-up") << R"({"copy-up": "/etc/hostname", "timeout": 30})" << int(WaitCondition::Kind::CopyUp)
+                             << "/etc/hostname" << 30000;
 }
 
 void TestLessonsDock::waitConditionFromArguments()

@@ -42,9 +42,11 @@ using ActionDone = std::function<void(const QString &failure)>;
 
 // The `wait-for` action's condition, on the current container.
 struct WaitCondition {
-    enum class Kind { State, Console, File };
+    enum class Kind { State, Console, File, CopyUp };
     Kind kind = Kind::State;
-    QString value;         // State: "running" or "stopped"; Console: the text; File: an absolute path
+    // State: "running" or "stopped"; Console: the text; File, CopyUp: an absolute path
+    // (CopyUp: it is in the container's writable layer: copied up, created or whited out)
+    QString value;
     int timeoutMs = 10000; // then it fails with a sentence
 
     bool operator==(const WaitCondition &) const = default;

@@ -64,21 +64,22 @@ const std::vector<ActionSpec> kActions = {
     {"type", {{"text", ArgType::Text, true}}},
     {"stop", {}},
     {"kill", {{"signal", ArgType::Signal}}},
-    // Exactly one of state, console, file (checkCombination).
+    // Exactly one of state, console, file, copy-up (checkCombination).
     {"wait-for",
      {{"state", ArgType::WaitState},
       {"console", ArgType::Text},
       {"file", ArgType::Path},
+      {"copy-up", ArgType::Path},
       {"timeout", ArgType::Seconds}}},
 };
 
 const QStringList kWaitStates = {"running", "stopped"};
-const QStringList kWaitKinds = {"state", "console", "file"};
+const QStringList kWaitKinds = {"state", "console", "file", "copy-up"};
 constexpr double kDefaultWaitSeconds = 10;
 constexpr double kMaxWaitSeconds = 300;
 
 const QStringList kPages = {"launcher", "namespaces", "resources", "mounts",
-                            "processes", "console", "commands", "startup"};
+                            "processes", "console", "commands", "startup", "layers"};
 const QStringList kResourceKeys = {"cpu", "memory", "pids", "throttling"};
 constexpr int kMaxPids = 4194304; // PID_MAX_LIMIT on 64-bit kernels
 
@@ -224,7 +225,7 @@ QString checkCombination(const QString &action, const QJsonObject &args)
         const auto given = std::count_if(kWaitKinds.begin(), kWaitKinds.end(),
                                          [&](const QString &k) { return args.contains(k); });
         if (given != 1)
-            return "needs exactly one of \"state\", \"console\" and \"file\"";
+            return "needs exactly one of \"state\", \"console\", \"file\" and \"copy-up\"";
     }
     if (action == "highlight") {
         const QString page = args["page"].toString();
@@ -314,6 +315,9 @@ WaitCondition waitCondition(const QJsonObject &args)
     } else if (args.contains("file")) {
         c.kind = WaitCondition::Kind::File;
         c.value = args["file"].toString();
+    } else if (args.contains("copy-up")) {
+        c.kind = WaitCondition::Kind::CopyUp;
+        c.value = args["copy-up"].toString();
     } else {
         c.kind = WaitCondition::Kind::State;
         c.value = args["state"].toString();
@@ -410,6 +414,7 @@ QString describeWait(const WaitCondition &c)
     case WaitCondition::Kind::State: return "Wait until the container is " + c.value + limit;
     case WaitCondition::Kind::Console: return "Wait for \u201c" + c.value + "\u201d in the console" + limit;
     case WaitCondition::Kind::File: return "Wait for " + c.value + " in the container" + limit;
+    case WaitCondition::Kind::CopyUp: return "Wait for " + c.value + " to move up into the writable layer" + limit;
     }
     return {};
 }

@@ -4,8 +4,13 @@
 #include "processtreemodel.h"
 #include "theme.h"
 
+#include "image/layerview.h"
+
 #include <QHeaderView>
+#include <QFrame>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -50,9 +55,53 @@ MountsPage::MountsPage(QWidget *parent) : QWidget(parent), m_model(new MountTree
     auto *v = new QVBoxLayout(this);
     m_caption = makeCaption(this);
     v->addWidget(m_caption);
+    m_layersBox = new QFrame(this);
+    m_layersBox->setFrameShape(QFrame::StyledPanel);
+    auto *h = new QHBoxLayout(m_layersBox);
+    m_layers = makeCaption(m_layersBox);
+    m_layers->setObjectName("mounts-layers");
+    m_layers->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    h->addWidget(m_layers, 1);
+    m_layersButton = new QPushButton(tr("Show the layers (Ctrl+9)"), m_layersBox);
+    m_layersButton->setToolTip(tr("Open the Layers page: each layer's files, the merged tree and live copy-ups"));
+    connect(m_layersButton, &QPushButton::clicked, this, &MountsPage::layersRequested);
+    h->addWidget(m_layersButton, 0, Qt::AlignTop);
+    v->addWidget(m_layersBox);
     m_view = makeTree(this, m_model);
     v->addWidget(m_view, 1);
     showNothing(tr("Select a running container to see its mount tree."));
+}
+
+QString MountsPage::layerList() const
+{
+    return m_layersBox->isHidden() ? QString() : m_layers->text();
+}
+
+// The overlay options of the root mount, as the layer stack they are: the upper
+// on top, then each lower (top first), and the work directory overlayfs needs.
+void MountsPage::showLayerList(const MountSnapshot &s)
+{
+    const std::optional<image::OverlayLayers> o = image::rootOverlay(s.tree);
+    m_layersBox->setVisible(o.has_value());
+    if (!o)
+        return;
+    auto row = [](const QString &what, const std::string &dir) {
+        return QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td><tt>%2</tt></td></tr>")
+            .arg(what, QString::fromStdString(dir).toHtmlEscaped());
+    };
+    QString rows;
+    if (!o->upper.empty())
+        rows += row(tr("upperdir (writable)"), o->upper);
+    for (size_t i = 0; i < o->lowers.size(); ++i)
+        rows += row(o->lowers.size() == 1 ? tr("lowerdir")
+                    : i == 0             ? tr("lowerdir %1 (top)").arg(i + 1)
+                    : i + 1 == o->lowers.size() ? tr("lowerdir %1 (base)").arg(i + 1)
+                                                : tr("lowerdir %1").arg(i + 1),
+                    o->lowers[i]);
+    if (!o->work.empty())
+        rows += row(tr("workdir"), o->work);
+    m_layers->setText(tr("The root is an <b>overlay</b> of these layers (its mount options):") + "<table>" + rows
+                      + "</table>");
 }
 
 void MountsPage::showSnapshot(const MountSnapshot &s)
@@ -66,6 +115,7 @@ void MountsPage::showSnapshot(const MountSnapshot &s)
         fitColumns(m_view, m_view->width() / 3);
     else if (!current.isEmpty())
         m_view->setCurrentIndex(m_model->indexOfTarget(current));
+    showLayerList(s);
     if (!s.problem.isEmpty()) {
         m_caption->setText(s.problem.toHtmlEscaped());
         return;
@@ -84,6 +134,7 @@ void MountsPage::showSnapshot(const MountSnapshot &s)
 void MountsPage::showNothing(const QString &why)
 {
     m_id.clear();
+    m_layersBox->hide();
     m_model->setSnapshot({});
     m_caption->setText(why.toHtmlEscaped());
 }

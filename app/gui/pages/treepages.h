@@ -1,11 +1,14 @@
-// Mounts and Processes: a caption and a tree view over a model; nothing else.
+// Mounts and Processes: a caption and a tree view over a model; the Mounts page
+// also lists the root overlay's layers, linked to the Layers page.
 #pragma once
 
 #include "containerdata.h"
 
 #include <QWidget>
 
+class QFrame;
 class QLabel;
+class QPushButton;
 class QTreeView;
 
 namespace hood::gui {
@@ -22,11 +25,23 @@ public:
     void showNothing(const QString &why);
     bool highlight(const QString &target);
     MountTreeModel *model() const { return m_model; }
+    // The root overlay's lowerdir, upperdir and workdir as the layer list; empty
+    // when the root is not an overlay.
+    QString layerList() const;
+    QPushButton *layersButton() const { return m_layersButton; }
+
+signals:
+    void layersRequested(); // the layer list's button: open the Layers page
 
 private:
+    void showLayerList(const MountSnapshot &snapshot);
+
     MountTreeModel *m_model;
     QTreeView *m_view;
     QLabel *m_caption;
+    QFrame *m_layersBox;
+    QLabel *m_layers;
+    QPushButton *m_layersButton;
     QString m_id;
 };
 

@@ -33,7 +33,7 @@ protected:
     bool event(QEvent *event) override;
     void focusInEvent(QFocusEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
-    // Tab goes to the shell (completion), as in any terminal; Ctrl+1..8 leave the page.
+    // Tab goes to the shell (completion), as in any terminal; Ctrl+1..9 leave the page.
     bool focusNextPrevChild(bool next) override { return m_readOnly && QAbstractScrollArea::focusNextPrevChild(next); }
 
 private:

@@ -4,10 +4,12 @@
 #include "lessonsdock.h"
 #include "controller.h"
 #include "inspector.h"
+#include "layerinspector.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
 #include "pages/consolepage.h"
 #include "pages/launcherpage.h"
+#include "pages/layerspage.h"
 #include "pages/namespacespage.h"
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
@@ -91,7 +93,7 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands", "startup"};
+                                      "processes", "console", "commands", "startup", "layers"};
     return names;
 }
 
@@ -101,6 +103,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
       m_sampler(new LiveSampler(this)),
       m_session(new ConsoleSession(this)),
       m_inspector(new Inspector(this)),
+      m_layerInspector(new LayerInspector(this)),
       m_listModel(new ContainerListModel(this)),
       m_systemPalette(QApplication::palette()),
       m_baseFont(QApplication::font())
@@ -126,6 +129,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_console = new ConsolePage;
     m_commands = new CommandsPage;
     m_startup = new StartupPage;
+    m_layersPage = new LayersPage;
     m_tabs->addTab(m_launcher, tr("Launch"));
     m_launcherScroll = new QScrollArea(this);
     m_launcherScroll->setWidgetResizable(true);
@@ -138,6 +142,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_console, tr("Console"));
     m_tabs->addTab(m_commands, tr("Equivalent commands"));
     m_tabs->addTab(m_startup, tr("Start-up"));
+    m_tabs->addTab(m_layersPage, tr("Layers"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -168,6 +173,15 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     });
     connect(m_sampler, &LiveSampler::sampled, this, &MainWindow::onSampled);
     connect(m_inspector, &Inspector::inspected, this, &MainWindow::showInspection);
+    connect(m_layerInspector, &LayerInspector::snapshot, this, [this](const LayerSnapshot &s) {
+        if (currentPage() == QLatin1String("layers") && s.id == m_current)
+            m_layersPage->showSnapshot(s);
+    });
+    connect(m_layerInspector, &LayerInspector::copiedUp, this, [this](const QString &id, const QVector<CopyUpMark> &marks) {
+        if (currentPage() == QLatin1String("layers") && id == m_current && m_layersPage->shownId() == id)
+            m_layersPage->showCopyUps(marks);
+    });
+    connect(m_mounts, &MountsPage::layersRequested, this, [this] { openPage("layers"); });
     // A lesson's launch is over when the container runs (launched), or when hoodctl
     // has finished without one (the engine's sentence says why).
     connect(m_controller, &ContainerController::engineError, this, [this](const QString &sentence) {
@@ -229,7 +243,7 @@ MainWindow::~MainWindow() = default;
 
 bool MainWindow::isReading() const
 {
-    return !m_machineRead || m_inspector->busy();
+    return !m_machineRead || m_inspector->busy() || m_layerInspector->busy();
 }
 
 // Reading the machine's facts touches /proc, /sys and PATH: a pool thread does it,
@@ -375,7 +389,7 @@ void MainWindow::createMenus()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    // Pages by Ctrl+1..8; the tabs carry no mnemonics, so Alt+letter stays with the
+    // Pages by Ctrl+1..9; the tabs carry no mnemonics, so Alt+letter stays with the
     // menus and the page's own fields.
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
@@ -417,8 +431,8 @@ void MainWindow::createMenus()
         QMessageBox::information(
             this, tr("Keyboard Shortcuts"),
             tr("<table cellspacing=4>"
-               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
-               "Equivalent commands, Start-up</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
+               "Equivalent commands, Start-up, Layers</td></tr>"
                "<tr><td><b>Ctrl+L</b></td><td>Launch with the launcher's settings</td></tr>"
                "<tr><td><b>Alt+Down</b> / <b>Alt+Up</b></td><td>Next / previous container</td></tr>"
                "<tr><td><b>Ctrl+Shift+S</b> / <b>Ctrl+Shift+K</b></td><td>Stop / kill the container</td></tr>"
@@ -429,7 +443,8 @@ void MainWindow::createMenus()
                "<tr><td><b>Ctrl+I</b></td><td>What this machine allows, and why</td></tr>"
                "<tr><td><b>Escape</b></td><td>Dismiss an engine message</td></tr>"
                "<tr><td>In the Console</td><td>keys go to the container (Ctrl+C, Ctrl+D, Tab); Ctrl+Shift+C / V copy "
-               "and paste; Ctrl+1 … 8 leave it</td></tr></table>"));
+               "and paste; Ctrl+1 … 9 leave it</td></tr>"
+               "<tr><td>On the Layers page</td><td><b>Up</b> / <b>Down</b> in the stack choose a layer</td></tr></table>"));
     });
     help->addAction(tr("&About Hood"), this, [this] {
         QMessageBox::about(this, tr("About Hood"),

@@ -1,5 +1,6 @@
 // The main window: the preflight banner, the container list, the pages (launcher,
-// namespaces, resources, mounts, processes, console, equivalent commands), menus
+// namespaces, resources, mounts, processes, console, equivalent commands, start-up,
+// layers), menus
 // with a key for every action, presentation mode, and the lessons' actions.
 #pragma once
 
@@ -27,6 +28,8 @@ class ConsoleSession;
 class ContainerController;
 class ContainerListModel;
 class LauncherPage;
+class LayerInspector;
+class LayersPage;
 class LessonsDock;
 class LiveSampler;
 class MountsPage;
@@ -37,6 +40,7 @@ class ProcessesPage;
 class ResourcesPage;
 class StartupPage;
 struct InspectionResult;
+struct LayerSnapshot;
 struct StartTraceParse;
 
 class MainWindow : public QMainWindow, public LessonActions {
@@ -63,6 +67,8 @@ public:
     ConsolePage *consolePage() const { return m_console; }
     CommandsPage *commandsPage() const { return m_commands; }
     StartupPage *startupPage() const { return m_startup; }
+    LayersPage *layersPage() const { return m_layersPage; }
+    LayerInspector *layerInspector() const { return m_layerInspector; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
@@ -121,6 +127,7 @@ private:
     void openConsole();
     void inspectCurrentPage();
     void showInspection(const InspectionResult &result);
+    void inspectLayers(bool onScreen);
     void showStartTrace(const StartTraceParse &parse);
     void readMachineInBackground();
     void rememberLaunch(const LaunchSettings &settings);
@@ -130,6 +137,7 @@ private:
     LiveSampler *m_sampler;
     ConsoleSession *m_session;
     Inspector *m_inspector;
+    LayerInspector *m_layerInspector;
     ContainerListModel *m_listModel;
     QTableView *m_list = nullptr;
     QHBoxLayout *m_listHead = nullptr;
@@ -146,6 +154,7 @@ private:
     ConsolePage *m_console = nullptr;
     CommandsPage *m_commands = nullptr;
     StartupPage *m_startup = nullptr;
+    LayersPage *m_layersPage = nullptr;
     LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;

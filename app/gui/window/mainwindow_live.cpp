@@ -6,11 +6,13 @@
 #include "controller.h"
 #include "equivalent.h"
 #include "inspector.h"
+#include "layerinspector.h"
 #include "lessonsdock.h"
 #include "models/containerlistmodel.h"
 #include "pages/commandspage.h"
 #include "pages/consolepage.h"
 #include "pages/launcherpage.h"
+#include "pages/layerspage.h"
 #include "pages/namespacespage.h"
 #include "pages/resourcespage.h"
 #include "pages/startuppage.h"
@@ -23,6 +25,7 @@
 #include "cgroups/cgroups.h"
 #include "error.h"
 #include "image/builtin.h"
+#include "image/layerview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -168,6 +171,9 @@ void MainWindow::inspectCurrentPage()
     const QString pageName = currentPage();
     const ContainerRow *row = m_controller->container(m_current);
     const bool live = row && row->running() && row->pid > 0;
+    inspectLayers(pageName == QLatin1String("layers"));
+    if (pageName == QLatin1String("layers"))
+        return;
     InspectionRequest request;
     if (pageName == QLatin1String("namespaces")) {
         request.kind = Kind::Namespaces;
@@ -195,6 +201,23 @@ void MainWindow::inspectCurrentPage()
         return;
     }
     m_inspector->request(request);
+}
+
+// The Layers page's own thread reads the stack once and then follows inotify; it
+// stops watching when the page is left or the container changes.
+void MainWindow::inspectLayers(bool onScreen)
+{
+    const ContainerRow *row = m_controller->container(m_current);
+    const bool live = row && row->running() && row->pid > 0;
+    if (!onScreen || !live) {
+        m_layerInspector->stop();
+        if (onScreen)
+            m_layersPage->showNothing(row ? tr("%1 is not running: its overlay is unmounted, so it has no layer stack "
+                                               "left to show.").arg(row->id)
+                                          : tr("Select a running container to see its layers."));
+        return;
+    }
+    m_layerInspector->watch(*row);
 }
 
 // A result the user has moved on from (another page, another container) is dropped:
@@ -297,6 +320,8 @@ void MainWindow::highlight(const QString &pageName, const QString &key)
         m_mounts->highlight(key);
     else if (pageName == QLatin1String("commands"))
         m_commands->highlight(key);
+    else if (pageName == QLatin1String("layers"))
+        m_layersPage->highlight(key);
     else if (QWidget *w = page(pageName))
         flashWidget(w);
 }
@@ -380,6 +405,9 @@ bool MainWindow::waitHolds(const WaitCondition &c) const
         // The init's /proc/PID/root is the container's root as the container sees it.
         return row && row->running() && row->pid > 0
                && QFileInfo::exists(QStringLiteral("/proc/%1/root%2").arg(row->pid).arg(c.value));
+    case WaitCondition::Kind::CopyUp:
+        // One mountinfo read and a stat or two (core/image/layerview).
+        return row && row->running() && row->pid > 0 && image::inWritableLayer(row->pid, c.value.toStdString());
     }
     return false;
 }
@@ -399,6 +427,10 @@ QString MainWindow::waitTimedOut(const WaitCondition &c) const
         return row && row->running()
                    ? tr("wait-for: %1 did not appear in %2 within %3 s.").arg(c.value, who, seconds)
                    : tr("wait-for: %1 cannot appear in %2: it is not running.").arg(c.value, who);
+    case WaitCondition::Kind::CopyUp:
+        return row && row->running()
+                   ? tr("wait-for: %1 did not move up into the writable layer of %2 within %3 s.").arg(c.value, who, seconds)
+                   : tr("wait-for: %1 cannot move up a layer in %2: it is not running.").arg(c.value, who);
     }
     return {};
 }

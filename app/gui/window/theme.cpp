@@ -37,6 +37,28 @@ QColor addedFill(const QPalette &p)
     return pick(p, "#fff0b3", "#5a4d12");
 }
 
+// dive's colours for a layer's changes: green added, yellow modified, red removed;
+// as fills, with the word beside them.
+QColor layerAddedFill(const QPalette &p)
+{
+    return pick(p, "#c8efc5", "#23562f");
+}
+
+QColor layerModifiedFill(const QPalette &p)
+{
+    return pick(p, "#ffe9a8", "#5e4a1a");
+}
+
+QColor layerDeletedFill(const QPalette &p)
+{
+    return pick(p, "#ffcdd2", "#6b2a2a");
+}
+
+QColor writableFill(const QPalette &p)
+{
+    return pick(p, "#d6e6ff", "#1f3a5f");
+}
+
 QColor alertColor(const QPalette &p)
 {
     return pick(p, "#c62828", "#ff6b6b");

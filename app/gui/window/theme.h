@@ -16,6 +16,10 @@ QColor sharedFill(const QPalette &palette);  // a namespace shared with the host
 QColor privateFill(const QPalette &palette); // a namespace of its own
 QColor groupFill(const QPalette &palette);   // shared by containers, not the host
 QColor addedFill(const QPalette &palette);   // a mount the host does not have
+QColor layerAddedFill(const QPalette &palette);    // a layer's added file (dive: green)
+QColor layerModifiedFill(const QPalette &palette); // a layer's modified file (dive: yellow)
+QColor layerDeletedFill(const QPalette &palette);  // a layer's deleted file (dive: red)
+QColor writableFill(const QPalette &palette);      // the container's writable layer
 QColor alertColor(const QPalette &palette);  // limit lines, OOM marks
 QColor accentColor(const QPalette &palette, int index); // plot series
 
