@@ -164,6 +164,10 @@ NetworkDef createNetwork(const std::string &root, const std::string &name, const
             if (n.subnet.overlaps(*chosen))
                 throw Error("--subnet " + chosen->text() + " overlaps " + n.subnet.text() + " of network \"" + n.name + "\"");
         }
+        for (const char *reserved : {"127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/3"}) {
+            if (parseSubnet(reserved)->overlaps(*chosen))
+                throw Error("--subnet " + chosen->text() + " overlaps " + reserved + ", which is reserved (loopback, this host, multicast)");
+        }
         for (const Subnet &r : routes) {
             if (r.overlaps(*chosen))
                 throw Error("--subnet " + chosen->text() + " overlaps the route to " + r.text() + " of this machine");
