@@ -67,6 +67,8 @@ int cmdCommit(Context &ctx, const Words &words);
 int cmdImport(Context &ctx, const Words &words);
 // "1.2 MB" as docker images prints sizes (powers of 1000).
 std::string humanSize(uint64_t bytes);
+int cmdNetwork(Context &ctx, const Words &words);
+int cmdPort(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

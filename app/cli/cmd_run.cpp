@@ -29,13 +29,15 @@ namespace {
 const std::vector<std::string> kRunValueFlags = {"--name",   "--image",    "--ns",    "--no-ns", "--memory",
                                                  "--cpus",   "--pids",     "--hostname", "--bundle", "-b",
                                                  "--pid-file", "-e",       "--env",   "-w",      "--workdir",
-                                                 "--spec"};
+                                                 "--spec", "--network", "--net", "--ip", "--mac-address",
+                                                 "-p", "--publish"};
 const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "-t",     "--tty",        "-d",
                                                 "--detach", "-it",        "-i",     "--json", "--print-spec", "--trace"};
 // The flags that shape a spec; with --spec the file says all of it.
 const std::vector<std::string> kSpecShapingFlags = {"--image", "--ns", "--no-ns", "--memory", "--cpus",
                                                     "--pids", "--hostname", "-e", "--env", "-w",
-                                                    "--workdir", "-t", "--tty", "-it"};
+                                                    "--workdir", "-t", "--tty", "-it", "--network", "--net",
+                                                    "--ip", "--mac-address", "-p", "--publish"};
 
 std::string absolute(const std::string &path, const char *what)
 {
@@ -98,6 +100,22 @@ std::vector<hood::NsKind> namespaceFlags(const Options &o)
     return chosen;
 }
 
+// --network (docker's --net too), --ip, --mac-address, -p/--publish.
+hood::net::NetworkOptions networkFlags(const Options &o)
+{
+    hood::net::NetworkOptions n;
+    std::optional<std::string> mode = o.value("--network") ? o.value("--network") : o.value("--net");
+    if (mode)
+        hood::net::parseNetworkFlag(*mode, n);
+    n.ip = o.value("--ip").value_or("");
+    n.mac = o.value("--mac-address").value_or("");
+    for (const char *flag : {"-p", "--publish"}) {
+        for (const std::string &p : o.values(flag))
+            n.ports.push_back(hood::net::parsePublish(p));
+    }
+    return n;
+}
+
 hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
 {
     hood::RunOptions r;
@@ -122,6 +140,7 @@ hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
         r.pids = hood::parsePids(*p, "--pids");
     r.terminal = o.has("-t") || o.has("--tty") || o.has("-it");
     r.rootless = o.has("--rootless");
+    r.network = networkFlags(o);
     return r;
 }
 
@@ -168,6 +187,7 @@ hood::RunRequest requestFromFlags(const Context &ctx, const Options &o)
     // An image is never written to: changes go to a throw-away overlay layer.
     r.ephemeralOverlay = true;
     r.specSource = options.source;
+    r.network = options.network;
     return r;
 }
 

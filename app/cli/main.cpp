@@ -19,10 +19,11 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 28> kVerbs = {{
+const auto kVerbs = std::to_array<Verb>({
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
-                    "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
+                    "        [--network none|bridge|host|container:ID|NAME] [--ip A] [--mac-address M]\n"
+                    "        [-p [HOST_IP:]HOST_PORT:PORT[/tcp|udp]] [-t] [-d] [--json] [--print-spec] -- CMD...\n"
                     "      run --spec FILE|- [--name N] [-d] [--json]   run a config.json (--print-spec makes one)\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
     {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},
@@ -39,6 +40,9 @@ const std::array<Verb, 28> kVerbs = {{
     {"top", cmdTop, "top [-n N] [-d SECONDS]  live CPU, memory and pids of running containers (^C ends)"},
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
     {"trace", cmdTrace, "trace ID [--json]        the start-up steps of a container: every privileged call, timed"},
+    {"network", cmdNetwork, "network create NAME [--subnet CIDR] | ls [--json] | inspect NAME | rm NAME\n"
+                            "                           bridge networks (the default one, hood, is made on first use)"},
+    {"port", cmdPort, "port ID [--json]         the ports a container publishes"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"info", cmdInfo, "info [--json]            what this machine allows: cgroups, user namespaces, overlay, ..."},
     {"load", cmdLoad, "load [-i] PATH            images from an OCI layout or archive, or a docker save tarball"},
@@ -53,7 +57,7 @@ const std::array<Verb, 28> kVerbs = {{
     {"import", cmdImport, "import [--config JSON] DIR NAME[:TAG]   a one-layer image of a directory tree"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
-}};
+});
 
 void usage(std::ostream &out)
 {

@@ -20,6 +20,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,6 +95,31 @@ void unshareCgroupNamespace(const Spec &spec)
         priv::unshareCgroupNamespace();
 }
 
+// /etc/hosts, /etc/hostname and /etc/resolv.conf from the state directory, bound
+// as docker binds them: the monitor rewrites hosts in place when a peer comes or
+// goes. A missing target is made (in the overlay's upper layer for an image).
+void bindNetworkFiles(const LaunchConfig &c, const std::string &rootfs)
+{
+    const std::string etc = rootfs + "/etc";
+    struct stat dir {};
+    if (lstat(etc.c_str(), &dir) == 0 && !S_ISDIR(dir.st_mode))
+        throw Error("rootfs: /etc is not a directory; refusing to bind the network files into it "
+                    "(a symlink there would point the mounts outside the container)");
+    if (mkdir(etc.c_str(), 0755) < 0 && errno != EEXIST)
+        throw Error::sys("mkdir", etc, errno);
+    for (const char *name : {"hosts", "hostname", "resolv.conf"}) {
+        const std::string target = etc + "/" + name;
+        struct stat st {};
+        if (lstat(target.c_str(), &st) < 0 || !S_ISREG(st.st_mode)) {
+            unlink(target.c_str()); // a dangling symlink (resolv.conf -> /run/...) goes
+            Fd made(open(target.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+            if (!made)
+                throw Error::sys("create", target, errno);
+        }
+        priv::mount(c.stateDir + "/" + name, target, nullptr, MS_BIND, "");
+    }
+}
+
 MergedRoot prepareRootfs(const LaunchConfig &c, int &sock, const GoMessage &go)
 {
     makeMountsPrivate();
@@ -113,6 +139,8 @@ MergedRoot prepareRootfs(const LaunchConfig &c, int &sock, const GoMessage &go)
     struct stat st {};
     if (stat((rootfs + "/dev").c_str(), &st) == 0)
         populateDev(rootfs);
+    if (c.networkFiles)
+        bindNetworkFiles(c, rootfs);
     return merged;
 }
 
@@ -178,6 +206,8 @@ void run(const LaunchConfig &c, int &sock, bool &started)
         priv::sethostname(spec.hostname);
     if (const NamespaceSetting *net = spec.namespaceSetting(NsKind::Network); net && net->path.empty())
         priv::bringUpLoopback();
+    if (c.attachment.bridged())
+        priv::configureEth0(c.attachment.address, c.attachment.prefix, c.attachment.gateway);
     FinishSteps steps;
     steps.setgroupsDenied = c.setgroupsDenied;
     steps.warn = [&](const std::string &w) {

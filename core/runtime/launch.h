@@ -1,6 +1,7 @@
 // What the monitor hands to the container's init process, and the init itself.
 #pragma once
 
+#include "net/attachment.h"
 #include "spec/spec.h"
 
 #include <string>
@@ -45,6 +46,12 @@ struct LaunchConfig {
     bool useCgroup = true;         // false: rootless without a writable cgroup
     std::string cgroupBase;        // rootless: the delegated v2 subtree (CgroupOptions::base)
     std::vector<std::string> cgroupSelfJoin; // v1 "tasks" files the init writes 0 to
+    // Hood's networking (hoodctl run's --network); nullopt: the spec's namespaces only
+    // (bundles, --spec). The attachment is filled by the monitor before clone, so
+    // that the init finds its address in its copy of this config.
+    std::optional<net::NetworkOptions> network;
+    net::Attachment attachment;
+    bool networkFiles = false; // bind <state>/hosts, hostname, resolv.conf onto /etc
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

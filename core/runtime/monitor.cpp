@@ -1,6 +1,7 @@
 #include "monitor.h"
 
 #include "channel.h"
+#include "netstep.h"
 #include "error.h"
 #include "privops.h"
 #include "procfs.h"
@@ -298,11 +299,13 @@ void Monitor::launch()
         makeRootfsDirs();
         if (m_config.useCgroup)
             makeCgroup();
+        prepareNetwork(m_config, m_resources, m_warn);
         FdPair socks = makeSocketPair(SOCK_SEQPACKET);
         m_state.pid = cloneInit(socks.second.get());
         socks.second.reset();
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
+        attachNetwork(m_config, m_resources, m_state.pid);
         if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
             m_cgroup->addProcess(m_state.pid);
         saveState(m_config.stateDir, m_state);

@@ -1,7 +1,9 @@
 #include "privops.h"
 
 #include "error.h"
+#include "net/links.h"
 #include "net/loopback.h"
+#include "net/nft.h"
 #include "sys/fileio.h"
 #include "trace.h"
 
@@ -327,6 +329,74 @@ bool detachMount(const std::string &target, std::string *why)
         return true; // EINVAL: not a mount point (any more)
     *why = "unmount " + target + ": " + errnoText(errno);
     return false;
+}
+
+namespace {
+// Runs a step of core/net, recording its failure sentence in the trace.
+template <class Fn>
+void netStep(const char *op, std::string args, Fn &&fn)
+{
+    Scope step(Phase::Network, op, std::move(args));
+    try {
+        fn();
+    } catch (const Error &e) {
+        step.fail(e.code() ? e.code() : EIO);
+        step.result(e.what());
+        throw;
+    }
+}
+
+void writeSysctl(const std::string &path, const char *value)
+{
+    std::string now;
+    if (readFileNoThrow(path, now) >= 0 && now.rfind(value, 0) == 0)
+        return; // already so: no write, no step
+    netStep("sysctl", path + " = " + value, [&] { writeFile(path, value); });
+}
+} // namespace
+
+void addBridge(const std::string &name, uint32_t gateway, int prefix)
+{
+    // Safe: the bridge is Hood's own (hood0, hood1, ...: names no other tool uses),
+    // made in the monitor's namespace only when missing; route_localnet is set on
+    // it alone, and forwarding is what routing the containers' traffic needs (the
+    // `inet hood` forward chain keeps networks apart). Tests run in a netns of their own.
+    netStep("ip link add type bridge", name, [&] { net::addBridge(name); });
+    netStep("ip addr add", net::formatIpv4(gateway) + "/" + std::to_string(prefix) + " dev " + name,
+            [&] { net::addAddress(name, gateway, prefix); });
+    writeSysctl("/proc/sys/net/ipv4/conf/" + name + "/route_localnet", "1");
+    writeSysctl("/proc/sys/net/ipv4/ip_forward", "1");
+}
+
+void addVeth(const std::string &host, pid_t pid, const std::string &mac, const std::string &bridge)
+{
+    // Safe: the name was journaled first; the peer is created directly inside the
+    // namespace of our own child (by pid, which cannot be reused while it is our
+    // unreaped child), and the host end joins Hood's own bridge.
+    netStep("ip link add type veth", host + " peer eth0 netns " + std::to_string(pid) + " address " + mac
+                                         + " master " + bridge,
+            [&] { net::addVeth(host, "eth0", pid, mac, bridge); });
+}
+
+void deleteLink(const std::string &name)
+{
+    // Safe: only names from a container's journal or Hood's own bridges reach here.
+    netStep("ip link del", name, [&] { net::deleteLink(name); });
+}
+
+void nft(const std::string &what, const std::string &commands)
+{
+    // Safe: every command names the table `inet hood`, which only Hood uses.
+    netStep("nft", what, [&] { net::nftRun(commands); });
+}
+
+void configureEth0(uint32_t address, int prefix, uint32_t gateway)
+{
+    // Safe: the container's own network namespace, whose eth0 the monitor made.
+    netStep("ip addr add", net::formatIpv4(address) + "/" + std::to_string(prefix) + " dev eth0",
+            [&] { net::addAddress("eth0", address, prefix); });
+    netStep("ip link set up", "eth0", [&] { net::setLinkUp("eth0"); });
+    netStep("ip route add default", "via " + net::formatIpv4(gateway), [&] { net::addDefaultRoute(gateway); });
 }
 
 } // namespace hood::priv

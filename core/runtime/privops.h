@@ -61,6 +61,20 @@ void sethostname(const std::string &name);
 // The netlink change of a new network namespace: its loopback device up.
 void bringUpLoopback();
 
+// ---- networking (monitor, init, gc; see core/net) ------------------------
+
+// The bridge of a network: made and up, its gateway address, route_localnet on it
+// (published ports reachable at 127.0.0.1) and IPv4 forwarding on.
+void addBridge(const std::string &name, uint32_t gateway, int prefix);
+// The veth pair: host end on the bridge, peer born in the namespace of pid as eth0.
+void addVeth(const std::string &host, pid_t pid, const std::string &mac, const std::string &bridge);
+// ip link del of a link Hood made (a veth's host end, an unused bridge).
+void deleteLink(const std::string &name);
+// nft commands on Hood's own table `inet hood`; what names them for the trace.
+void nft(const std::string &what, const std::string &commands);
+// In the container's init: eth0's address, up, and the default route.
+void configureEth0(uint32_t address, int prefix, uint32_t gateway);
+
 // ---- gc and cleanup -------------------------------------------------------
 
 // umount2(MNT_DETACH | UMOUNT_NOFOLLOW) of a mount Hood journaled. A target that

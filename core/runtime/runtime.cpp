@@ -4,6 +4,7 @@
 #include "error.h"
 #include "journal.h"
 #include "monitor.h"
+#include "netresources.h"
 #include "procfs.h"
 #include "statedir.h"
 #include "sys/fd.h"
@@ -157,6 +158,25 @@ bool waitForExit(pid_t pid, uint64_t startTime, int timeoutMs)
     return poll(&p, 1, timeoutMs) > 0;
 }
 
+bool onPath(const char *tool)
+{
+    for (const char *dir : {"/usr/bin/", "/usr/local/bin/", "/bin/"}) {
+        if (access((std::string(dir) + tool).c_str(), X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+// docker's default is bridge; Hood's is bridge as root on the system's state root.
+// A private state root (--root, HOOD_ROOT: tests, other sandboxes) defaults to
+// none, so that nothing changes the machine's network unless it is asked for.
+net::Mode defaultNetworkMode(bool asRoot, const std::string &root)
+{
+    const char *env = getenv("HOOD_ROOT");
+    bool systemRoot = (!env || !*env) && root == "/run/hood";
+    return asRoot && systemRoot ? net::Mode::Bridge : net::Mode::None;
+}
+
 } // namespace
 
 Runtime::Runtime(std::string root, WarnFn warn)
@@ -164,6 +184,45 @@ Runtime::Runtime(std::string root, WarnFn warn)
 {
     if (!m_warn)
         m_warn = [](const std::string &) {};
+    registerNetworkResources(); // before any journal is read or written
+}
+
+// --network: the spec's network namespace for each mode, and the checks that need
+// the machine (root for a bridge, a running container to share with).
+void Runtime::applyNetwork(RunRequest &r, LaunchConfig &c, bool asRoot) const
+{
+    if (!r.network)
+        return;
+    net::NetworkOptions &n = *r.network;
+    if (!n.mode)
+        n.mode = defaultNetworkMode(asRoot && !r.rootless, m_root);
+    switch (*n.mode) {
+    case net::Mode::Bridge:
+        if (!asRoot)
+            throw Error(std::string("--network bridge needs root: the bridge and veth pairs are made on the host "
+                                    "(without root: --network none")
+                        + (onPath("slirp4netns") ? ", or slirp4netns, which is installed" : "") + ")");
+        r.spec.setNamespace(NsKind::Network, true);
+        break;
+    case net::Mode::Slirp4netns:
+        throw Error(std::string("--network slirp4netns: not supported by this version of Hood yet (slirp4netns is ")
+                    + (onPath("slirp4netns") ? "installed" : "not installed") + "); use --network none");
+    case net::Mode::Host:
+        r.spec.setNamespace(NsKind::Network, false);
+        break;
+    case net::Mode::Container: {
+        ContainerInfo other = info(n.container);
+        if (other.status != Status::Running)
+            throw Error("--network container:" + n.container + ": that container is not running");
+        r.spec.setNamespace(NsKind::Network, false);
+        r.spec.namespaces.push_back({NsKind::Network, "/proc/" + std::to_string(other.state.pid) + "/ns/net"});
+        break;
+    }
+    case net::Mode::None:
+        r.spec.setNamespace(NsKind::Network, true);
+        break;
+    }
+    c.network = n;
 }
 
 Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForStart) const
@@ -187,6 +246,7 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     }
     if (p.config.userNamespace)
         dropUnmappedDevptsGid(r.spec);
+    applyNetwork(r, p.config, asRoot);
     validateSpec(r.spec, r.specSource);
     if (!r.spec.hasNamespace(NsKind::Mount))
         throw Error("the mount namespace cannot be turned off: the container's root filesystem "

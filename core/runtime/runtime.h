@@ -2,6 +2,7 @@
 // kill, stop, delete, list, gc. Each container has its own monitor process.
 #pragma once
 
+#include "net/netoptions.h"
 #include "spec/spec.h"
 #include "state.h"
 #include "trace.h"
@@ -11,6 +12,8 @@
 #include <vector>
 
 namespace hood {
+
+struct LaunchConfig;
 
 struct RunRequest {
     std::string id;                // empty: a generated one
@@ -29,6 +32,9 @@ struct RunRequest {
     bool useChroot = false;
     bool rootless = false;         // a user namespace even when run as root
     std::string pidFile;
+    // Hood's networking (hoodctl run's flags); nullopt: only what the spec says
+    // (a bundle or --spec file, as runc: the caller brings the network).
+    std::optional<net::NetworkOptions> network;
 };
 
 struct ContainerInfo {
@@ -69,6 +75,7 @@ public:
 private:
     struct Prepared;
     Prepared prepare(RunRequest &request, bool detached, bool waitForStart) const;
+    void applyNetwork(RunRequest &request, LaunchConfig &config, bool asRoot) const;
     void waitForMonitorExit(const ContainerState &state, int timeoutMs) const;
 
     std::string m_root;

@@ -17,8 +17,8 @@ namespace hood::trace {
 
 namespace {
 
-constexpr std::array<const char *, 9> kPhaseNames = {
-    "state", "cgroup", "clone", "idmap", "namespaces", "mounts", "pivot_root", "process", "exec"};
+constexpr std::array<const char *, 10> kPhaseNames = {
+    "state", "cgroup", "clone", "idmap", "namespaces", "mounts", "pivot_root", "process", "exec", "network"};
 
 struct Recorder {
     const char *process = "monitor";

@@ -18,7 +18,7 @@
 namespace hood::trace {
 
 // Phases as the GUI's waterfall and `run --trace` group them.
-enum class Phase { State, Cgroup, Clone, IdMap, Namespaces, Mounts, PivotRoot, Process, Exec };
+enum class Phase { State, Cgroup, Clone, IdMap, Namespaces, Mounts, PivotRoot, Process, Exec, Network };
 const char *phaseName(Phase phase);
 
 struct Step {

@@ -71,6 +71,9 @@ void applyNamespaces(Spec &spec, const RunOptions &o)
         spec.setNamespace(kind, true);
     if (o.rootless)
         spec.setNamespace(NsKind::User, true);
+    // docker --network host: the host's own stack, no namespace of its own.
+    if (o.network.mode == net::Mode::Host)
+        spec.setNamespace(NsKind::Network, false);
 }
 
 // Docker's: the first 12 characters of the ID. Without a UTS namespace the host's

@@ -6,6 +6,7 @@
 // rules live here and nowhere else.
 #pragma once
 
+#include "net/netoptions.h"
 #include "spec.h"
 
 #include <cstdint>
@@ -32,6 +33,9 @@ struct RunOptions {
     std::optional<int64_t> pids;          // at most this many tasks; -1: no limit
     bool terminal = false;
     bool rootless = false;                // a user namespace (the runtime maps it)
+    // --network, --ip, --mac-address, -p. Host mode drops the network namespace from
+    // the spec; the rest is the monitor's network step (runtime/netstep.h).
+    net::NetworkOptions network;
     // Names the options in messages of whole-spec rules: "hoodctl run: hostname: ...".
     std::string source = "hoodctl run";
 };

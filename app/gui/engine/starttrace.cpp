@@ -24,6 +24,8 @@ const QVector<StartPhase> &startPhases()
         {"process", "process", "capabilities, rlimits, no_new_privs, the user and the working directory",
          QColor(0xcc, 0x66, 0x77)},
         {"exec", "exec", "execve() of the container's command", QColor(0x88, 0x22, 0x55)},
+        {"network", "network", "the bridge, the veth pair, the address, the routes and the nft rules",
+         QColor(0x66, 0x99, 0xcc)},
         {"other", "other", "a step of a phase this version of Hood does not know", QColor(0xaa, 0xaa, 0xaa)},
     };
     return phases;
