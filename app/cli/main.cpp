@@ -22,6 +22,7 @@ struct Verb {
 const std::array<Verb, 18> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
+                    "        [--security-opt seccomp=unconfined|FILE] [--security-opt no-new-privileges=false]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
                     "      run --spec FILE|- [--name N] [-d] [--json]   run a config.json (--print-spec makes one)\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},

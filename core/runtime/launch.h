@@ -45,6 +45,7 @@ struct LaunchConfig {
     bool useCgroup = true;         // false: rootless without a writable cgroup
     std::string cgroupBase;        // rootless: the delegated v2 subtree (CgroupOptions::base)
     std::vector<std::string> cgroupSelfJoin; // v1 "tasks" files the init writes 0 to
+    std::string seccompProgram;    // spec.seccomp compiled before clone (seccompfilter.h)
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

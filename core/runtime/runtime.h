@@ -4,6 +4,7 @@
 
 #include "spec/spec.h"
 #include "state.h"
+#include "sys/fd.h"
 #include "trace.h"
 
 #include <functional>
@@ -66,6 +67,7 @@ private:
     struct Prepared;
     Prepared prepare(RunRequest &request, bool detached, bool waitForStart) const;
     void waitForMonitorExit(const ContainerState &state, int timeoutMs) const;
+    Fd lock(const std::string &id) const;
 
     std::string m_root;
     WarnFn m_warn;
