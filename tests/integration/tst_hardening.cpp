@@ -5,6 +5,7 @@
 #include "hoodtest.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryFile>
@@ -181,6 +182,29 @@ private slots:
         QFETCH(QString, script);
         Result r = hood({"run", "--", "sh", "-c", script});
         QVERIFY2(r.code != 0, qPrintable(script + " succeeded: " + r.out));
+    }
+
+    // A mount destination through a symlink under /proc (procfs's own /proc/self, or
+    // /proc/mounts -> self/mounts) is refused (CVE-2019-16884).
+    void mountThroughProcSymlink_data()
+    {
+        QTest::addColumn<QString>("destination");
+        QTest::addRow("proc-self") << "/proc/self/attr";
+        QTest::addRow("proc-mounts") << "/proc/mounts";
+    }
+
+    void mountThroughProcSymlink()
+    {
+        QFETCH(QString, destination);
+        Result printed = hood({"run", "--print-spec", "--", "true"});
+        QVERIFY2(printed.code == 0, qPrintable(printed.err));
+        QJsonObject spec = QJsonDocument::fromJson(printed.out.toUtf8()).object();
+        QJsonArray mounts = spec["mounts"].toArray();
+        mounts.append(QJsonObject {{"destination", destination}, {"type", "tmpfs"}, {"source", "tmpfs"}});
+        spec["mounts"] = mounts;
+        Result r = hood({"run", "--spec", "-"}, 60000, QJsonDocument(spec).toJson());
+        QVERIFY2(r.code == 125, qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains("mount destination " + destination + ": a symbolic link under /proc"), qPrintable(r.err));
     }
 
     // chroot(2) keeps the cwd outside the new root; walking up from there reaches
