@@ -9,8 +9,8 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${HOOD_BUILD_DIR:-$here/build}
 
 packages=(
-    # toolchain
-    build-essential cmake ninja-build pkg-config
+    # toolchain; clang and its libFuzzer runtime for the fuzz targets (scripts/fuzz-smoke.sh)
+    build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
     # the GUI and the tests: Qt 6 Widgets and Qt Test, SVG for icons and diagrams,
     # the platform plugins (offscreen for screenshots and tests), and a font, without
     # which an offscreen window has no text

@@ -30,14 +30,14 @@ const std::vector<std::string> kRunValueFlags = {"--name",   "--image",    "--ns
                                                  "--cpus",   "--pids",     "--hostname", "--bundle", "-b",
                                                  "--pid-file", "-e",       "--env",   "-w",      "--workdir",
                                                  "--spec", "--network", "--net", "--ip", "--mac-address",
-                                                 "-p", "--publish"};
+                                                 "-p", "--publish", "--security-opt"};
 const std::vector<std::string> kRunBoolFlags = {"--chroot", "--rootless", "-t",     "--tty",        "-d",
                                                 "--detach", "-it",        "-i",     "--json", "--print-spec", "--trace"};
 // The flags that shape a spec; with --spec the file says all of it.
 const std::vector<std::string> kSpecShapingFlags = {"--image", "--ns", "--no-ns", "--memory", "--cpus",
                                                     "--pids", "--hostname", "-e", "--env", "-w",
                                                     "--workdir", "-t", "--tty", "-it", "--network", "--net",
-                                                    "--ip", "--mac-address", "-p", "--publish"};
+                                                    "--ip", "--mac-address", "-p", "--publish", "--security-opt"};
 
 std::string absolute(const std::string &path, const char *what)
 {
@@ -116,6 +116,29 @@ hood::net::NetworkOptions networkFlags(const Options &o)
     return n;
 }
 
+// --security-opt as docker run spells it (KEY=VALUE or KEY:VALUE):
+// seccomp=unconfined|FILE (a Docker profile), no-new-privileges[=true|false].
+void securityOptions(const Options &o, hood::RunOptions &r)
+{
+    for (const std::string &opt : o.values("--security-opt")) {
+        const size_t sep = opt.find_first_of("=:");
+        const std::string key = opt.substr(0, sep);
+        const std::string value = sep == std::string::npos ? "" : opt.substr(sep + 1);
+        if (key == "seccomp" && value == "unconfined") {
+            r.seccomp = hood::RunOptions::Seccomp::Unconfined;
+        } else if (key == "seccomp" && !value.empty()) {
+            r.seccomp = hood::RunOptions::Seccomp::Profile;
+            r.seccompProfile = hood::readFile(value);
+            r.seccompSource = value;
+        } else if (key == "no-new-privileges" && (value.empty() || value == "true" || value == "false")) {
+            r.noNewPrivileges = value != "false";
+        } else {
+            throw Error("--security-opt " + opt
+                        + ": unknown option (known: seccomp=unconfined, seccomp=FILE, no-new-privileges=true|false)");
+        }
+    }
+}
+
 hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
 {
     hood::RunOptions r;
@@ -140,6 +163,7 @@ hood::RunOptions runOptionsFromFlags(const Options &o, bool keepBuiltinName)
         r.pids = hood::parsePids(*p, "--pids");
     r.terminal = o.has("-t") || o.has("--tty") || o.has("-it");
     r.rootless = o.has("--rootless");
+    securityOptions(o, r);
     r.network = networkFlags(o);
     return r;
 }

@@ -23,7 +23,9 @@ const auto kVerbs = std::to_array<Verb>({
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
                     "        [--network none|bridge|host|container:ID|NAME] [--ip A] [--mac-address M]\n"
-                    "        [-p [HOST_IP:]HOST_PORT:PORT[/tcp|udp]] [-t] [-d] [--json] [--print-spec] -- CMD...\n"
+                    "        [-p [HOST_IP:]HOST_PORT:PORT[/tcp|udp]]\n"
+                    "        [--security-opt seccomp=unconfined|FILE] [--security-opt no-new-privileges=false]\n"
+                    "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
                     "      run --spec FILE|- [--name N] [-d] [--json]   run a config.json (--print-spec makes one)\n"
                     "      run --bundle DIR ID      run an OCI bundle (as runc run)"},
     {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},

@@ -53,5 +53,6 @@ int cmdForks(Args args);
 int cmdSleep(Args args);
 int cmdFds(Args args);
 int cmdWhoami(Args args);
+int cmdSyscall(Args args);
 
 } // namespace demo

@@ -36,6 +36,9 @@ const Command kCommands[] = {
     {"fds", cmdFds, "fds", "list the open file descriptors and what they point to"},
     {"whoami", cmdWhoami, "whoami",
      "uid/gid, groups, capabilities, hostname, pid, ppid and namespace inodes"},
+    {"syscall", cmdSyscall, "syscall NAME",
+     "make one syscall a default container may not (keyctl, bpf, perf_event_open, unshare-user, ...)\n"
+     "      with harmless arguments and print the kernel's answer (EPERM: blocked)"},
     {"help", cmdHelp, "help", "this text"},
 };
 

@@ -88,7 +88,8 @@ std::map<std::string, uint64_t> capsFromSyscalls()
 void printCaps(const std::map<std::string, std::string> &status)
 {
     static const std::pair<const char *, const char *> kSets[] = {
-        {"CapEff", "cap.eff"}, {"CapPrm", "cap.prm"}, {"CapBnd", "cap.bnd"}};
+        {"CapEff", "cap.eff"}, {"CapPrm", "cap.prm"}, {"CapBnd", "cap.bnd"},
+        {"CapInh", "cap.inh"}, {"CapAmb", "cap.amb"}};
     std::map<std::string, uint64_t> fallback;
     if (status.empty())
         fallback = capsFromSyscalls();

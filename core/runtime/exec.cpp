@@ -6,6 +6,7 @@
 #include "procfs.h"
 #include "spec/spec.h"
 #include "privops.h"
+#include "seccompfilter.h"
 #include "state.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
@@ -46,6 +47,8 @@ struct Target {
     std::string id;
     ContainerState state;
     Process process;
+    std::optional<Seccomp> seccomp; // the container's filter: an exec gets it too, as in runc
+    std::string seccompProgram;     // compiled before fork, through the state root's cache
     std::vector<std::pair<NsKind, Fd>> namespaces; // differing kinds, user first
     Fd cgroupNamespace;                            // joined by the command
     Fd root;
@@ -88,10 +91,9 @@ void setEnv(std::vector<std::string> &env, const std::string &entry)
 }
 
 // config.json's process, with the request's command, env and cwd.
-Process execProcessSettings(const std::string &stateDir, const ExecRequest &r)
+Process execProcessSettings(const Spec &spec, const ExecRequest &r)
 {
-    std::string path = stateDir + "/config.json";
-    Process p = parseSpec(readText(path), path).spec.process;
+    Process p = spec.process;
     p.args = r.args;
     p.terminal = r.terminal;
     if (r.terminal && std::none_of(p.env.begin(), p.env.end(), [](const std::string &e) {
@@ -166,12 +168,17 @@ Target openTarget(const std::string &stateDir, const ExecRequest &r)
     Target t;
     t.id = stateDir.substr(stateDir.find_last_of('/') + 1);
     t.state = runningState(stateDir, t.id);
-    t.process = execProcessSettings(stateDir, r);
+    const std::string config = stateDir + "/config.json";
+    Spec spec = parseSpec(readText(config), config).spec;
+    t.process = execProcessSettings(spec, r);
+    t.seccomp = spec.seccomp;
+    if (t.seccomp)
+        t.seccompProgram = cachedSeccompProgram(*t.seccomp, stateDir.substr(0, stateDir.find_last_of('/')) + "/#seccomp");
     std::string where = "/proc/" + std::to_string(t.state.pid);
     // The directory fd pins this very process: if the pid is reused later, every
     // openat() below fails instead of reading another process's namespaces.
     Fd procDir(open(where.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (procDir.get() < 0 || processStartTime(t.state.pid) != t.state.pidStartTime)
+    if (procDir.get() < 0 || !processAlive(t.state.pid, t.state.pidStartTime))
         throw engineError("container \"" + t.id + "\" is not running (its init has just ended)");
     openNamespaces(t, procDir.get(), where);
     t.root = Fd(openat(procDir.get(), "root", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -246,6 +253,10 @@ int execStatus(const FinishError &e)
         steps.setgroupsDenied = t.setgroupsDenied;
         steps.warn = [&](const std::string &w) { sendMessage(sock, kMsgWarning, w); };
         steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        if (t.seccomp) {
+            steps.seccomp = &*t.seccomp;
+            steps.seccompProgram = &t.seccompProgram;
+        }
         finishProcess(t.process, steps);
     } catch (const FinishError &e) {
         sendError(sock, execStatus(e), e.what());

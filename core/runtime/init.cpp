@@ -225,6 +225,11 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     steps.dieWithParent = [&] { dieWithParent(monitor); };
     if (!c.waitForStart)
         steps.beforeExec = [&] { sendTrace(sock); };
+    if (spec.seccomp) {
+        steps.seccomp = &*spec.seccomp;
+        if (!c.seccompProgram.empty())
+            steps.seccompProgram = &c.seccompProgram;
+    }
     finishProcess(spec.process, steps);
 }
 

@@ -52,6 +52,7 @@ struct LaunchConfig {
     std::optional<net::NetworkOptions> network;
     net::Attachment attachment;
     bool networkFiles = false; // bind <state>/hosts, hostname, resolv.conf onto /etc
+    std::string seccompProgram;    // spec.seccomp compiled before clone (seccompfilter.h)
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

@@ -2,9 +2,15 @@
 
 #include "error.h"
 #include "privops.h"
+#include "seccompfilter.h"
 #include "trace.h"
 
 #include <array>
+#include <climits>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/syscall.h>
 #include <cerrno>
 #include <csignal>
 #include <memory>
@@ -172,15 +178,45 @@ void dieWithParent(pid_t parent)
     throw Error::sys("exec", path, errno);
 }
 
+// Every fd above stdio (and above the ones the caller asked to pass on) is marked
+// close-on-exec, so nothing of Hood's reaches the command even if one was opened
+// without O_CLOEXEC somewhere (CVE-2024-21626 leaked a host directory fd). The fds
+// stay usable until exec: the init still talks to its monitor.
+void closeOnExecAbove(int keep)
+{
+    const unsigned first = static_cast<unsigned>(3 + keep);
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+    // Before Linux 5.11 (or a filter without close_range): one by one.
+    struct Closedir {
+        void operator()(DIR *d) const { closedir(d); }
+    };
+    std::unique_ptr<DIR, Closedir> d(opendir("/proc/self/fd"));
+    if (!d)
+        throw Error::sys("list open fds", "/proc/self/fd", errno);
+    const int own = dirfd(d.get());
+    while (dirent *e = readdir(d.get())) {
+        const int fd = atoi(e->d_name);
+        if (e->d_name[0] != '.' && fd >= static_cast<int>(first) && fd != own)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+}
+
+// chdir, then a check that the directory lies inside the container's root: a cwd
+// such as /proc/self/fd/7 follows an fd that may point at a host directory
+// (CVE-2024-21626). The kernel then names the directory "(unreachable)/...",
+// which getcwd reports as ENOENT (runc checks the same way).
+void changeToCwd(const std::string &cwd)
+{
+    if (chdir(cwd.c_str()) < 0)
+        throw Error::sys("chdir to cwd", cwd, errno);
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+        throw Error("chdir to cwd " + cwd + ": the directory lies outside the container's root");
+}
+
 namespace {
 using trace::Phase;
-
-// The seccomp step of the sequence: the hardening issue installs Docker's
-// default profile here (libseccomp), after no_new_privs and before exec, so the
-// filter also covers the exec. Nothing is installed yet.
-void installSeccomp(const Process &)
-{
-}
 
 template <class F>
 auto traced(const char *op, std::string args, FinishError::Stage stage, F &&f)
@@ -211,22 +247,37 @@ void joinNamespaces(const std::vector<NamespaceFd> &namespaces)
 void finishProcess(const Process &p, const FinishSteps &steps)
 {
     using Stage = FinishError::Stage;
+    traced("close-on-exec", "fds from " + std::to_string(3 + steps.preserveFds), Stage::Setup,
+           [&] { closeOnExecAbove(steps.preserveFds); });
     traced("setrlimit", std::to_string(p.rlimits.size()) + " limits", Stage::Setup,
            [&] { applyRlimits(p.rlimits); });
-    traced("chdir", p.cwd, Stage::Setup, [&] {
-        if (chdir(p.cwd.c_str()) < 0)
-            throw Error::sys("chdir to cwd", p.cwd, errno);
-    });
+    traced("chdir", p.cwd, Stage::Setup, [&] { changeToCwd(p.cwd); });
     std::string exe = traced("find executable", p.args.front(), Stage::Find, [&] { return findExecutable(p); });
     if (steps.beforeUserSwitch)
         steps.beforeUserSwitch();
+    // With no_new_privs the filter goes in last, so it need not allow the user
+    // switch; without, the kernel asks for CAP_SYS_ADMIN, which only lasts until
+    // the switch (runc orders it the same way).
+    auto seccompStep = [&] {
+        if (steps.seccomp)
+            traced("seccomp", std::to_string(resolvedSyscallCount(*steps.seccomp)) + " syscalls in rules, default "
+                       + steps.seccomp->defaultAction, Stage::Setup, [&] {
+                       if (steps.seccompProgram)
+                           loadSeccompProgram(*steps.seccompProgram, *steps.seccomp);
+                       else
+                           installSeccomp(*steps.seccomp);
+                   });
+    };
+    if (!p.noNewPrivileges)
+        seccompStep();
     traced("set user and capabilities", "uid " + std::to_string(p.uid) + " gid " + std::to_string(p.gid),
            Stage::Setup, [&] { switchUser(p, steps.setgroupsDenied, steps.warn); });
     if (p.noNewPrivileges)
         traced("prctl", "PR_SET_NO_NEW_PRIVS", Stage::Setup, [&] {
             check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "set no_new_privs", "");
         });
-    installSeccomp(p);
+    if (p.noNewPrivileges)
+        seccompStep();
     if (steps.dieWithParent)
         steps.dieWithParent();
     if (steps.beforeExec)

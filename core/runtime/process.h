@@ -32,6 +32,14 @@ void dieWithParent(pid_t parent);
 
 [[noreturn]] void execProcess(const Process &p, const std::string &path);
 
+// Marks every fd from 3 + keep on close-on-exec (close_range, else one by one).
+void closeOnExecAbove(int keep);
+
+// chdir(cwd), then refuses a directory outside the process's root (the
+// /proc/self/fd/N trick of CVE-2024-21626):
+//   "chdir to cwd /proc/self/fd/7: the directory lies outside the container's root"
+void changeToCwd(const std::string &cwd);
+
 // A namespace to join: an open fd of /proc/PID/ns/<kind> or of a spec's path.
 struct NamespaceFd {
     NsKind kind;
@@ -50,6 +58,9 @@ struct FinishSteps {
     std::function<void()> beforeUserSwitch; // the init waits for `start` here
     std::function<void()> dieWithParent;    // set last: credential changes clear it
     std::function<void()> beforeExec;       // the init sends its start-up steps
+    const Seccomp *seccomp = nullptr;       // linux.seccomp; null: no filter
+    const std::string *seccompProgram = nullptr; // its compiled program (seccompfilter.h); null: compiled here
+    int preserveFds = 0;                    // fds 3..3+N-1 reach the command (runc --preserve-fds)
 };
 
 // Thrown by finishProcess: where it failed decides the exit class of exec
@@ -66,8 +77,9 @@ private:
 
 // The one process-finishing sequence of every process Hood starts in a container
 // (the init and `hoodctl exec`), in this order:
-//   rlimits -> cwd -> find the executable -> [beforeUserSwitch] -> capabilities
+//   close-on-exec above stdio -> rlimits -> cwd (checked inside the root) -> find the executable -> [beforeUserSwitch] -> capabilities
 //   and user -> no_new_privs -> seccomp -> dieWithParent -> [beforeExec] -> exec
+// (without no_new_privs, seccomp comes before the user switch: see finishProcess).
 [[noreturn]] void finishProcess(const Process &p, const FinishSteps &steps);
 
 } // namespace hood

@@ -12,39 +12,59 @@
 
 namespace hood {
 
-uint64_t processStartTime(pid_t pid)
+ProcStat readProcStat(pid_t pid)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
     Fd fd(open(path, O_RDONLY | O_CLOEXEC));
     if (!fd)
-        return 0;
+        return {};
     char buf[1024];
     ssize_t n = read(fd.get(), buf, sizeof buf - 1);
     fd.reset();
     if (n <= 0)
-        return 0;
+        return {};
     buf[n] = '\0';
+    return parseProcStat(buf);
+}
+
+ProcStat parseProcStat(std::string_view text)
+{
     // comm (field 2) may hold spaces and parentheses: count fields after the last ')'.
-    const char *p = strrchr(buf, ')');
-    if (!p)
-        return 0;
+    size_t close = text.rfind(')');
+    if (close == std::string_view::npos || close + 2 >= text.size())
+        return {};
+    ProcStat st;
+    st.state = text[close + 2]; // field 3
     int field = 2;
-    for (; *p && field < 22; ++p) {
-        if (*p == ' ')
+    size_t i = close + 1;
+    for (; i < text.size() && field < 22; ++i) {
+        if (text[i] == ' ')
             ++field;
     }
-    return strtoull(p, nullptr, 10);
+    std::string rest(text.substr(i, 24));
+    st.startTime = strtoull(rest.c_str(), nullptr, 10);
+    return st;
+}
+
+uint64_t processStartTime(pid_t pid)
+{
+    return readProcStat(pid).startTime;
 }
 
 bool processAlive(pid_t pid, uint64_t startTime)
 {
     if (pid <= 0)
         return false;
-    uint64_t now = processStartTime(pid);
-    if (now == 0)
+    ProcStat st = readProcStat(pid);
+    if (st.startTime == 0)
         return false;
-    return startTime == 0 || now == startTime;
+    // A zombie (Z) or a dying task (X) has exited: only its parent's wait is
+    // missing, and a slow reaper (a CI container's pid 1) must not keep a dead
+    // container "running" or its cgroups and state from gc.
+    if (st.state == 'Z' || st.state == 'X')
+        return false;
+    return startTime == 0 || st.startTime == startTime;
 }
 
 namespace {

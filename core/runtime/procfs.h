@@ -4,15 +4,26 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <sys/types.h>
 
 namespace hood {
+
+// Fields 3 (state: R, S, D, Z, ...) and 22 (start time in clock ticks since boot)
+// of /proc/PID/stat; startTime 0 when there is no such process.
+struct ProcStat {
+    char state = 0;
+    uint64_t startTime = 0;
+};
+ProcStat readProcStat(pid_t pid);
+ProcStat parseProcStat(std::string_view statText);
 
 // Field 22 of /proc/PID/stat (start time in clock ticks since boot); 0 when the
 // process does not exist.
 uint64_t processStartTime(pid_t pid);
 
-// True when pid exists and, if startTime != 0, started at that time.
+// True when pid exists, has not exited (a zombie is dead: state Z or X) and, if
+// startTime != 0, started at that time.
 bool processAlive(pid_t pid, uint64_t startTime);
 
 // "SIGKILL" for 9; "signal 42" for numbers without a name.

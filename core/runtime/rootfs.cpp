@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string_view>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -177,6 +178,54 @@ void refuseSymlinkedSystemDirs(const std::string &root)
     }
 }
 
+namespace {
+bool underProcOrSys(const std::string &destination)
+{
+    for (const char *top : {"/proc/", "/sys/"}) {
+        if (destination.rfind(top, 0) == 0)
+            return true;
+    }
+    return false;
+}
+
+// lstat of every component, for kernels without openat2 (before 5.6).
+bool walkFindsSymlink(const std::string &root, const std::string &path)
+{
+    std::string at = root;
+    for (const std::string &part : splitPath(path)) {
+        at += "/" + part;
+        struct stat st {};
+        if (lstat(at.c_str(), &st) < 0)
+            return false; // the rest does not exist yet
+        if (S_ISLNK(st.st_mode))
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+void refuseSymlinkUnderProcSys(const std::string &root, const std::string &destination)
+{
+    if (!underProcOrSys(destination))
+        return;
+    bool link = false;
+    Fd rootFd(open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!rootFd)
+        throw Error::sys("open", root, errno);
+    open_how how {};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    Fd fd(static_cast<int>(syscall(SYS_openat2, rootFd.get(), destination.c_str() + 1, &how, sizeof how)));
+    if (!fd && errno == ENOSYS)
+        link = walkFindsSymlink(root, destination);
+    else if (!fd && errno == ELOOP)
+        link = true;
+    if (link)
+        throw Error("mount destination " + destination + ": a symbolic link under "
+                    + destination.substr(0, destination.find('/', 1))
+                    + "; refusing to mount there (CVE-2019-16884, CVE-2021-30465)");
+}
+
 MountFlags parseMountOptions(const std::vector<std::string> &options)
 {
     MountFlags out;
@@ -333,8 +382,10 @@ bool fallbackBind(const Mount &m, const std::string &target, int err, MountWarnF
 void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void *ctx)
 {
     MountFlags f = parseMountOptions(m.options);
+    refuseSymlinkUnderProcSys(rootfs, m.destination);
     std::string target = resolveInRoot(rootfs, m.destination, "mount destination");
     makeMountPoint(target, f.bind && sourceIsFile(m));
+    refuseSymlinkUnderProcSys(rootfs, m.destination); // again: it may have been swapped meanwhile
     try {
         if (f.bind)
             mountBind(m, target, f);

@@ -23,6 +23,14 @@ std::string resolveInRoot(const std::string &root, const std::string &path,
 // wherever it points, a known escape route.
 void refuseSymlinkedSystemDirs(const std::string &root);
 
+// A mount destination under /proc or /sys (inside the rootfs at root) must not
+// pass through a symbolic link: procfs has links such as
+// /proc/self that point anywhere, and a link swapped in during setup can send a
+// mount onto the host (CVE-2019-16884, CVE-2021-30465). Resolved with
+// openat2(RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS) where the kernel has it.
+// Throws hood::Error with one sentence naming the destination.
+void refuseSymlinkUnderProcSys(const std::string &root, const std::string &destination);
+
 struct MountFlags {
     unsigned long flags = 0;        // MS_* for mount(2)
     unsigned long propagation = 0;  // MS_PRIVATE / MS_SLAVE / ... (+ MS_REC)

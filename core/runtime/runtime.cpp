@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "seccompfilter.h"
 
 #include "cgroups/delegation.h"
 #include "error.h"
@@ -264,6 +265,8 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     c.detached = detached;
     c.stdio = r.spec.process.terminal ? StdioMode::Terminal : detached ? StdioMode::Log : StdioMode::Inherit;
     c.spec = r.spec;
+    if (r.spec.seccomp)
+        c.seccompProgram = cachedSeccompProgram(*r.spec.seccomp, m_root + "/#seccomp");
     ContainerState &s = p.state;
     s.id = r.id;
     s.bundle = r.bundle;
@@ -370,8 +373,19 @@ ContainerInfo Runtime::info(const std::string &id) const
     return info;
 }
 
+// The container's lock, or "does not exist" when it was deleted meanwhile.
+Fd Runtime::lock(const std::string &id) const
+{
+    validateId(id);
+    Fd held = lockStateDir(containerDir(id));
+    if (!held)
+        throw Error("container \"" + id + "\" does not exist");
+    return held;
+}
+
 void Runtime::start(const std::string &id)
 {
+    Fd held = lock(id);
     ContainerInfo i = info(id);
     if (i.status != Status::Created)
         throw Error("container \"" + id + "\" cannot be started: it is " + statusName(i.status)
@@ -404,6 +418,7 @@ void Runtime::waitForMonitorExit(const ContainerState &s, int timeoutMs) const
 
 void Runtime::stop(const std::string &id, int graceSeconds)
 {
+    Fd held = lock(id);
     ContainerInfo i = info(id);
     if (i.status == Status::Stopped)
         return;
@@ -416,6 +431,7 @@ void Runtime::stop(const std::string &id, int graceSeconds)
 
 void Runtime::remove(const std::string &id, bool force)
 {
+    Fd held = lock(id);
     ContainerInfo i = info(id);
     if (i.status == Status::Running && !force)
         throw Error("container \"" + id + "\" is running: stop it first, or use delete --force");
@@ -469,6 +485,9 @@ GcReport Runtime::gc()
         }
         if (processAlive(s.monitorPid, s.monitorStartTime))
             continue;
+        Fd held = lockStateDir(dir, false);
+        if (!held)
+            continue; // a hoodctl is working on it right now (or just removed it)
         if (processAlive(s.pid, s.pidStartTime))
             ::kill(s.pid, SIGKILL);
         std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));

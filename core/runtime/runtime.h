@@ -5,6 +5,7 @@
 #include "net/netoptions.h"
 #include "spec/spec.h"
 #include "state.h"
+#include "sys/fd.h"
 #include "trace.h"
 
 #include <functional>
@@ -77,6 +78,7 @@ private:
     Prepared prepare(RunRequest &request, bool detached, bool waitForStart) const;
     void applyNetwork(RunRequest &request, LaunchConfig &config, bool asRoot) const;
     void waitForMonitorExit(const ContainerState &state, int timeoutMs) const;
+    Fd lock(const std::string &id) const;
 
     std::string m_root;
     WarnFn m_warn;

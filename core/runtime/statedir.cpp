@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <memory>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -171,6 +172,24 @@ bool removeTree(const std::string &path, std::string *why)
         return false;
     }
     return ok;
+}
+
+Fd lockStateDir(const std::string &dir, bool wait)
+{
+    Fd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd)
+        return fd;
+    int rc;
+    do {
+        rc = flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB));
+    } while (rc < 0 && errno == EINTR);
+    if (rc < 0)
+        return Fd();
+    // The holder before us may have deleted the container: its directory is unlinked.
+    struct stat st {};
+    if (fstat(fd.get(), &st) < 0 || st.st_nlink == 0)
+        return Fd();
+    return fd;
 }
 
 } // namespace hood

@@ -9,6 +9,8 @@
 //                            container's own mount namespace)
 #pragma once
 
+#include "sys/fd.h"
+
 #include <string>
 #include <sys/types.h>
 #include <utility>
@@ -40,6 +42,13 @@ constexpr char kNewStateDirMark = '#';
 std::string newStateDirName(const std::string &id, pid_t monitor);
 // The half-made state directories under root, with the pid of their monitor.
 std::vector<std::pair<std::string, pid_t>> listNewStateDirs(const std::string &root);
+
+// The per-container lock: flock(LOCK_EX) on the state directory itself, held while
+// the returned fd is open. start, stop, delete and gc take it, so two hoodctl
+// processes on one container (start and delete, two deletes) take turns instead of
+// removing state under each other. wait=false: an invalid Fd when someone holds it.
+// An invalid Fd too when the directory is gone (deleted meanwhile).
+Fd lockStateDir(const std::string &dir, bool wait = true);
 
 // Removes a directory tree without following symlinks or crossing mount points.
 // Returns false (and the reason in *why) when something stays.

@@ -112,6 +112,20 @@ void applyLimits(Resources &r, const RunOptions &o)
     }
 }
 
+// Docker's profiles resolve against the bounding set: with CAP_SYS_ADMIN given,
+// mount and unshare are allowed again (moby profiles/seccomp setupSeccomp).
+std::optional<Seccomp> seccompFor(const RunOptions &o, const std::vector<std::string> &caps)
+{
+    switch (o.seccomp) {
+    case RunOptions::Seccomp::Unconfined: return std::nullopt;
+    case RunOptions::Seccomp::Profile:
+        return seccompFromDockerProfile(o.seccompProfile, hostSeccompTarget(caps),
+                                        "seccomp profile " + o.seccompSource);
+    case RunOptions::Seccomp::Default: break;
+    }
+    return dockerDefaultSeccomp(hostSeccompTarget(caps));
+}
+
 } // namespace
 
 const std::vector<NsKind> &defaultNamespaces()
@@ -154,7 +168,10 @@ Spec specFromRunOptions(const RunOptions &o, const ImageConfig &image)
     mergeImageConfig(p, o, image, spec.hostname);
     const std::vector<std::string> &caps = dockerDefaultCapabilities();
     p.capabilities = Capabilities {caps, caps, {}, caps, {}};
-    p.noNewPrivileges = false; // as docker run: setuid binaries keep working
+    // Hood's default is stricter than docker run's: a setuid binary inside cannot
+    // gain what the container was not given.
+    p.noNewPrivileges = o.noNewPrivileges;
+    spec.seccomp = seccompFor(o, caps);
     spec.root = {o.rootfs, false};
     Spec checked = spec;
     if (checked.root.path.empty())

@@ -2,7 +2,8 @@
 // a lesson's launch action and the Equivalent-commands page all describe a container
 // as RunOptions, and specFromRunOptions is the only code that turns them into a
 // config.json: Docker's defaults (PATH/TERM/HOSTNAME, capabilities, the CPU period,
-// the 12-character hostname, no_new_privs off), the default namespaces and the limit
+// the 12-character hostname, its seccomp profile; no_new_privs on, unlike Docker), the
+// default namespaces and the limit
 // rules live here and nowhere else.
 #pragma once
 
@@ -36,6 +37,13 @@ struct RunOptions {
     // --network, --ip, --mac-address, -p. Host mode drops the network namespace from
     // the spec; the rest is the monitor's network step (runtime/netstep.h).
     net::NetworkOptions network;
+    // --security-opt seccomp=unconfined|FILE: Docker's default profile unless told.
+    enum class Seccomp { Default, Unconfined, Profile };
+    Seccomp seccomp = Seccomp::Default;
+    std::string seccompProfile;           // Profile: the JSON text of a Docker profile
+    std::string seccompSource;            // Profile: its file, for messages
+    // --security-opt no-new-privileges=false turns it off (setuid binaries work again).
+    bool noNewPrivileges = true;
     // Names the options in messages of whole-spec rules: "hoodctl run: hostname: ...".
     std::string source = "hoodctl run";
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "namespaces.h"
+#include "seccomp.h"
 
 #include <cstdint>
 #include <optional>
@@ -94,6 +95,8 @@ struct Spec {
     std::string cgroupsPath;
     std::vector<std::string> maskedPaths;
     std::vector<std::string> readonlyPaths;
+    // linux.seccomp: absent, no filter (as runc); hoodctl run puts Docker's default here.
+    std::optional<Seccomp> seccomp;
 
     bool hasNamespace(NsKind kind) const;
     const NamespaceSetting *namespaceSetting(NsKind kind) const;

@@ -92,6 +92,8 @@ Json linuxJson(const Spec &spec)
         j["maskedPaths"] = spec.maskedPaths;
     if (!spec.readonlyPaths.empty())
         j["readonlyPaths"] = spec.readonlyPaths;
+    if (spec.seccomp)
+        j["seccomp"] = seccompToJson(*spec.seccomp);
     return j;
 }
 

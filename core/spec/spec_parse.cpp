@@ -265,7 +265,10 @@ void Reader::linux(const Json &j, const std::string &path, Spec &spec)
         {"cgroupsPath", into(spec.cgroupsPath)},
         {"maskedPaths", into(spec.maskedPaths)},
         {"readonlyPaths", into(spec.readonlyPaths)},
-    }, {"devices", "seccomp", "sysctl", "rootfsPropagation", "mountLabel", "intelRdt",
+        {"seccomp", [&](const Json &v, const std::string &at) {
+             spec.seccomp = seccompFromJson(v, m_source, at, m_warnings);
+         }},
+    }, {"devices", "sysctl", "rootfsPropagation", "mountLabel", "intelRdt",
         "personality", "timeOffsets", "memoryPolicy", "netDevices"});
 }
 

@@ -190,6 +190,44 @@ private slots:
         QCOMPARE(signalNumber("BOGUS"), 0);
     }
 
+    void procStat_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("state");
+        QTest::addColumn<quint64>("startTime");
+        const QString tail = " 1 1 0 -1 4194560 100 0 0 0 0 0 0 0 0 20 0 1 0 424242 1000 10";
+        QTest::addRow("sleeping") << "17 (sh) S" + tail << "S" << quint64(424242);
+        QTest::addRow("zombie") << "17 (sh) Z" + tail << "Z" << quint64(424242);
+        QTest::addRow("comm-with-paren") << "17 (a) b) R" + tail << "R" << quint64(424242);
+        QTest::addRow("truncated") << "17 (sh" << "" << quint64(0);
+    }
+
+    void procStat()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, state);
+        QFETCH(quint64, startTime);
+        ProcStat st = parseProcStat(text.toStdString());
+        QCOMPARE(st.state ? QString(QChar(st.state)) : QString(), state);
+        QCOMPARE(quint64(st.startTime), startTime);
+    }
+
+    // A child that has exited but is not reaped yet is a zombie: dead to Hood.
+    void zombieIsDead()
+    {
+        pid_t child = fork();
+        if (child == 0)
+            _exit(0);
+        QVERIFY(child > 0);
+        uint64_t start = processStartTime(child);
+        QVERIFY(start != 0);
+        QTRY_COMPARE(readProcStat(child).state, 'Z');
+        QVERIFY(!processAlive(child, start));
+        QVERIFY(!processAlive(child, 0));
+        QVERIFY(processAlive(getpid(), processStartTime(getpid())));
+        waitpid(child, nullptr, 0);
+    }
+
     void stateRoundTrip()
     {
         ContainerState s;

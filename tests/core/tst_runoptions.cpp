@@ -82,7 +82,8 @@ void TestRunOptions::defaults()
     QCOMPARE(toQt(spec.process.env), (QStringList {kPath, "HOSTNAME=0123456789ab"}));
     QCOMPARE(spec.process.cwd, std::string("/"));
     QVERIFY(!spec.process.terminal);
-    QVERIFY(!spec.process.noNewPrivileges); // as docker run: setuid binaries keep working
+    QVERIFY(spec.process.noNewPrivileges); // stricter than docker run
+    QVERIFY(spec.seccomp && spec.seccomp->defaultAction == "SCMP_ACT_ERRNO");
     QVERIFY(spec.process.capabilities);
     QCOMPARE(spec.process.capabilities->bounding, dockerDefaultCapabilities());
     QCOMPARE(spec.process.capabilities->effective, dockerDefaultCapabilities());

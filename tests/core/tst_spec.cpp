@@ -73,6 +73,7 @@ private slots:
     void acceptsLimits();
     void warnings_data();
     void warnings();
+    void seccompFromConfig();
     void roundTrip_data();
     void roundTrip();
     void writesRuncsShape();
@@ -241,6 +242,13 @@ void TestSpec::rejectsInvalid_data()
     QTest::addRow("pids-minus-2") << "/linux/resources/pids/limit" << "-2" << cfg + "linux.resources.pids.limit: must be -1 (no limit) or a positive number of processes";
     QTest::addRow("masked-relative") << "/linux/maskedPaths/0" << R"("proc/kcore")" << cfg + "linux.maskedPaths[0]: must be an absolute path";
     QTest::addRow("readonly-relative") << "/linux/readonlyPaths/0" << R"("")" << cfg + "linux.readonlyPaths[0]: must be an absolute path";
+    QTest::addRow("seccomp-no-default") << "/linux/seccomp" << R"({"syscalls": []})" << cfg + "linux.seccomp.defaultAction: required field missing";
+    QTest::addRow("seccomp-notify") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_NOTIFY"})" << cfg + "linux.seccomp.defaultAction: SCMP_ACT_NOTIFY needs a seccomp agent, which Hood does not have";
+    QTest::addRow("seccomp-no-names") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "SCMP_ACT_ERRNO"}]})" << cfg + "linux.seccomp.syscalls[0].names: must list at least one syscall";
+    QTest::addRow("seccomp-arg-index") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 0, "op": "SCMP_CMP_EQ"}]}]})" << cfg + "linux.seccomp.syscalls[0].args[0].index: must be an argument number from 0 to 5";
+    QTest::addRow("seccomp-arg-op") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 0, "op": "EQ"}]}]})" << cfg + "linux.seccomp.syscalls[0].args[0].op: must be one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ";
+    QTest::addRow("seccomp-errno") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 5000})" << cfg + "linux.seccomp.defaultErrnoRet: must be an errno number from 0 to 4095";
+    QTest::addRow("seccomp-arch") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["x86_64"]})" << cfg + "linux.seccomp.architectures[0]: must be an SCMP_ARCH_ name";
 }
 
 void TestSpec::rejectsInvalid()
@@ -349,7 +357,6 @@ void TestSpec::warnings_data()
     QTest::addRow("unknown-in-memory") << "/linux/resources/memory/limitt" << "1" << "config.json: unknown field linux.resources.memory.limitt ignored";
     QTest::addRow("unknown-in-namespace") << "/linux/namespaces/0/flags" << "0" << "config.json: unknown field linux.namespaces[0].flags ignored";
     QTest::addRow("annotations") << "/annotations" << R"({"org.example": "x"})" << "config.json: annotations" + unimplemented;
-    QTest::addRow("seccomp") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ERRNO"})" << "config.json: linux.seccomp" + unimplemented;
     QTest::addRow("devices") << "/linux/devices" << "[]" << "config.json: linux.devices" + unimplemented;
     QTest::addRow("cgroup-devices") << "/linux/resources/devices" << R"([{"allow": false, "access": "rwm"}])" << "config.json: linux.resources.devices" + unimplemented;
     QTest::addRow("memory-swap") << "/linux/resources/memory/swap" << "0" << "config.json: linux.resources.memory.swap" + unimplemented;
@@ -372,6 +379,21 @@ void TestSpec::warnings()
     QVERIFY(parsed.spec == parseSpec(fixture("full.json")).spec);
 }
 
+// linux.seccomp in OCI form is read (not ignored), with a warning for a key it
+// does not know.
+void TestSpec::seccompFromConfig()
+{
+    const ParsedSpec parsed = parseSpec(patchedFull("/linux/seccomp", R"({"defaultAction": "SCMP_ACT_ERRNO", "fancy": 1,
+        "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+        {"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}]})"));
+    QVERIFY(parsed.spec.seccomp);
+    const Seccomp &s = *parsed.spec.seccomp;
+    QCOMPARE(s.defaultAction, std::string("SCMP_ACT_ERRNO"));
+    QCOMPARE(s.syscalls.size(), size_t(2));
+    QCOMPARE(s.syscalls[1].args.front(), (SeccompArg {0, 8, 0, "SCMP_CMP_EQ"}));
+    QCOMPARE(parsed.warnings, std::vector<std::string> {"config.json: unknown field linux.seccomp.fancy ignored"});
+}
+
 void TestSpec::roundTrip_data()
 {
     QTest::addColumn<QByteArray>("json");
@@ -383,6 +405,9 @@ void TestSpec::roundTrip_data()
                                                dockerDefaultCapabilities(), {}};
     docker.process.capabilities->bounding.clear(); // empty is "none", not "unchanged"
     QTest::addRow("docker-caps-empty-bounding") << QByteArray::fromStdString(specToJson(docker));
+    Spec filtered = defaultSpec();
+    filtered.seccomp = dockerDefaultSeccomp(hostSeccompTarget(dockerDefaultCapabilities()));
+    QTest::addRow("docker-seccomp") << QByteArray::fromStdString(specToJson(filtered));
     QTest::addRow("nulls-are-absent") << QByteArray(R"({"process": {"args": ["sh"], "capabilities": null, "env": null},
                                                     "root": {"path": "r"}, "hostname": null})");
 }

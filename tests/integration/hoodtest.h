@@ -100,8 +100,11 @@ inline QStringList leftovers(const QString &stateRoot)
                 found << "mount " + QString::fromUtf8(line);
         }
     }
-    for (const QString &entry : QDir(stateRoot).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden))
-        found << "state " + stateRoot + "/" + entry;
+    for (const QString &entry : QDir(stateRoot).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
+        // The compiled seccomp programs, one per distinct filter (runtime/seccompfilter.h): a cache, not a container's.
+        if (entry != "#seccomp")
+            found << "state " + stateRoot + "/" + entry;
+    }
     return found;
 }
 

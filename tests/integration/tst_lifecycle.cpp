@@ -5,9 +5,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QThread>
 
 #include <csignal>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 using namespace hoodtest;
 
@@ -282,6 +285,46 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(QString("/proc/%1/comm").arg(pid)), 5000);
         QCOMPARE(state("orphan")["status"].toString(), QString("stopped"));
         QVERIFY(hood({"gc"}).out.contains("removed orphan"));
+    }
+
+    // A slow reaper (a CI container's pid 1) leaves the killed monitor and init as
+    // zombies for a while. They are dead: `list` says stopped and a gc one second
+    // later removes everything. This test is the reaper (a child subreaper that
+    // does not wait), so the zombies stay for as long as it likes.
+    void sigkillOfMonitorAndInitLeftAsZombies()
+    {
+        QVERIFY(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+        auto unset = qScopeGuard([] { prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0); });
+        QCOMPARE(hood({"run", "-d", "--name", "zombie", "--memory", "64M", "--pids", "20", "--", "sleep", "600"}).code, 0);
+        QFile f(root() + "/zombie/state.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QJsonObject saved = QJsonDocument::fromJson(f.readAll()).object();
+        const pid_t monitor = saved["monitorPid"].toInt();
+        const pid_t pid = saved["pid"].toInt();
+        QVERIFY(monitor > 0 && pid > 0);
+        ::kill(monitor, SIGKILL);
+        ::kill(pid, SIGKILL);
+        auto stateLetter = [](pid_t p) {
+            QFile stat(QString("/proc/%1/stat").arg(p));
+            if (!stat.open(QIODevice::ReadOnly))
+                return QChar();
+            QByteArray text = stat.readAll();
+            int close = text.lastIndexOf(')');
+            return close > 0 && close + 2 < text.size() ? QChar(text[close + 2]) : QChar();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(stateLetter(monitor), QChar('Z'), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(stateLetter(pid), QChar('Z'), 5000);
+        QThread::sleep(1);
+        QCOMPARE(state("zombie")["status"].toString(), QString("stopped"));
+        Result list = hood({"list"});
+        QVERIFY2(list.out.contains(QRegularExpression("zombie\\s.*stopped")), qPrintable(list.out));
+        Result gc = hood({"gc"});
+        QVERIFY2(gc.out.contains("removed zombie"), qPrintable(gc.out + gc.err));
+        QStringList left = leftovers(root());
+        QCOMPARE(stateLetter(pid), QChar('Z')); // still unreaped while gc ran
+        waitpid(monitor, nullptr, 0);
+        waitpid(pid, nullptr, 0);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
     }
 };
 
