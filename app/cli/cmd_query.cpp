@@ -4,6 +4,7 @@
 #include "error.h"
 #include "runtime/runtime.h"
 
+#include <algorithm>
 #include <fcntl.h>
 #include <iomanip>
 #include <iostream>
@@ -67,11 +68,17 @@ int cmdList(Context &ctx, const Words &words)
             std::cout << i.state.id << "\n";
         return 0;
     }
-    std::cout << std::left << std::setw(16) << "ID" << std::setw(22) << "STATUS" << std::setw(9)
+    // The ID column is as wide as the longest ID (podman's and Docker's are 64
+    // characters), so an ID never runs into the status.
+    size_t idWidth = 16;
+    for (const hood::ContainerInfo &i : all)
+        idWidth = std::max(idWidth, i.state.id.size() + 2);
+    const int w = static_cast<int>(idWidth);
+    std::cout << std::left << std::setw(w) << "ID" << std::setw(22) << "STATUS" << std::setw(9)
               << "PID" << std::setw(10) << "IMAGE" << "COMMAND\n";
     for (const hood::ContainerInfo &i : all) {
         std::string pid = i.status == hood::Status::Stopped ? "-" : std::to_string(i.state.pid);
-        std::cout << std::setw(16) << i.state.id << std::setw(22) << exitText(i) << std::setw(9) << pid
+        std::cout << std::setw(w) << i.state.id << std::setw(22) << exitText(i) << std::setw(9) << pid
                   << std::setw(10) << (i.state.image.empty() ? "(bundle)" : i.state.image)
                   << joined(i.state.command) << "\n";
     }

@@ -1,5 +1,6 @@
 // hoodctl: Hood's command line. `hoodctl help` lists the verbs.
 #include "cli.h"
+#include "log.h"
 #include "report.h"
 
 #include "error.h"
@@ -47,9 +48,65 @@ const std::array<Verb, 18> kVerbs = {{
 
 void usage(std::ostream &out)
 {
-    out << "usage: hoodctl [--root DIR] VERB [OPTIONS]\n\nverbs:\n";
+    out << "usage: hoodctl [--root DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] [--debug] VERB [OPTIONS]\n\nverbs:\n";
     for (const Verb &v : kVerbs)
         out << "  " << v.summary << "\n";
+}
+
+} // namespace
+} // namespace hoodctl
+
+namespace hoodctl {
+namespace {
+
+// The flags every OCI client puts before the verb (go-runc: --root R --log F
+// --log-format json; conmon: --root R [--systemd-cgroup]), in both the
+// "--flag value" and the "--flag=value" form.
+struct GlobalFlags {
+    std::string root;
+    std::string log;
+    std::string logFormat = "text";
+    bool systemdCgroup = false;
+    bool debug = false;
+    bool version = false;
+};
+
+// Takes the global flags off the front of words; throws on a flag without value.
+GlobalFlags globalFlags(Words &words)
+{
+    GlobalFlags g;
+    static const std::array<std::pair<const char *, std::string GlobalFlags::*>, 3> kValued = {{
+        {"--root", &GlobalFlags::root}, {"--log", &GlobalFlags::log}, {"--log-format", &GlobalFlags::logFormat}}};
+    while (!words.empty() && words[0].rfind("--", 0) == 0) {
+        const std::string w = words[0];
+        const size_t eq = w.find('=');
+        const std::string flag = w.substr(0, eq);
+        bool known = false;
+        for (const auto &[name, member] : kValued) {
+            if (flag != name)
+                continue;
+            known = true;
+            if (eq != std::string::npos) {
+                g.*member = w.substr(eq + 1);
+                words.erase(words.begin());
+            } else if (words.size() >= 2) {
+                g.*member = words[1];
+                words.erase(words.begin(), words.begin() + 2);
+            } else {
+                throw hood::Error("option " + flag + " needs a value");
+            }
+        }
+        if (!known && (w == "--systemd-cgroup" || w == "--debug" || w == "--version")) {
+            known = true;
+            (w == "--debug" ? g.debug : w == "--version" ? g.version : g.systemdCgroup) = true;
+            words.erase(words.begin());
+        }
+        if (!known)
+            break; // a verb's own flag (--help) or a mistake the verb names
+    }
+    if (g.logFormat != "text" && g.logFormat != "json")
+        throw hood::Error("--log-format " + g.logFormat + ": give text or json");
+    return g;
 }
 
 } // namespace
@@ -59,15 +116,25 @@ int main(int argc, char **argv)
 {
     using namespace hoodctl;
     Words words(argv + 1, argv + argc);
-    std::string root;
-    while (!words.empty() && (words[0] == "--root" || words[0].rfind("--root=", 0) == 0)) {
-        if (words[0] == "--root" && words.size() < 2) {
-            std::cerr << "hoodctl: option --root needs a directory\n";
-            return kEngineError;
-        }
-        root = words[0] == "--root" ? words[1] : words[0].substr(7);
-        words.erase(words.begin(), words.begin() + (words[0] == "--root" ? 2 : 1));
+    GlobalFlags global;
+    try {
+        global = globalFlags(words);
+    } catch (const std::exception &e) {
+        std::cerr << "hoodctl: " << e.what() << "\n";
+        return kEngineError;
     }
+    Log &log = Log::instance();
+    if (!global.log.empty())
+        log.open(global.log, global.logFormat == "json");
+    log.debug = global.debug;
+    if (global.version) {
+        std::cout << "hoodctl version " << HOOD_VERSION << "\nspec: 1.0.2\n";
+        return 0;
+    }
+    if (global.systemdCgroup)
+        log.info("--systemd-cgroup: Hood makes the cgroup itself (cgroupfs), at the path linux.cgroupsPath "
+                 "names as runc reads it without systemd");
+    const std::string root = global.root;
     if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
         usage(words.empty() ? std::cerr : std::cout);
         return words.empty() ? 2 : 0;
@@ -86,7 +153,10 @@ int main(int argc, char **argv)
                 std::cout << successJson(report) << std::endl;
             return status;
         } catch (const std::exception &e) {
-            const Failure failure = failureOf(e);
+            Failure failure = failureOf(e);
+            if (dynamic_cast<const hood::NoSuchContainer *>(&e))
+                failure.status = 1; // runc's status: clients look for "does not exist"
+            log.error(failure.sentence);
             if (report.json)
                 std::cout << failureJson(report, failure) << std::endl;
             else
@@ -94,6 +164,7 @@ int main(int argc, char **argv)
             return failure.status;
         }
     }
+    log.error("unknown verb \"" + words[0] + "\"");
     std::cerr << "hoodctl: unknown verb \"" << words[0] << "\" (hoodctl help lists them)\n";
     return kEngineError;
 }

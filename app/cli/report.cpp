@@ -1,4 +1,5 @@
 #include "report.h"
+#include "log.h"
 
 #include "error.h"
 #include "runtime/exec.h"
@@ -60,7 +61,8 @@ Json base(const Report &r)
 void Report::warn(const std::string &sentence)
 {
     warnings.push_back(sentence);
-    if (!json)
+    Log::instance().warn(sentence);
+    if (!json && !Log::instance().toFile())
         std::cerr << "hoodctl: warning: " << sentence << "\n";
 }
 

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <fstream>
 #include <poll.h>
 #include <sched.h>
@@ -51,6 +52,8 @@ struct Target {
     Fd root;
     std::vector<std::pair<std::string, Fd>> cgroupProcs;
     bool setgroupsDenied = false;
+    bool detach = false;
+    int preserveFds = 0;
 };
 
 ExecError engineError(const std::string &sentence)
@@ -90,6 +93,15 @@ void setEnv(std::vector<std::string> &env, const std::string &entry)
 // config.json's process, with the request's command, env and cwd.
 Process execProcessSettings(const std::string &stateDir, const ExecRequest &r)
 {
+    if (!r.processJson.empty()) {
+        // The process object alone, read by the spec's own rules inside a minimal spec.
+        std::string spec = R"({"ociVersion":"1.0.2","root":{"path":"/"},"process":)" + r.processJson + "}";
+        try {
+            return parseSpec(spec, "--process").spec.process;
+        } catch (const Error &e) {
+            throw engineError(e.what());
+        }
+    }
     std::string path = stateDir + "/config.json";
     Process p = parseSpec(readText(path), path).spec.process;
     p.args = r.args;
@@ -159,7 +171,7 @@ void openCgroups(Target &t)
 
 Target openTarget(const std::string &stateDir, const ExecRequest &r)
 {
-    if (r.args.empty())
+    if (r.args.empty() && r.processJson.empty())
         throw engineError("give the command to run after -- (hoodctl exec ID -- CMD...)");
     if (!r.cwd.empty() && r.cwd[0] != '/')
         throw engineError("working directory " + r.cwd + " must be an absolute path");
@@ -167,6 +179,8 @@ Target openTarget(const std::string &stateDir, const ExecRequest &r)
     t.id = stateDir.substr(stateDir.find_last_of('/') + 1);
     t.state = runningState(stateDir, t.id);
     t.process = execProcessSettings(stateDir, r);
+    t.detach = r.detach;
+    t.preserveFds = r.preserveFds;
     std::string where = "/proc/" + std::to_string(t.state.pid);
     // The directory fd pins this very process: if the pid is reused later, every
     // openat() below fails instead of reading another process's namespaces.
@@ -245,7 +259,13 @@ int execStatus(const FinishError &e)
         FinishSteps steps;
         steps.setgroupsDenied = t.setgroupsDenied;
         steps.warn = [&](const std::string &w) { sendMessage(sock, kMsgWarning, w); };
-        steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        if (!t.detach)
+            steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        steps.beforeExec = [&] {
+            // Only the caller's stdio and the fds it named reach the command.
+            check(static_cast<int>(syscall(SYS_close_range, 3 + t.preserveFds, ~0U, CLOSE_RANGE_CLOEXEC)),
+                  "mark fds close-on-exec", "exec command");
+        };
         finishProcess(t.process, steps);
     } catch (const FinishError &e) {
         sendError(sock, execStatus(e), e.what());
@@ -327,6 +347,8 @@ sigset_t terminalSignals()
         hangup.first.reset();
         sendMessage(sock, kMsgPid, std::to_string(pid));
         close(sock); // ours from the caller's socket pair; the command holds its own copy
+        if (t.detach)
+            _exit(0); // the command re-parents to the caller's subreaper, which reaps it
         _exit(waitFor(pid));
     } catch (const std::exception &e) {
         sendError(sock, kExecEngineError, e.what());
@@ -426,6 +448,13 @@ void ExecProcess::signal(int sig) const
     // another process.
     if (m_pidfd)
         syscall(SYS_pidfd_send_signal, m_pidfd.get(), sig, nullptr, 0);
+}
+
+void ExecProcess::detach()
+{
+    if (m_helper > 0)
+        waitFor(m_helper); // it exits as soon as the command is forked
+    m_helper = -1;
 }
 
 int ExecProcess::wait()

@@ -19,7 +19,9 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -137,6 +139,14 @@ void waitForStart(const Fd &fifo)
         throw Error::sys("write", "exec.fifo", errno);
 }
 
+// No fd of Hood's, nor one the caller did not name with --preserve-fds, reaches
+// the command: every fd from `first` on is closed by the exec.
+void closeFdsOnExec(int first)
+{
+    check(static_cast<int>(syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC)),
+          "mark fds close-on-exec", "container init");
+}
+
 void sendTrace(int sock)
 {
     sendMessage(sock, msg::Trace, trace::toLines(trace::steps()));
@@ -187,14 +197,22 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     if (c.waitForStart)
         steps.beforeUserSwitch = [&] {
             sendTrace(sock); // `create` ends here: the steps so far are the start-up
+            // runc mode: the caller of `create` exits now, and the init lives on
+            // under the caller's subreaper.
+            if (c.direct)
+                check(prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0), "clear parent death signal", "");
             sendMessage(sock, msg::Ready, "");
             waitForStart(fifo);
             fifo.reset();
             started = true;
         };
-    steps.dieWithParent = [&] { dieWithParent(monitor); };
-    if (!c.waitForStart)
-        steps.beforeExec = [&] { sendTrace(sock); };
+    if (!c.direct)
+        steps.dieWithParent = [&] { dieWithParent(monitor); };
+    steps.beforeExec = [&] {
+        if (!c.waitForStart)
+            sendTrace(sock);
+        closeFdsOnExec(3 + c.preserveFds);
+    };
     finishProcess(spec.process, steps);
 }
 

@@ -12,7 +12,9 @@
 
 namespace hood {
 
-uint64_t processStartTime(pid_t pid)
+namespace {
+// Field 22 of /proc/PID/stat, and field 3 (the state letter) in *state.
+uint64_t readStat(pid_t pid, char *state)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
@@ -29,6 +31,8 @@ uint64_t processStartTime(pid_t pid)
     const char *p = strrchr(buf, ')');
     if (!p)
         return 0;
+    if (state && p[1] == ' ')
+        *state = p[2];
     int field = 2;
     for (; *p && field < 22; ++p) {
         if (*p == ' ')
@@ -36,13 +40,21 @@ uint64_t processStartTime(pid_t pid)
     }
     return strtoull(p, nullptr, 10);
 }
+} // namespace
+
+uint64_t processStartTime(pid_t pid)
+{
+    return readStat(pid, nullptr);
+}
 
 bool processAlive(pid_t pid, uint64_t startTime)
 {
     if (pid <= 0)
         return false;
-    uint64_t now = processStartTime(pid);
-    if (now == 0)
+    char state = '?';
+    uint64_t now = readStat(pid, &state);
+    // A zombie has ended: only its reaper (a monitor, conmon, a shim) has yet to see it.
+    if (now == 0 || state == 'Z' || state == 'X')
         return false;
     return startTime == 0 || now == startTime;
 }

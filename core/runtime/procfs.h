@@ -12,7 +12,7 @@ namespace hood {
 // process does not exist.
 uint64_t processStartTime(pid_t pid);
 
-// True when pid exists and, if startTime != 0, started at that time.
+// True when pid exists, is not a zombie and, if startTime != 0, started at that time.
 bool processAlive(pid_t pid, uint64_t startTime);
 
 // "SIGKILL" for 9; "signal 42" for numbers without a name.

@@ -47,7 +47,7 @@ std::string stateToJson(const ContainerState &s)
               {"command", s.command}, {"created", s.created}, {"pid", s.pid},
               {"pidStartTime", s.pidStartTime}, {"monitorPid", s.monitorPid},
               {"monitorStartTime", s.monitorStartTime}, {"detached", s.detached},
-              {"terminal", s.terminal}, {"rootless", s.rootless}, {"cgroupPaths", s.cgroupPaths},
+              {"terminal", s.terminal}, {"rootless", s.rootless}, {"direct", s.direct}, {"cgroupPaths", s.cgroupPaths},
               {"exitSignal", s.exitSignal}, {"oomKilled", s.oomKilled}, {"finished", s.finished},
               {"error", s.error}, {"cpuUsageNs", s.cpuUsageNs}, {"memoryPeak", s.memoryPeak}};
     j["memoryLimit"] = s.memoryLimit ? json(*s.memoryLimit) : json(nullptr);
@@ -96,6 +96,7 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
         s.detached = j.value("detached", false);
         s.terminal = j.value("terminal", false);
         s.rootless = j.value("rootless", false);
+        s.direct = j.value("direct", false);
         s.cgroupPaths = j.value("cgroupPaths", std::vector<std::string>{});
         if (j.contains("memoryLimit") && !j["memoryLimit"].is_null())
             s.memoryLimit = integerField<int64_t>(j, "memoryLimit", 0, source);
@@ -152,6 +153,7 @@ std::string ociStateJson(const ContainerState &state, Status status)
               {"pid", status == Status::Stopped ? 0 : state.pid},
               {"bundle", state.bundle}};
     j["annotations"] = json::object();
+    j["owner"] = ""; // runc's field: the owner of a rootless container's state, empty as root
     if (!state.rootfs.empty())
         j["rootfs"] = state.rootfs;
     if (!state.created.empty())

@@ -27,6 +27,7 @@ struct ContainerState {
     bool detached = false;
     bool terminal = false;
     bool rootless = false;
+    bool direct = false;    // runc mode: no monitor, the init's reaper is the caller's subreaper
     std::vector<std::string> cgroupPaths;
     std::optional<int64_t> memoryLimit;
     // Filled in by the monitor when the container ends.

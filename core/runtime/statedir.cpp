@@ -28,8 +28,12 @@ std::string defaultStateRoot()
         return env;
     if (geteuid() == 0)
         return "/run/hood";
-    if (const char *xdg = getenv("XDG_RUNTIME_DIR"); xdg && *xdg)
-        return std::string(xdg) + "/hood";
+    // Fixed by the uid alone, not by XDG_RUNTIME_DIR: podman calls `delete` with an
+    // environment of only "XDG_RUNTIME_DIR=", and it must find what `create` made.
+    const std::string user = "/run/user/" + std::to_string(geteuid());
+    struct stat st {};
+    if (stat(user.c_str(), &st) == 0 && st.st_uid == geteuid())
+        return user + "/hood";
     return "/tmp/hood-" + std::to_string(geteuid());
 }
 
