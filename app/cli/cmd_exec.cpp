@@ -29,6 +29,7 @@ int processFileExec(Context &ctx, const Options &o)
         throw Error("give exactly one container ID (hoodctl exec --process FILE ID)");
     const std::string id = o.positional().front();
     ctx.report.id = id;
+    ctx.report.stderrIsContainers = true;
     hood::ExecRequest r;
     const std::string file = *o.value("--process");
     if (file == "-") {

@@ -29,6 +29,20 @@ int cmdStart(Context &ctx, const Words &words)
     return 0;
 }
 
+int cmdPause(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    ctx.runtime.pause(oneId(o, "hoodctl pause ID"));
+    return 0;
+}
+
+int cmdResume(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    ctx.runtime.resume(oneId(o, "hoodctl resume ID"));
+    return 0;
+}
+
 int cmdKill(Context &ctx, const Words &words)
 {
     Options o(words, {}, {"--all", "-a"});

@@ -5,6 +5,7 @@
 #include "runtime/runtime.h"
 
 #include <algorithm>
+#include <sys/capability.h>
 #include <fcntl.h>
 #include <iomanip>
 #include <iostream>
@@ -82,6 +83,59 @@ int cmdList(Context &ctx, const Words &words)
                   << std::setw(10) << (i.state.image.empty() ? "(bundle)" : i.state.image)
                   << joined(i.state.command) << "\n";
     }
+    return 0;
+}
+
+// runc ps --format json ID: a JSON array of host pids (containerd's shim reads it
+// for `docker top`); without --format json, one pid a line.
+int cmdPs(Context &ctx, const Words &words)
+{
+    Options o(words, {"--format", "-f"}, {});
+    if (o.positional().empty())
+        throw Error("give a container ID (hoodctl ps [--format json] ID)");
+    std::vector<pid_t> pids = ctx.runtime.pids(o.positional().front());
+    std::string format = o.value("--format").value_or(o.value("-f").value_or("table"));
+    if (format == "json") {
+        std::cout << nlohmann::json(pids).dump() << "\n";
+        return 0;
+    }
+    std::cout << "PID\n";
+    for (pid_t pid : pids)
+        std::cout << pid << "\n";
+    return 0;
+}
+
+// runc features: what a client may ask for, in runc's JSON (runtime-spec's
+// features.md). Hooks, namespaces and capabilities are those Hood implements.
+int cmdFeatures(Context &, const Words &words)
+{
+    Options o(words, {}, {});
+    nlohmann::ordered_json j;
+    j["ociVersionMin"] = "1.0.0";
+    j["ociVersionMax"] = "1.0.2";
+    j["hooks"] = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
+    j["mountOptions"] = {"ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind",
+                         "private", "rprivate", "shared", "rshared", "slave", "rslave", "relatime", "noatime",
+                         "strictatime", "sync", "async", "remount"};
+    nlohmann::ordered_json linux;
+    linux["namespaces"] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time"};
+    nlohmann::json caps = nlohmann::json::array();
+    for (int c = 0; c <= CAP_LAST_CAP; ++c) {
+        if (char *name = cap_to_name(c)) {
+            std::string upper = name;
+            cap_free(name);
+            std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+            caps.push_back(upper);
+        }
+    }
+    linux["capabilities"] = caps;
+    linux["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}};
+    linux["seccomp"] = {{"enabled", false}};
+    linux["apparmor"] = {{"enabled", false}};
+    linux["selinux"] = {{"enabled", false}};
+    j["linux"] = linux;
+    j["annotations"] = {{"org.hood.engine", "hoodctl"}};
+    std::cout << j.dump(4) << "\n";
     return 0;
 }
 

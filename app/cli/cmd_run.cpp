@@ -241,6 +241,7 @@ int cmdRun(Context &ctx, const Words &words)
 // always pivots (chroot only with --chroot) and makes no session keyring.
 int cmdCreate(Context &ctx, const Words &words)
 {
+    ctx.report.stderrIsContainers = true;
     Options o(words, {"--bundle", "-b", "--pid-file", "--console-socket", "--preserve-fds"},
               {"--no-pivot", "--no-new-keyring", "--chroot", "--rootless"});
     hood::RunRequest r = requestFromBundle(o, bundleFlag(o).value_or("."), ctx.report);

@@ -20,7 +20,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 18> kVerbs = {{
+const std::array<Verb, 22> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
@@ -29,7 +29,11 @@ const std::array<Verb, 18> kVerbs = {{
     {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},
     {"start", cmdStart, "start ID                 run the command of a created container"},
     {"state", cmdState, "state ID                 the OCI state as JSON"},
-    {"kill", cmdKill, "kill ID [SIGNAL]         send a signal (SIGTERM by default)"},
+    {"kill", cmdKill, "kill [--all] ID [SIGNAL]  send a signal (SIGTERM by default); --all: every process"},
+    {"pause", cmdPause, "pause ID                 freeze every process of a container (cgroup freezer)"},
+    {"resume", cmdResume, "resume ID                thaw a paused container"},
+    {"ps", cmdPs, "ps [--format json] ID    the host pids of a container's processes"},
+    {"features", cmdFeatures, "features                 what this runtime supports, as runc's JSON"},
     {"stop", cmdStop, "stop [-t SECONDS] [--json] ID   SIGTERM, then SIGKILL after the grace period (10 s)"},
     {"delete", cmdDelete, "delete [--force] [--json] ID   remove a stopped container and all it holds"},
     {"list", cmdList, "list [--json] [-q]       containers and their status"},

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <iostream>
+#include <unistd.h>
 
 namespace hoodctl {
 
@@ -62,7 +63,7 @@ void Report::warn(const std::string &sentence)
 {
     warnings.push_back(sentence);
     Log::instance().warn(sentence);
-    if (!json && !Log::instance().toFile())
+    if (!json && !Log::instance().toFile() && !(stderrIsContainers && !isatty(2)))
         std::cerr << "hoodctl: warning: " << sentence << "\n";
 }
 

@@ -275,22 +275,42 @@ void mountBind(const Mount &m, const std::string &target, const MountFlags &f)
         doMount("", target, "", MS_BIND | MS_REMOUNT | rest, "");
 }
 
+// Without a cgroup namespace of its own a fresh mount shows the host's whole tree:
+// the container's own cgroup is bound over it, so /sys/fs/cgroup/pids/pids.max is
+// the container's limit, as runc shows it on v1.
+void bindOwnCgroup(const std::string &mountPoint, const std::string &path)
+{
+    if (path.empty() || path == "/")
+        return;
+    doMount(mountPoint + path, mountPoint, "", MS_BIND, "");
+}
+
 // /sys/fs/cgroup inside the container: the hierarchies the host has, as seen from
 // the container's cgroup namespace (each mounted afresh, read-only).
 void mountCgroupTree(const std::string &target, const MountFlags &f)
 {
     // No v1 hierarchy: a pure v2 machine, where one cgroup2 is the whole tree.
-    std::vector<CgroupHierarchyMount> hierarchies = v1HierarchyMounts(readProcCgroup());
+    const std::vector<ProcCgroupLine> lines = readProcCgroup();
+    std::vector<CgroupHierarchyMount> hierarchies = v1HierarchyMounts(lines);
     bool unifiedOnly = hierarchies.empty();
     unsigned long ro = f.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
     if (unifiedOnly) {
-        doMount("cgroup2", target, "cgroup2", ro, "");
+        doMount("cgroup2", target, "cgroup2", ro & ~MS_RDONLY, "");
+        for (const ProcCgroupLine &line : lines) {
+            if (line.isUnified())
+                bindOwnCgroup(target, line.path);
+        }
+        if (ro & MS_RDONLY)
+            doMount("", target, "", MS_BIND | MS_REMOUNT | ro, "");
         return;
     }
     doMount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
     for (const CgroupHierarchyMount &h : hierarchies) {
         check(mkdir((target + "/" + h.dir).c_str(), 0755), "mkdir", target + "/" + h.dir);
-        doMount("cgroup", target + "/" + h.dir, "cgroup", ro, h.options);
+        doMount("cgroup", target + "/" + h.dir, "cgroup", ro & ~MS_RDONLY, h.options);
+        bindOwnCgroup(target + "/" + h.dir, h.path);
+        if (ro & MS_RDONLY)
+            doMount("", target + "/" + h.dir, "", MS_BIND | MS_REMOUNT | ro, "");
     }
     if (ro & MS_RDONLY)
         doMount("", target, "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");

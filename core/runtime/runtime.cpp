@@ -1,5 +1,6 @@
 #include "runtime.h"
 
+#include "cgroups/cgroups.h"
 #include "cgroups/delegation.h"
 #include "error.h"
 #include "journal.h"
@@ -410,6 +411,22 @@ void Runtime::kill(const std::string &id, int sig, bool all)
     check(::kill(i.state.pid, sig), "kill", "container " + id);
 }
 
+void Runtime::pause(const std::string &id)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Running)
+        throw Error("container \"" + id + "\" cannot be paused: it is " + statusName(i.status) + ", not running");
+    freezeCgroup(i.state.cgroupPaths, true);
+}
+
+void Runtime::resume(const std::string &id)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Paused)
+        throw Error("container \"" + id + "\" cannot be resumed: it is " + statusName(i.status) + ", not paused");
+    freezeCgroup(i.state.cgroupPaths, false);
+}
+
 void Runtime::waitForMonitorExit(const ContainerState &s, int timeoutMs) const
 {
     waitForExit(s.monitorPid, s.monitorStartTime, timeoutMs);
@@ -430,8 +447,10 @@ void Runtime::stop(const std::string &id, int graceSeconds)
 void Runtime::remove(const std::string &id, bool force)
 {
     ContainerInfo i = info(id);
-    if (i.status == Status::Running && !force)
+    if ((i.status == Status::Running || i.status == Status::Paused) && !force)
         throw Error("container \"" + id + "\" is running: stop it first, or use delete --force");
+    if (i.status == Status::Paused)
+        freezeCgroup(i.state.cgroupPaths, false); // a frozen task does not die of SIGKILL
     if (i.status != Status::Stopped) {
         ::kill(i.state.pid, SIGKILL);
         waitForExit(i.state.pid, i.state.pidStartTime, 5000);
@@ -448,6 +467,15 @@ void Runtime::remove(const std::string &id, bool force)
         left.push_back(why);
     if (!left.empty())
         throw Error("container \"" + id + "\" was not removed completely: " + left.front());
+}
+
+std::vector<pid_t> Runtime::pids(const std::string &id) const
+{
+    ContainerInfo i = info(id);
+    std::vector<pid_t> all = cgroupPids(i.state);
+    if (all.empty() && i.status != Status::Stopped)
+        all.push_back(i.state.pid); // no cgroup of its own (rootless without delegation)
+    return all;
 }
 
 std::vector<ContainerInfo> Runtime::list() const

@@ -80,6 +80,9 @@ public:
     void create(RunRequest request, const CreateOptions &options);
 
     void start(const std::string &id);
+    // The freezer of the container's cgroup (runc pause / resume).
+    void pause(const std::string &id);
+    void resume(const std::string &id);
     ContainerInfo info(const std::string &id) const;
     // all: every process in the container's cgroup (runc kill --all); a stopped
     // container is then no error (what is left of it is signalled).
@@ -88,6 +91,8 @@ public:
     void stop(const std::string &id, int graceSeconds);
     void remove(const std::string &id, bool force);
     std::vector<ContainerInfo> list() const;
+    // The host pids in the container's cgroups (runc ps).
+    std::vector<pid_t> pids(const std::string &id) const;
     GcReport gc();
 
 private:

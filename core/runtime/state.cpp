@@ -1,5 +1,7 @@
 #include "state.h"
 
+#include "cgroups/cgroups.h"
+
 #include "error.h"
 #include "sys/fileio.h"
 #include "procfs.h"
@@ -25,6 +27,7 @@ const char *statusName(Status status)
     case Status::Created: return "created";
     case Status::Running: return "running";
     case Status::Stopped: return "stopped";
+    case Status::Paused: return "paused";
     }
     return "unknown";
 }
@@ -142,7 +145,7 @@ Status currentStatus(const std::string &dir, const ContainerState &state)
     struct stat st {};
     if (lstat((dir + "/exec.fifo").c_str(), &st) == 0)
         return Status::Created;
-    return Status::Running;
+    return cgroupFrozen(state.cgroupPaths) ? Status::Paused : Status::Running;
 }
 
 std::string ociStateJson(const ContainerState &state, Status status)

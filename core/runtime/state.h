@@ -10,7 +10,7 @@
 
 namespace hood {
 
-enum class Status { Creating, Created, Running, Stopped };
+enum class Status { Creating, Created, Running, Stopped, Paused };
 const char *statusName(Status status); // OCI names: "creating", "created", ...
 
 struct ContainerState {
