@@ -176,6 +176,9 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     c.useChroot ? chrootInto(rootfs.path) : pivotInto(rootfs.path);
     rootfs.root.reset();
     go = {};
+    // Before the read-only paths: podman and Docker list /proc/sys among them.
+    for (const auto &[key, value] : spec.sysctl)
+        priv::writeSysctl(key, value);
     maskPaths(spec.maskedPaths);
     readonlyPaths(spec.readonlyPaths);
     if (c.stdio == StdioMode::Terminal)

@@ -213,6 +213,8 @@ void finishProcess(const Process &p, const FinishSteps &steps)
     using Stage = FinishError::Stage;
     traced("setrlimit", std::to_string(p.rlimits.size()) + " limits", Stage::Setup,
            [&] { applyRlimits(p.rlimits); });
+    if (p.oomScoreAdj)
+        priv::setOomScoreAdj(*p.oomScoreAdj);
     traced("chdir", p.cwd, Stage::Setup, [&] {
         if (chdir(p.cwd.c_str()) < 0)
             throw Error::sys("chdir to cwd", p.cwd, errno);

@@ -202,7 +202,8 @@ void Reader::process(const Json &j, const std::string &path, Process &p)
          }},
         {"rlimits", list(p.rlimits, &Reader::rlimit)},
         {"noNewPrivileges", into(p.noNewPrivileges)},
-    }, {"consoleSize", "commandLine", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+        {"oomScoreAdj", into(p.oomScoreAdj, rules::kOomScoreAdj)},
+    }, {"consoleSize", "commandLine", "apparmorProfile", "selinuxLabel",
         "scheduler", "ioPriority", "execCPUAffinity"});
 }
 
@@ -267,7 +268,16 @@ void Reader::linux(const Json &j, const std::string &path, Spec &spec)
         {"cgroupsPath", into(spec.cgroupsPath)},
         {"maskedPaths", into(spec.maskedPaths)},
         {"readonlyPaths", into(spec.readonlyPaths)},
-    }, {"devices", "seccomp", "sysctl", "rootfsPropagation", "mountLabel", "intelRdt",
+        {"sysctl", [&](const Json &v, const std::string &at) {
+             if (!v.is_object())
+                 fail(at, "must be an object of strings (\"net.ipv4.ip_forward\": \"1\")");
+             for (const auto &[key, value] : v.items()) {
+                 if (!value.is_string())
+                     fail(at + "." + key, "must be a string");
+                 spec.sysctl.emplace_back(key, value.get<std::string>());
+             }
+         }},
+    }, {"devices", "seccomp", "rootfsPropagation", "mountLabel", "intelRdt",
         "personality", "timeOffsets", "memoryPolicy", "netDevices"});
 }
 
