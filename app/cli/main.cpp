@@ -7,6 +7,7 @@
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <iostream>
@@ -158,8 +159,11 @@ int main(int argc, char **argv)
             return status;
         } catch (const std::exception &e) {
             Failure failure = failureOf(e);
-            if (dynamic_cast<const hood::NoSuchContainer *>(&e))
-                failure.status = 1; // runc's status: clients look for "does not exist"
+            // runc's status on its own verbs: clients look for "does not exist" and 1.
+            static const Words kOciVerbs = {"start", "state", "kill", "delete", "pause", "resume", "ps"};
+            if (dynamic_cast<const hood::NoSuchContainer *>(&e)
+                && std::find(kOciVerbs.begin(), kOciVerbs.end(), v.name) != kOciVerbs.end())
+                failure.status = 1;
             log.error(failure.sentence);
             if (report.json)
                 std::cout << failureJson(report, failure) << std::endl;

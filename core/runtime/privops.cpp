@@ -306,6 +306,15 @@ void sethostname(const std::string &name)
         fail(step, "sethostname", name, errno);
 }
 
+void detachScratchMount(const std::string &target)
+{
+    // Safe: the init's own mount namespace, and a mount it made a moment ago only
+    // to bind a part of it elsewhere; nothing of the host is below it.
+    Scope step(Phase::Mounts, "umount2", target + " (MNT_DETACH)");
+    if (umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+        fail(step, "umount", target, errno);
+}
+
 void writeSysctl(const std::string &key, const std::string &value)
 {
     // Safe: written through the container's own /proc after the switch of root, and

@@ -9,6 +9,8 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <dirent.h>
+#include <memory>
 #include <cstring>
 #include <fcntl.h>
 #include <sstream>
@@ -113,6 +115,10 @@ bool applyFlagOption(const std::string &opt, MountFlags &out)
             out.propagation = flag;
             return true;
         }
+    }
+    if (opt == "tmpcopyup") { // podman --read-only sends it for /tmp, /var/tmp, /run
+        out.tmpcopyup = true;
+        return true;
     }
     if (opt == "bind" || opt == "rbind") {
         out.bind = true;
@@ -285,6 +291,26 @@ void bindOwnCgroup(const std::string &mountPoint, const std::string &path)
     doMount(mountPoint + path, mountPoint, "", MS_BIND, "");
 }
 
+// One hierarchy at dir: afresh, or (outside a cgroup namespace) only the
+// container's own cgroup of it, by way of a scratch mount that is detached again
+// so mountinfo shows one mount, as runc's does.
+void mountHierarchy(const std::string &dir, const char *type, const std::string &options,
+                    const std::string &path, unsigned long ro)
+{
+    if (path.empty() || path == "/") {
+        doMount(type, dir, type, ro, options);
+        return;
+    }
+    const std::string scratch = dir + ".hood-scratch";
+    check(mkdir(scratch.c_str(), 0700), "mkdir", scratch);
+    doMount(type, scratch, type, ro & ~MS_RDONLY, options);
+    doMount(scratch + path, dir, "", MS_BIND, "");
+    priv::detachScratchMount(scratch);
+    check(rmdir(scratch.c_str()), "rmdir", scratch);
+    if (ro & MS_RDONLY)
+        doMount("", dir, "", MS_BIND | MS_REMOUNT | ro, "");
+}
+
 // /sys/fs/cgroup inside the container: the hierarchies the host has, as seen from
 // the container's cgroup namespace (each mounted afresh, read-only).
 void mountCgroupTree(const std::string &target, const MountFlags &f)
@@ -302,15 +328,12 @@ void mountCgroupTree(const std::string &target, const MountFlags &f)
         }
         if (ro & MS_RDONLY)
             doMount("", target, "", MS_BIND | MS_REMOUNT | ro, "");
-        return;
+        return; // (a v2 bind over its own mount point: one tree, the view is the container's)
     }
     doMount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
     for (const CgroupHierarchyMount &h : hierarchies) {
         check(mkdir((target + "/" + h.dir).c_str(), 0755), "mkdir", target + "/" + h.dir);
-        doMount("cgroup", target + "/" + h.dir, "cgroup", ro & ~MS_RDONLY, h.options);
-        bindOwnCgroup(target + "/" + h.dir, h.path);
-        if (ro & MS_RDONLY)
-            doMount("", target + "/" + h.dir, "", MS_BIND | MS_REMOUNT | ro, "");
+        mountHierarchy(target + "/" + h.dir, "cgroup", h.options, h.path, ro);
     }
     if (ro & MS_RDONLY)
         doMount("", target, "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
@@ -350,6 +373,18 @@ bool fallbackBind(const Mount &m, const std::string &target, int err, MountWarnF
     return false;
 }
 
+bool directoryEmpty(const std::string &dir)
+{
+    std::unique_ptr<DIR, int (*)(DIR *)> d(opendir(dir.c_str()), closedir);
+    if (!d)
+        return true;
+    while (dirent *e = readdir(d.get())) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            return false;
+    }
+    return true;
+}
+
 void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void *ctx)
 {
     MountFlags f = parseMountOptions(m.options);
@@ -360,8 +395,13 @@ void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void 
             mountBind(m, target, f);
         else if (m.type == "cgroup")
             mountCgroupTree(target, f);
-        else
+        else {
+            if (f.tmpcopyup && !directoryEmpty(target))
+                warn("mount " + m.destination + ": tmpcopyup is not implemented; what the image has there "
+                         "is hidden by the tmpfs",
+                     ctx);
             doMount(m.source.empty() ? m.type : m.source, target, m.type.c_str(), f.flags, f.data);
+        }
     } catch (const Error &e) {
         if (!fallbackBind(m, target, e.code(), warn, ctx))
             throw;

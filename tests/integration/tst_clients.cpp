@@ -233,7 +233,7 @@ private slots:
         QTest::addRow("sysctl") << QStringList {"--sysctl", "net.ipv4.ip_forward=1"} << "cat /proc/sys/net/ipv4/ip_forward";
         QTest::addRow("oom-score-adj") << QStringList {"--oom-score-adj", "300"} << "cat /proc/self/oom_score_adj";
         QTest::addRow("read-only-root") << QStringList {"--read-only"} << "touch /x 2>&1; echo $?";
-        QTest::addRow("mounts") << QStringList {} << "awk '{print $2, $3}' /proc/self/mounts | sort";
+        QTest::addRow("mounts") << QStringList {} << "awk '$2 !~ /^\\/(dev|proc)(\\/|$)/ {print $2, $3}' /proc/self/mounts | sort";
         QTest::addRow("env-workdir") << QStringList {"-e", "A=b", "-w", "/tmp"} << "echo $A; pwd";
     }
 
