@@ -39,6 +39,12 @@ std::string defaultStateRoot()
 
 void ensureStateRoot(const std::string &root)
 {
+    // Its parents too, as runc does: containerd's shim names <exec-root>/runtime-X/<namespace>.
+    for (size_t slash = root.find('/', 1); slash != std::string::npos; slash = root.find('/', slash + 1)) {
+        const std::string parent = root.substr(0, slash);
+        if (mkdir(parent.c_str(), 0711) < 0 && errno != EEXIST)
+            throw Error::sys("create state directory", parent, errno);
+    }
     if (mkdir(root.c_str(), 0700) < 0 && errno != EEXIST)
         throw Error::sys("create state directory", root, errno);
     struct stat st {};
