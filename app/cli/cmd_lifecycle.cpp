@@ -31,6 +31,20 @@ int cmdStart(Context &ctx, const Words &words)
     return 0;
 }
 
+int cmdPause(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    ctx.runtime.pause(oneId(o, "hoodctl pause ID"));
+    return 0;
+}
+
+int cmdResume(Context &ctx, const Words &words)
+{
+    Options o(words, {}, {});
+    ctx.runtime.resume(oneId(o, "hoodctl resume ID"));
+    return 0;
+}
+
 int cmdKill(Context &ctx, const Words &words)
 {
     Options o(words, {}, {"--all", "-a"});
@@ -42,7 +56,7 @@ int cmdKill(Context &ctx, const Words &words)
         if (sig == 0)
             throw Error("unknown signal \"" + o.positional()[1] + "\"");
     }
-    ctx.runtime.kill(o.positional()[0], sig);
+    ctx.runtime.kill(o.positional()[0], sig, o.has("--all") || o.has("-a"));
     return 0;
 }
 
@@ -67,7 +81,13 @@ int cmdDelete(Context &ctx, const Words &words)
         throw Error("give the ID of the container to delete (hoodctl delete [--force] ID)");
     for (const std::string &id : o.positional()) {
         ctx.report.id = id;
-        ctx.runtime.remove(id, o.has("--force") || o.has("-f"));
+        const bool force = o.has("--force") || o.has("-f");
+        try {
+            ctx.runtime.remove(id, force);
+        } catch (const hood::NoSuchContainer &) {
+            if (!force) // runc: delete --force of what is gone is done
+                throw;
+        }
     }
     return 0;
 }

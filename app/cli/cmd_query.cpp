@@ -4,6 +4,8 @@
 #include "error.h"
 #include "runtime/runtime.h"
 
+#include <algorithm>
+#include <sys/capability.h>
 #include <fcntl.h>
 #include <iomanip>
 #include <iostream>
@@ -67,14 +69,73 @@ int cmdList(Context &ctx, const Words &words)
             std::cout << i.state.id << "\n";
         return 0;
     }
-    std::cout << std::left << std::setw(16) << "ID" << std::setw(22) << "STATUS" << std::setw(9)
+    // The ID column is as wide as the longest ID (podman's and Docker's are 64
+    // characters), so an ID never runs into the status.
+    size_t idWidth = 16;
+    for (const hood::ContainerInfo &i : all)
+        idWidth = std::max(idWidth, i.state.id.size() + 2);
+    const int w = static_cast<int>(idWidth);
+    std::cout << std::left << std::setw(w) << "ID" << std::setw(22) << "STATUS" << std::setw(9)
               << "PID" << std::setw(10) << "IMAGE" << "COMMAND\n";
     for (const hood::ContainerInfo &i : all) {
         std::string pid = i.status == hood::Status::Stopped ? "-" : std::to_string(i.state.pid);
-        std::cout << std::setw(16) << i.state.id << std::setw(22) << exitText(i) << std::setw(9) << pid
+        std::cout << std::setw(w) << i.state.id << std::setw(22) << exitText(i) << std::setw(9) << pid
                   << std::setw(10) << (i.state.image.empty() ? "(bundle)" : i.state.image)
                   << joined(i.state.command) << "\n";
     }
+    return 0;
+}
+
+// runc ps --format json ID: a JSON array of host pids (containerd's shim reads it
+// for `docker top`); without --format json, one pid a line.
+int cmdPs(Context &ctx, const Words &words)
+{
+    Options o(words, {"--format", "-f"}, {});
+    if (o.positional().empty())
+        throw Error("give a container ID (hoodctl ps [--format json] ID)");
+    std::vector<pid_t> pids = ctx.runtime.pids(o.positional().front());
+    std::string format = o.value("--format").value_or(o.value("-f").value_or("table"));
+    if (format == "json") {
+        std::cout << nlohmann::json(pids).dump() << "\n";
+        return 0;
+    }
+    std::cout << "PID\n";
+    for (pid_t pid : pids)
+        std::cout << pid << "\n";
+    return 0;
+}
+
+// runc features: what a client may ask for, in runc's JSON (runtime-spec's
+// features.md). Hooks, namespaces and capabilities are those Hood implements.
+int cmdFeatures(Context &, const Words &words)
+{
+    Options o(words, {}, {});
+    nlohmann::ordered_json j;
+    j["ociVersionMin"] = "1.0.0";
+    j["ociVersionMax"] = "1.0.2";
+    j["hooks"] = {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
+    j["mountOptions"] = {"ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "bind", "rbind",
+                         "private", "rprivate", "shared", "rshared", "slave", "rslave", "relatime", "noatime",
+                         "strictatime", "sync", "async", "remount"};
+    nlohmann::ordered_json linux;
+    linux["namespaces"] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", "time"};
+    nlohmann::json caps = nlohmann::json::array();
+    for (int c = 0; c <= CAP_LAST_CAP; ++c) {
+        if (char *name = cap_to_name(c)) {
+            std::string upper = name;
+            cap_free(name);
+            std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
+            caps.push_back(upper);
+        }
+    }
+    linux["capabilities"] = caps;
+    linux["cgroup"] = {{"v1", true}, {"v2", true}, {"systemd", false}, {"systemdUser", false}};
+    linux["seccomp"] = {{"enabled", false}};
+    linux["apparmor"] = {{"enabled", false}};
+    linux["selinux"] = {{"enabled", false}};
+    j["linux"] = linux;
+    j["annotations"] = {{"org.hood.engine", "hoodctl"}};
+    std::cout << j.dump(4) << "\n";
     return 0;
 }
 

@@ -335,12 +335,21 @@ int cmdRun(Context &ctx, const Words &words)
     return status;
 }
 
+// runc's create, as conmon and containerd's shim call it: no monitor (runc mode,
+// docs/runtime-modes.md). --no-pivot and --no-new-keyring are accepted: Hood
+// always pivots (chroot only with --chroot) and makes no session keyring.
 int cmdCreate(Context &ctx, const Words &words)
 {
-    Options o(words, kRunValueFlags, kRunBoolFlags);
+    ctx.report.stderrIsContainers = true;
+    Options o(words, {"--bundle", "-b", "--pid-file", "--console-socket", "--preserve-fds"},
+              {"--no-pivot", "--no-new-keyring", "--chroot", "--rootless"});
     hood::RunRequest r = requestFromBundle(o, bundleFlag(o).value_or("."), ctx.report);
     applyCommonFlags(r, o);
-    ctx.runtime.spawn(std::move(r), true);
+    hood::CreateOptions options;
+    options.consoleSocket = o.value("--console-socket").value_or("");
+    if (auto n = o.value("--preserve-fds"))
+        options.preserveFds = static_cast<int>(parseNumber("--preserve-fds", *n));
+    ctx.runtime.create(std::move(r), options);
     return 0;
 }
 

@@ -1,11 +1,13 @@
 // hoodctl: Hood's command line. `hoodctl help` lists the verbs.
 #include "cli.h"
+#include "log.h"
 #include "report.h"
 
 #include "error.h"
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <iostream>
@@ -31,7 +33,11 @@ const auto kVerbs = std::to_array<Verb>({
     {"create", cmdCreate, "create [--bundle DIR] [--pid-file F] ID   set up a bundle's container; start runs it"},
     {"start", cmdStart, "start ID                 run the command of a created container"},
     {"state", cmdState, "state ID                 the OCI state as JSON"},
-    {"kill", cmdKill, "kill ID [SIGNAL]         send a signal (SIGTERM by default)"},
+    {"kill", cmdKill, "kill [--all] ID [SIGNAL]  send a signal (SIGTERM by default); --all: every process"},
+    {"pause", cmdPause, "pause ID                 freeze every process of a container (cgroup freezer)"},
+    {"resume", cmdResume, "resume ID                thaw a paused container"},
+    {"ps", cmdPs, "ps [--format json] ID    the host pids of a container's processes"},
+    {"features", cmdFeatures, "features                 what this runtime supports, as runc's JSON"},
     {"stop", cmdStop, "stop [-t SECONDS] [--json] ID   SIGTERM, then SIGKILL after the grace period (10 s)"},
     {"delete", cmdDelete, "delete [--force] [--json] ID   remove a stopped container and all it holds"},
     {"list", cmdList, "list [--json] [-q]       containers and their status"},
@@ -63,9 +69,67 @@ const auto kVerbs = std::to_array<Verb>({
 
 void usage(std::ostream &out)
 {
-    out << "usage: hoodctl [--root DIR] [--store DIR] VERB [OPTIONS]\n\nverbs:\n";
+    out << "usage: hoodctl [--root DIR] [--store DIR] [--log FILE] [--log-format text|json] [--systemd-cgroup] [--debug] VERB [OPTIONS]\n\nverbs:\n";
     for (const Verb &v : kVerbs)
         out << "  " << v.summary << "\n";
+}
+
+} // namespace
+} // namespace hoodctl
+
+namespace hoodctl {
+namespace {
+
+// The flags every OCI client puts before the verb (go-runc: --root R --log F
+// --log-format json; conmon: --root R [--systemd-cgroup]), in both the
+// "--flag value" and the "--flag=value" form.
+struct GlobalFlags {
+    std::string root;
+    std::string store;
+    std::string log;
+    std::string logFormat = "text";
+    bool systemdCgroup = false;
+    bool debug = false;
+    bool version = false;
+};
+
+// Takes the global flags off the front of words; throws on a flag without value.
+GlobalFlags globalFlags(Words &words)
+{
+    GlobalFlags g;
+    static const std::array<std::pair<const char *, std::string GlobalFlags::*>, 4> kValued = {{
+        {"--root", &GlobalFlags::root}, {"--store", &GlobalFlags::store}, {"--log", &GlobalFlags::log},
+        {"--log-format", &GlobalFlags::logFormat}}};
+    while (!words.empty() && words[0].rfind("--", 0) == 0) {
+        const std::string w = words[0];
+        const size_t eq = w.find('=');
+        const std::string flag = w.substr(0, eq);
+        bool known = false;
+        for (const auto &[name, member] : kValued) {
+            if (flag != name)
+                continue;
+            known = true;
+            if (eq != std::string::npos) {
+                g.*member = w.substr(eq + 1);
+                words.erase(words.begin());
+            } else if (words.size() >= 2) {
+                g.*member = words[1];
+                words.erase(words.begin(), words.begin() + 2);
+            } else {
+                throw hood::Error("option " + flag + " needs a value");
+            }
+        }
+        if (!known && (w == "--systemd-cgroup" || w == "--debug" || w == "--version")) {
+            known = true;
+            (w == "--debug" ? g.debug : w == "--version" ? g.version : g.systemdCgroup) = true;
+            words.erase(words.begin());
+        }
+        if (!known)
+            break; // a verb's own flag (--help) or a mistake the verb names
+    }
+    if (g.logFormat != "text" && g.logFormat != "json")
+        throw hood::Error("--log-format " + g.logFormat + ": give text or json");
+    return g;
 }
 
 } // namespace
@@ -75,25 +139,25 @@ int main(int argc, char **argv)
 {
     using namespace hoodctl;
     Words words(argv + 1, argv + argc);
-    std::string root, store;
-    while (!words.empty()) {
-        std::string *target = nullptr;
-        std::string flag;
-        for (const char *f : {"--root", "--store"}) {
-            if (words[0] == f || words[0].rfind(std::string(f) + "=", 0) == 0) {
-                target = std::string(f) == "--root" ? &root : &store;
-                flag = f;
-            }
-        }
-        if (!target)
-            break;
-        if (words[0] == flag && words.size() < 2) {
-            std::cerr << "hoodctl: option " << flag << " needs a directory\n";
-            return kEngineError;
-        }
-        *target = words[0] == flag ? words[1] : words[0].substr(flag.size() + 1);
-        words.erase(words.begin(), words.begin() + (words[0] == flag ? 2 : 1));
+    GlobalFlags global;
+    try {
+        global = globalFlags(words);
+    } catch (const std::exception &e) {
+        std::cerr << "hoodctl: " << e.what() << "\n";
+        return kEngineError;
     }
+    Log &log = Log::instance();
+    if (!global.log.empty())
+        log.open(global.log, global.logFormat == "json");
+    log.debug = global.debug;
+    if (global.version) {
+        std::cout << "hoodctl version " << HOOD_VERSION << "\nspec: 1.0.2\n";
+        return 0;
+    }
+    if (global.systemdCgroup)
+        log.info("--systemd-cgroup: Hood makes the cgroup itself (cgroupfs), at the path linux.cgroupsPath "
+                 "names as runc reads it without systemd");
+    const std::string root = global.root;
     if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
         usage(words.empty() ? std::cerr : std::cout);
         return words.empty() ? 2 : 0;
@@ -112,7 +176,13 @@ int main(int argc, char **argv)
                 std::cout << successJson(report) << std::endl;
             return status;
         } catch (const std::exception &e) {
-            const Failure failure = failureOf(e);
+            Failure failure = failureOf(e);
+            // runc's status on its own verbs: clients look for "does not exist" and 1.
+            static const Words kOciVerbs = {"start", "state", "kill", "delete", "pause", "resume", "ps"};
+            if (dynamic_cast<const hood::NoSuchContainer *>(&e)
+                && std::find(kOciVerbs.begin(), kOciVerbs.end(), v.name) != kOciVerbs.end())
+                failure.status = 1;
+            log.error(failure.sentence);
             if (report.json)
                 std::cout << failureJson(report, failure) << std::endl;
             else
@@ -120,6 +190,7 @@ int main(int argc, char **argv)
             return failure.status;
         }
     }
+    log.error("unknown verb \"" + words[0] + "\"");
     std::cerr << "hoodctl: unknown verb \"" << words[0] << "\" (hoodctl help lists them)\n";
     return kEngineError;
 }

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "log.h"
 
 #include "error.h"
 #include "runtime/exec.h"
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <iostream>
+#include <unistd.h>
 
 namespace hoodctl {
 
@@ -60,7 +62,8 @@ Json base(const Report &r)
 void Report::warn(const std::string &sentence)
 {
     warnings.push_back(sentence);
-    if (!json)
+    Log::instance().warn(sentence);
+    if (!json && !Log::instance().toFile() && !(stderrIsContainers && !isatty(2)))
         std::cerr << "hoodctl: warning: " << sentence << "\n";
 }
 

@@ -25,6 +25,9 @@ struct Report {
     std::optional<int> exitCode;   // a command's own status (foreground run, exec)
     std::string exitReason;        // the one-line reason of an abnormal end
     std::vector<std::string> warnings;
+    // runc mode's create and exec --process: our stderr is the container's, so a
+    // warning goes there only when a person watches it (a terminal), else to --log.
+    bool stderrIsContainers = false;
 
     // Keeps a warning for the JSON object; without --json it is a line on stderr.
     void warn(const std::string &sentence);

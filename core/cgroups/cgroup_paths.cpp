@@ -66,9 +66,9 @@ std::vector<CgroupHierarchyMount> v1HierarchyMounts(const std::vector<ProcCgroup
         // A named hierarchy has no controller: mount(2) wants "none,name=X" for it,
         // and systemd's convention mounts it at <root>/X.
         if (list.rfind("name=", 0) == 0)
-            mounts.push_back({list.substr(5), "none," + list});
+            mounts.push_back({list.substr(5), "none," + list, line.path});
         else
-            mounts.push_back({list, list});
+            mounts.push_back({list, list, line.path});
     }
     return mounts;
 }

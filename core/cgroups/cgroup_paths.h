@@ -40,6 +40,7 @@ const ProcCgroupLine *cgroupLineFor(const std::vector<ProcCgroupLine> &lines,
 struct CgroupHierarchyMount {
     std::string dir;
     std::string options;
+    std::string path; // the reader's cgroup in it ("/" inside its own cgroup namespace)
 };
 std::vector<CgroupHierarchyMount> v1HierarchyMounts(const std::vector<ProcCgroupLine> &lines);
 

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <optional>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -157,6 +158,65 @@ bool removeCgroupPath(const std::string &path, std::string *why)
             *why = error.what();
         return false;
     }
+}
+
+} // namespace hood
+
+namespace hood {
+
+namespace {
+// The one freezer of a container's directories: v1's freezer hierarchy, or the v2 leaf.
+struct Freezer {
+    std::string file;   // freezer.state or cgroup.freeze
+    bool v2 = false;
+};
+
+std::optional<Freezer> findFreezer(const std::vector<std::string> &paths)
+{
+    for (const std::string &dir : paths) {
+        if (cgfs::exists(cgfs::join(dir, "freezer.state")))
+            return Freezer {cgfs::join(dir, "freezer.state"), false};
+        if (cgfs::exists(cgfs::join(dir, "cgroup.freeze")))
+            return Freezer {cgfs::join(dir, "cgroup.freeze"), true};
+    }
+    return std::nullopt;
+}
+
+bool readsFrozen(const Freezer &f)
+{
+    if (f.v2) {
+        // cgroup.events says "frozen 1" once every task has stopped.
+        std::string events;
+        std::string dir = f.file.substr(0, f.file.rfind('/'));
+        if (readFileNoThrow(cgfs::join(dir, "cgroup.events"), events) != 0)
+            return false;
+        return events.find("frozen 1") != std::string::npos;
+    }
+    std::string state;
+    return readFileNoThrow(f.file, state) == 0 && state.rfind("FROZEN", 0) == 0;
+}
+} // namespace
+
+void freezeCgroup(const std::vector<std::string> &paths, bool frozen)
+{
+    std::optional<Freezer> f = findFreezer(paths);
+    if (!f)
+        throw Error("the container has no freezer cgroup (v1 freezer hierarchy or a v2 leaf), so it "
+                    "cannot be paused");
+    cgfs::writeFile(f->file, f->v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED"));
+    for (int i = 0; i < 500 && readsFrozen(*f) != frozen; ++i) {
+        if (!f->v2 && frozen) // v1 may stay FREEZING while a task is busy: ask again
+            cgfs::writeFile(f->file, "FROZEN");
+        usleep(2000);
+    }
+    if (readsFrozen(*f) != frozen)
+        throw Error(f->file + " did not read " + (frozen ? "frozen" : "thawed") + " within a second");
+}
+
+bool cgroupFrozen(const std::vector<std::string> &paths)
+{
+    std::optional<Freezer> f = findFreezer(paths);
+    return f && readsFrozen(*f);
 }
 
 } // namespace hood

@@ -86,6 +86,14 @@ struct CgroupOptions {
 
 std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
 
+// pause / resume of a container whose cgroup directories are paths (state.json's
+// cgroupPaths): v1's freezer.state, v2's cgroup.freeze, and waits (bounded) until
+// the kernel says every task is frozen. Throws hood::Error naming the file, or
+// saying that no freezer is there.
+void freezeCgroup(const std::vector<std::string> &paths, bool frozen);
+// True when the freezer of those directories reads frozen.
+bool cgroupFrozen(const std::vector<std::string> &paths);
+
 // Removes a cgroup directory left by a dead container (journal replay): kills what
 // is still inside, then rmdir. Works for v1 and v2 paths. Never throws; returns
 // false with a reason in *why when something could not be removed. Only a path

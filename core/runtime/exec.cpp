@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <fstream>
 #include <poll.h>
 #include <sched.h>
@@ -54,6 +55,8 @@ struct Target {
     Fd root;
     std::vector<std::pair<std::string, Fd>> cgroupProcs;
     bool setgroupsDenied = false;
+    bool detach = false;
+    int preserveFds = 0;
 };
 
 ExecError engineError(const std::string &sentence)
@@ -93,6 +96,15 @@ void setEnv(std::vector<std::string> &env, const std::string &entry)
 // config.json's process, with the request's command, env and cwd.
 Process execProcessSettings(const Spec &spec, const ExecRequest &r)
 {
+    if (!r.processJson.empty()) {
+        // The process object alone, read by the spec's own rules inside a minimal spec.
+        std::string text = R"({"ociVersion":"1.0.2","root":{"path":"/"},"process":)" + r.processJson + "}";
+        try {
+            return parseSpec(text, "--process").spec.process;
+        } catch (const Error &e) {
+            throw engineError(e.what());
+        }
+    }
     Process p = spec.process;
     p.args = r.args;
     p.terminal = r.terminal;
@@ -161,7 +173,7 @@ void openCgroups(Target &t)
 
 Target openTarget(const std::string &stateDir, const ExecRequest &r)
 {
-    if (r.args.empty())
+    if (r.args.empty() && r.processJson.empty())
         throw engineError("give the command to run after -- (hoodctl exec ID -- CMD...)");
     if (!r.cwd.empty() && r.cwd[0] != '/')
         throw engineError("working directory " + r.cwd + " must be an absolute path");
@@ -174,6 +186,8 @@ Target openTarget(const std::string &stateDir, const ExecRequest &r)
     t.seccomp = spec.seccomp;
     if (t.seccomp)
         t.seccompProgram = cachedSeccompProgram(*t.seccomp, stateDir.substr(0, stateDir.find_last_of('/')) + "/#seccomp");
+    t.detach = r.detach;
+    t.preserveFds = r.preserveFds;
     std::string where = "/proc/" + std::to_string(t.state.pid);
     // The directory fd pins this very process: if the pid is reused later, every
     // openat() below fails instead of reading another process's namespaces.
@@ -252,7 +266,9 @@ int execStatus(const FinishError &e)
         FinishSteps steps;
         steps.setgroupsDenied = t.setgroupsDenied;
         steps.warn = [&](const std::string &w) { sendMessage(sock, kMsgWarning, w); };
-        steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        if (!t.detach)
+            steps.dieWithParent = [&] { dieWithHelper(hangup); };
+        steps.preserveFds = t.preserveFds;
         if (t.seccomp) {
             steps.seccomp = &*t.seccomp;
             steps.seccompProgram = &t.seccompProgram;
@@ -338,6 +354,8 @@ sigset_t terminalSignals()
         hangup.first.reset();
         sendMessage(sock, kMsgPid, std::to_string(pid));
         close(sock); // ours from the caller's socket pair; the command holds its own copy
+        if (t.detach)
+            _exit(0); // the command re-parents to the caller's subreaper, which reaps it
         _exit(waitFor(pid));
     } catch (const std::exception &e) {
         sendError(sock, kExecEngineError, e.what());
@@ -437,6 +455,13 @@ void ExecProcess::signal(int sig) const
     // another process.
     if (m_pidfd)
         syscall(SYS_pidfd_send_signal, m_pidfd.get(), sig, nullptr, 0);
+}
+
+void ExecProcess::detach()
+{
+    if (m_helper > 0)
+        waitFor(m_helper); // it exits as soon as the command is forked
+    m_helper = -1;
 }
 
 int ExecProcess::wait()

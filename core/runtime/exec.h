@@ -35,6 +35,11 @@ struct ExecRequest {
     std::vector<std::string> env; // "K=V" added to config.json's (same key: replaced)
     std::string cwd;              // absolute; empty: config.json's cwd
     bool terminal = false;        // a pty from the container's own devpts instance
+    // runc's exec --process FILE: the whole process JSON (args, env, cwd, user,
+    // capabilities, rlimits, terminal), instead of config.json's with additions.
+    std::string processJson;
+    bool detach = false;          // the command outlives us, re-parented to our caller's subreaper
+    int preserveFds = 0;          // fds 3..3+N-1 reach the command
 };
 
 // Why an exec did not run, and the exit status hoodctl gives for it. The same
@@ -73,6 +78,9 @@ public:
     // Blocks until the command has ended; its status as a shell gives it (128+N
     // for signal N).
     int wait();
+    // runc's exec --detach: lets the command go on without us (the helper has
+    // already left it to our caller's subreaper); the destructor kills nothing.
+    void detach();
     // Sentences the command's setup reported without failing (ambient
     // capabilities it could not raise).
     const std::vector<std::string> &warnings() const { return m_warnings; }

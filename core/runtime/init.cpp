@@ -19,8 +19,10 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -194,6 +196,9 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     c.useChroot ? chrootInto(rootfs.path) : pivotInto(rootfs.path);
     rootfs.root.reset();
     go = {};
+    // Before the read-only paths: podman and Docker list /proc/sys among them.
+    for (const auto &[key, value] : spec.sysctl)
+        priv::writeSysctl(key, value);
     maskPaths(spec.maskedPaths);
     readonlyPaths(spec.readonlyPaths);
     if (c.stdio == StdioMode::Terminal)
@@ -217,12 +222,18 @@ void run(const LaunchConfig &c, int &sock, bool &started)
     if (c.waitForStart)
         steps.beforeUserSwitch = [&] {
             sendTrace(sock); // `create` ends here: the steps so far are the start-up
+            // runc mode: the caller of `create` exits now, and the init lives on
+            // under the caller's subreaper.
+            if (c.direct)
+                check(prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0), "clear parent death signal", "");
             sendMessage(sock, msg::Ready, "");
             waitForStart(fifo);
             fifo.reset();
             started = true;
         };
-    steps.dieWithParent = [&] { dieWithParent(monitor); };
+    if (!c.direct)
+        steps.dieWithParent = [&] { dieWithParent(monitor); };
+    steps.preserveFds = c.preserveFds;
     if (!c.waitForStart)
         steps.beforeExec = [&] { sendTrace(sock); };
     if (spec.seccomp) {

@@ -38,6 +38,11 @@ struct LaunchConfig {
     RootfsLayers layers;           // what the root filesystem is made of
     bool useChroot = false;        // chroot(2) instead of pivot_root(2), for the lesson
     bool waitForStart = false;     // `create`: block on exec.fifo until `start`
+    // runc mode (create with a bundle, as podman and Docker call it): no monitor.
+    // The caller of `create` clones the init and exits; the init re-parents to the
+    // caller's subreaper (conmon, containerd-shim), which reaps it. docs/runtime-modes.md
+    bool direct = false;
+    int preserveFds = 0;           // fds 3..3+N-1 of the caller reach the command (--preserve-fds)
     StdioMode stdio = StdioMode::Inherit;
     bool detached = false;         // output goes to <state>/container.log
     int logFd = -1;                // the monitor's container.log (it owns the fd), detached only

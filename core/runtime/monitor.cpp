@@ -283,15 +283,19 @@ void Monitor::writeTrace()
 void Monitor::launch()
 {
     trace::begin("monitor");
-    // The monitor adopts every orphan of the container, so none outlives it unseen.
-    check(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "become the container's subreaper", "monitor");
-    sigset_t set = monitorSignals();
-    check(sigprocmask(SIG_BLOCK, &set, nullptr), "block signals", "monitor");
-    // Without it the relay would block for ever on a signal it cannot see.
-    m_signalFd.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!m_signalFd)
-        throw Error::sys("signalfd", "monitor", errno);
+    if (!m_config.direct) {
+        // The monitor adopts every orphan of the container, so none outlives it unseen.
+        check(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "become the container's subreaper", "monitor");
+        sigset_t set = monitorSignals();
+        check(sigprocmask(SIG_BLOCK, &set, nullptr), "block signals", "monitor");
+        // Without it the relay would block for ever on a signal it cannot see.
+        m_signalFd.reset(signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
+        if (!m_signalFd)
+            throw Error::sys("signalfd", "monitor", errno);
+    }
+    // runc mode too: while `create` runs, gc must tell it from a dead creator.
     m_state.monitorPid = getpid();
+    m_state.direct = m_config.direct;
     m_state.monitorStartTime = processStartTime(getpid());
     m_state.created = nowRfc3339();
     makeStateDir();
@@ -313,6 +317,12 @@ void Monitor::launch()
         sendGo(socks.first.get());
         awaitExecOrReady(socks.first.get());
         collectTrace();
+        if (m_config.direct) {
+            // No monitor from here on: the caller of `create` is about to exit.
+            m_state.monitorPid = 0;
+            m_state.monitorStartTime = 0;
+            saveState(m_config.stateDir, m_state);
+        }
         openAttachSocket();
     } catch (...) {
         cleanupAfterFailure();

@@ -39,6 +39,8 @@ public:
     int supervise(bool removeWhenDone);
 
     const ContainerState &state() const { return m_state; }
+    // runc mode: the pty master the init sent, for --console-socket.
+    Fd takeConsole() { return std::move(m_consoleMaster); }
     // The start-up steps, once launch() has returned (also in <state>/trace.json).
     const trace::Trace &startTrace() const { return m_trace; }
     // One sentence for an abnormal end ("container was OOM-killed (memory limit

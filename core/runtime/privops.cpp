@@ -7,6 +7,7 @@
 #include "sys/fileio.h"
 #include "trace.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -305,6 +306,52 @@ void sethostname(const std::string &name)
     Scope step(Phase::Namespaces, "sethostname", name);
     if (::sethostname(name.data(), name.size()) < 0)
         fail(step, "sethostname", name, errno);
+}
+
+void detachScratchMount(const std::string &target)
+{
+    // Safe: the init's own mount namespace, and a mount it made a moment ago only
+    // to bind a part of it elsewhere; nothing of the host is below it.
+    Scope step(Phase::Mounts, "umount2", target + " (MNT_DETACH)");
+    if (umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+        fail(step, "umount", target, errno);
+}
+
+void writeSysctl(const std::string &key, const std::string &value)
+{
+    // Safe: written through the container's own /proc after the switch of root, and
+    // only a namespaced key is accepted (net.*, kernel.msg*/sem/shm*, fs.mqueue.*),
+    // so it changes the container's namespaces, never the host (runc's rule).
+    Scope step(Phase::Namespaces, "write sysctl", key + "=" + value);
+    const bool namespaced = key.rfind("net.", 0) == 0 || key.rfind("fs.mqueue.", 0) == 0
+                            || key == "kernel.sem" || key.rfind("kernel.shm", 0) == 0
+                            || key.rfind("kernel.msg", 0) == 0 || key == "kernel.hostname"
+                            || key == "kernel.domainname";
+    if (!namespaced || key.find("..") != std::string::npos || key.find('/') != std::string::npos) {
+        step.fail(EPERM);
+        throw Error("linux.sysctl " + key + ": not a namespaced sysctl, so it would change the host (refused, as runc does)");
+    }
+    std::string path = "/proc/sys/" + key;
+    std::replace(path.begin() + 10, path.end(), '.', '/');
+    try {
+        hood::writeFile(path, value);
+    } catch (const Error &e) {
+        step.fail(e.code() ? e.code() : EIO);
+        throw Error("linux.sysctl " + key + ": write " + path + ": " + errnoText(e.code()), e.code());
+    }
+}
+
+void setOomScoreAdj(int value)
+{
+    // Safe: our own process (the container's init or exec'd command) before exec;
+    // lowering it below the caller's needs CAP_SYS_RESOURCE, which the kernel checks.
+    Scope step(Phase::Process, "write oom_score_adj", std::to_string(value));
+    try {
+        hood::writeFile("/proc/self/oom_score_adj", std::to_string(value));
+    } catch (const Error &e) {
+        step.fail(e.code() ? e.code() : EIO);
+        throw Error::sys("write oom_score_adj", std::to_string(value), e.code());
+    }
 }
 
 void bringUpLoopback()

@@ -58,6 +58,12 @@ void chroot(const std::string &rootfs);
 // chroot to a directory opened earlier (by the exec helper, before setns).
 void chrootFd(int dirFd, const std::string &what);
 void sethostname(const std::string &name);
+// umount2(MNT_DETACH) of a scratch mount the init made in its own mount namespace.
+void detachScratchMount(const std::string &target);
+// linux.sysctl: one /proc/sys file of the container (after the switch of root).
+void writeSysctl(const std::string &key, const std::string &value);
+// process.oomScoreAdj, for this process and what it execs.
+void setOomScoreAdj(int value);
 // The netlink change of a new network namespace: its loopback device up.
 void bringUpLoopback();
 

@@ -9,6 +9,8 @@
 #include <array>
 #include <cerrno>
 #include <climits>
+#include <dirent.h>
+#include <memory>
 #include <cstring>
 #include <fcntl.h>
 #include <sstream>
@@ -114,6 +116,10 @@ bool applyFlagOption(const std::string &opt, MountFlags &out)
             out.propagation = flag;
             return true;
         }
+    }
+    if (opt == "tmpcopyup") { // podman --read-only sends it for /tmp, /var/tmp, /run
+        out.tmpcopyup = true;
+        return true;
     }
     if (opt == "bind" || opt == "rbind") {
         out.bind = true;
@@ -324,22 +330,59 @@ void mountBind(const Mount &m, const std::string &target, const MountFlags &f)
         doMount("", target, "", MS_BIND | MS_REMOUNT | rest, "");
 }
 
+// Without a cgroup namespace of its own a fresh mount shows the host's whole tree:
+// the container's own cgroup is bound over it, so /sys/fs/cgroup/pids/pids.max is
+// the container's limit, as runc shows it on v1.
+void bindOwnCgroup(const std::string &mountPoint, const std::string &path)
+{
+    if (path.empty() || path == "/")
+        return;
+    doMount(mountPoint + path, mountPoint, "", MS_BIND, "");
+}
+
+// One hierarchy at dir: afresh, or (outside a cgroup namespace) only the
+// container's own cgroup of it, by way of a scratch mount that is detached again
+// so mountinfo shows one mount, as runc's does.
+void mountHierarchy(const std::string &dir, const char *type, const std::string &options,
+                    const std::string &path, unsigned long ro)
+{
+    if (path.empty() || path == "/") {
+        doMount(type, dir, type, ro, options);
+        return;
+    }
+    const std::string scratch = dir + ".hood-scratch";
+    check(mkdir(scratch.c_str(), 0700), "mkdir", scratch);
+    doMount(type, scratch, type, ro & ~MS_RDONLY, options);
+    doMount(scratch + path, dir, "", MS_BIND, "");
+    priv::detachScratchMount(scratch);
+    check(rmdir(scratch.c_str()), "rmdir", scratch);
+    if (ro & MS_RDONLY)
+        doMount("", dir, "", MS_BIND | MS_REMOUNT | ro, "");
+}
+
 // /sys/fs/cgroup inside the container: the hierarchies the host has, as seen from
 // the container's cgroup namespace (each mounted afresh, read-only).
 void mountCgroupTree(const std::string &target, const MountFlags &f)
 {
     // No v1 hierarchy: a pure v2 machine, where one cgroup2 is the whole tree.
-    std::vector<CgroupHierarchyMount> hierarchies = v1HierarchyMounts(readProcCgroup());
+    const std::vector<ProcCgroupLine> lines = readProcCgroup();
+    std::vector<CgroupHierarchyMount> hierarchies = v1HierarchyMounts(lines);
     bool unifiedOnly = hierarchies.empty();
     unsigned long ro = f.flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
     if (unifiedOnly) {
-        doMount("cgroup2", target, "cgroup2", ro, "");
-        return;
+        doMount("cgroup2", target, "cgroup2", ro & ~MS_RDONLY, "");
+        for (const ProcCgroupLine &line : lines) {
+            if (line.isUnified())
+                bindOwnCgroup(target, line.path);
+        }
+        if (ro & MS_RDONLY)
+            doMount("", target, "", MS_BIND | MS_REMOUNT | ro, "");
+        return; // (a v2 bind over its own mount point: one tree, the view is the container's)
     }
     doMount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
     for (const CgroupHierarchyMount &h : hierarchies) {
         check(mkdir((target + "/" + h.dir).c_str(), 0755), "mkdir", target + "/" + h.dir);
-        doMount("cgroup", target + "/" + h.dir, "cgroup", ro, h.options);
+        mountHierarchy(target + "/" + h.dir, "cgroup", h.options, h.path, ro);
     }
     if (ro & MS_RDONLY)
         doMount("", target, "", MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755");
@@ -379,6 +422,18 @@ bool fallbackBind(const Mount &m, const std::string &target, int err, MountWarnF
     return false;
 }
 
+bool directoryEmpty(const std::string &dir)
+{
+    std::unique_ptr<DIR, int (*)(DIR *)> d(opendir(dir.c_str()), closedir);
+    if (!d)
+        return true;
+    while (dirent *e = readdir(d.get())) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            return false;
+    }
+    return true;
+}
+
 void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void *ctx)
 {
     MountFlags f = parseMountOptions(m.options);
@@ -391,8 +446,13 @@ void mountOne(const std::string &rootfs, const Mount &m, MountWarnFn warn, void 
             mountBind(m, target, f);
         else if (m.type == "cgroup")
             mountCgroupTree(target, f);
-        else
+        else {
+            if (f.tmpcopyup && !directoryEmpty(target))
+                warn("mount " + m.destination + ": tmpcopyup is not implemented; what the image has there "
+                         "is hidden by the tmpfs",
+                     ctx);
             doMount(m.source.empty() ? m.type : m.source, target, m.type.c_str(), f.flags, f.data);
+        }
     } catch (const Error &e) {
         if (!fallbackBind(m, target, e.code(), warn, ctx))
             throw;

@@ -36,6 +36,7 @@ struct MountFlags {
     unsigned long propagation = 0;  // MS_PRIVATE / MS_SLAVE / ... (+ MS_REC)
     std::string data;               // filesystem options (mode=755, size=...)
     bool bind = false;
+    bool tmpcopyup = false;         // runc's extension: a tmpfs starts with what it covers
 };
 // Pure: OCI mount options -> mount(2) flags and data.
 MountFlags parseMountOptions(const std::vector<std::string> &options);

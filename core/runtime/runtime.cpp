@@ -1,6 +1,7 @@
 #include "runtime.h"
 #include "seccompfilter.h"
 
+#include "cgroups/cgroups.h"
 #include "cgroups/delegation.h"
 #include "error.h"
 #include "journal.h"
@@ -11,6 +12,8 @@
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include <cerrno>
@@ -19,7 +22,9 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -115,6 +120,8 @@ std::string rootlessCgroupBase(const Resources &resources)
     return delegation.base;
 }
 
+} // namespace
+
 void writePidFile(const std::string &path, pid_t pid)
 {
     if (path.empty())
@@ -125,6 +132,8 @@ void writePidFile(const std::string &path, pid_t pid)
         throw Error("write pid file " + path + ": " + e.what(), e.code());
     }
 }
+
+namespace {
 
 // The rootfs provider: the layers the container's root is made of. A bundle's
 // root.path is used as it is (runc's way); the built-in image and the store's
@@ -178,7 +187,56 @@ net::Mode defaultNetworkMode(bool asRoot, const std::string &root)
     return asRoot && systemRoot ? net::Mode::Bridge : net::Mode::None;
 }
 
+// The host pids in the container's cgroups (cgroup.procs of each hierarchy, once each).
+std::vector<pid_t> cgroupPids(const ContainerState &s)
+{
+    std::vector<pid_t> pids;
+    for (const std::string &dir : s.cgroupPaths) {
+        std::string text;
+        if (readFileNoThrow(dir + "/cgroup.procs", text) != 0)
+            continue;
+        size_t pos = 0;
+        while (pos < text.size()) {
+            size_t end = text.find('\n', pos);
+            if (end == std::string::npos)
+                end = text.size();
+            pid_t pid = static_cast<pid_t>(atoi(text.c_str() + pos));
+            if (pid > 0 && std::find(pids.begin(), pids.end(), pid) == pids.end())
+                pids.push_back(pid);
+            pos = end + 1;
+        }
+    }
+    return pids;
+}
+
 } // namespace
+
+void sendConsole(const std::string &path, int master)
+{
+    sockaddr_un addr {};
+    addr.sun_family = AF_UNIX;
+    if (path.size() >= sizeof addr.sun_path)
+        throw Error("console socket path " + path + " is too long for a unix socket");
+    memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+    Fd sock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (!sock || connect(sock.get(), reinterpret_cast<sockaddr *>(&addr), sizeof addr) < 0)
+        throw Error::sys("connect to console socket", path, errno);
+    char name[] = "/dev/ptmx";
+    iovec iov {name, sizeof name - 1};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] {};
+    msghdr m {};
+    m.msg_iov = &iov;
+    m.msg_iovlen = 1;
+    m.msg_control = control;
+    m.msg_controllen = sizeof control;
+    cmsghdr *c = CMSG_FIRSTHDR(&m);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    if (sendmsg(sock.get(), &m, MSG_NOSIGNAL) < 0)
+        throw Error::sys("send the terminal to console socket", path, errno);
+}
 
 Runtime::Runtime(std::string root, WarnFn warn)
     : m_root(root.empty() ? defaultStateRoot() : std::move(root)), m_warn(std::move(warn))
@@ -361,13 +419,32 @@ std::string Runtime::spawn(RunRequest request, bool waitForStart)
     throw Error(error);
 }
 
+void Runtime::create(RunRequest request, const CreateOptions &options)
+{
+    Prepared p = prepare(request, false, true);
+    p.config.direct = true;
+    p.config.preserveFds = options.preserveFds;
+    if (p.config.spec.process.terminal && options.consoleSocket.empty())
+        throw Error("process.terminal is true: give --console-socket, where the terminal's master goes "
+                    "(runc's rule; without a terminal, create's stdio is the container's)");
+    Monitor creator(std::move(p.config), std::move(p.state), m_warn);
+    creator.launch();
+    if (!options.consoleSocket.empty()) {
+        Fd master = creator.takeConsole();
+        if (!master)
+            throw Error("the container's init sent no terminal for " + options.consoleSocket);
+        sendConsole(options.consoleSocket, master.get());
+    }
+    writePidFile(request.pidFile, creator.state().pid);
+}
+
 ContainerInfo Runtime::info(const std::string &id) const
 {
     validateId(id);
     std::string dir = containerDir(id);
     struct stat st {};
     if (stat(dir.c_str(), &st) < 0)
-        throw Error("container \"" + id + "\" does not exist");
+        throw NoSuchContainer(id);
     ContainerInfo info {loadState(dir), Status::Stopped};
     info.status = currentStatus(dir, info.state);
     return info;
@@ -403,12 +480,34 @@ void Runtime::start(const std::string &id)
         throw Error("container \"" + id + "\" did not start: its init is not waiting any more");
 }
 
-void Runtime::kill(const std::string &id, int sig)
+void Runtime::kill(const std::string &id, int sig, bool all)
 {
     ContainerInfo i = info(id);
-    if (i.status != Status::Running && i.status != Status::Created)
+    if (all) {
+        for (pid_t pid : cgroupPids(i.state))
+            ::kill(pid, sig);
+        if (i.status == Status::Stopped)
+            return;
+    }
+    if (i.status == Status::Stopped)
         throw Error("container \"" + id + "\" is not running");
     check(::kill(i.state.pid, sig), "kill", "container " + id);
+}
+
+void Runtime::pause(const std::string &id)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Running)
+        throw Error("container \"" + id + "\" cannot be paused: it is " + statusName(i.status) + ", not running");
+    freezeCgroup(i.state.cgroupPaths, true);
+}
+
+void Runtime::resume(const std::string &id)
+{
+    ContainerInfo i = info(id);
+    if (i.status != Status::Paused)
+        throw Error("container \"" + id + "\" cannot be resumed: it is " + statusName(i.status) + ", not paused");
+    freezeCgroup(i.state.cgroupPaths, false);
 }
 
 void Runtime::waitForMonitorExit(const ContainerState &s, int timeoutMs) const
@@ -433,12 +532,18 @@ void Runtime::remove(const std::string &id, bool force)
 {
     Fd held = lock(id);
     ContainerInfo i = info(id);
-    if (i.status == Status::Running && !force)
+    if ((i.status == Status::Running || i.status == Status::Paused) && !force)
         throw Error("container \"" + id + "\" is running: stop it first, or use delete --force");
+    if (i.status == Status::Paused)
+        freezeCgroup(i.state.cgroupPaths, false); // a frozen task does not die of SIGKILL
     if (i.status != Status::Stopped) {
         ::kill(i.state.pid, SIGKILL);
         waitForExit(i.state.pid, i.state.pidStartTime, 5000);
     }
+    // Without a pid namespace the init's end leaves the others running (runc's
+    // delete --force kills them too).
+    for (pid_t pid : cgroupPids(i.state))
+        ::kill(pid, SIGKILL);
     waitForMonitorExit(i.state, 5000);
     std::string dir = containerDir(id);
     std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));
@@ -447,6 +552,15 @@ void Runtime::remove(const std::string &id, bool force)
         left.push_back(why);
     if (!left.empty())
         throw Error("container \"" + id + "\" was not removed completely: " + left.front());
+}
+
+std::vector<pid_t> Runtime::pids(const std::string &id) const
+{
+    ContainerInfo i = info(id);
+    std::vector<pid_t> all = cgroupPids(i.state);
+    if (all.empty() && i.status != Status::Stopped)
+        all.push_back(i.state.pid); // no cgroup of its own (rootless without delegation)
+    return all;
 }
 
 std::vector<ContainerInfo> Runtime::list() const
@@ -484,6 +598,9 @@ GcReport Runtime::gc()
                 continue;
         }
         if (processAlive(s.monitorPid, s.monitorStartTime))
+            continue;
+        // runc mode: the client that made it (conmon, a shim) owns a live one and deletes it.
+        if (s.direct && processAlive(s.pid, s.pidStartTime))
             continue;
         Fd held = lockStateDir(dir, false);
         if (!held)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "net/netoptions.h"
+#include "error.h"
 #include "spec/spec.h"
 #include "state.h"
 #include "sys/fd.h"
@@ -15,6 +16,12 @@
 namespace hood {
 
 struct LaunchConfig;
+// "container "x" does not exist": hoodctl exits 1 for it, as runc does, and
+// `delete --force` of a container that is not there is no failure.
+class NoSuchContainer : public Error {
+public:
+    explicit NoSuchContainer(const std::string &id) : Error("container \"" + id + "\" does not exist") {}
+};
 
 struct RunRequest {
     std::string id;                // empty: a generated one
@@ -38,6 +45,12 @@ struct RunRequest {
     std::optional<net::NetworkOptions> network;
 };
 
+// runc mode's `create` (podman through conmon, Docker through containerd's shim).
+struct CreateOptions {
+    std::string consoleSocket; // AF_UNIX stream socket that gets the pty master
+    int preserveFds = 0;       // fds 3..3+N-1 reach the container's process
+};
+
 struct ContainerInfo {
     ContainerState state;
     Status status;
@@ -47,6 +60,13 @@ struct GcReport {
     std::vector<std::string> removed;  // container IDs
     std::vector<std::string> problems; // sentences
 };
+
+// --pid-file: the decimal host pid, no newline, written atomically (temp file and
+// rename; go-runc parses it strictly). Nothing for an empty path.
+void writePidFile(const std::string &path, pid_t pid);
+// --console-socket: the pty master to the client, in one sendmsg with one
+// SCM_RIGHTS fd and a non-empty payload (runc's protocol, read by conmon and the shim).
+void sendConsole(const std::string &path, int master);
 
 class Runtime {
 public:
@@ -64,13 +84,25 @@ public:
     // init has exec'd (or, with waitForStart, waits on exec.fifo for `start`).
     std::string spawn(RunRequest request, bool waitForStart);
 
+    // runc mode: this process clones the init (stdio: ours, or a pty whose master
+    // goes to options.consoleSocket) and returns once it waits on exec.fifo; no
+    // monitor is left behind, the init re-parents to our caller's subreaper.
+    void create(RunRequest request, const CreateOptions &options);
+
     void start(const std::string &id);
+    // The freezer of the container's cgroup (runc pause / resume).
+    void pause(const std::string &id);
+    void resume(const std::string &id);
     ContainerInfo info(const std::string &id) const;
-    void kill(const std::string &id, int sig);
+    // all: every process in the container's cgroup (runc kill --all); a stopped
+    // container is then no error (what is left of it is signalled).
+    void kill(const std::string &id, int sig, bool all = false);
     // SIGTERM, then SIGKILL after graceSeconds; waits until the exit is recorded.
     void stop(const std::string &id, int graceSeconds);
     void remove(const std::string &id, bool force);
     std::vector<ContainerInfo> list() const;
+    // The host pids in the container's cgroups (runc ps).
+    std::vector<pid_t> pids(const std::string &id) const;
     GcReport gc();
 
 private:

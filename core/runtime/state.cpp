@@ -1,5 +1,7 @@
 #include "state.h"
 
+#include "cgroups/cgroups.h"
+
 #include "error.h"
 #include "sys/fileio.h"
 #include "procfs.h"
@@ -25,6 +27,7 @@ const char *statusName(Status status)
     case Status::Created: return "created";
     case Status::Running: return "running";
     case Status::Stopped: return "stopped";
+    case Status::Paused: return "paused";
     }
     return "unknown";
 }
@@ -48,7 +51,7 @@ std::string stateToJson(const ContainerState &s)
               {"command", s.command}, {"created", s.created}, {"pid", s.pid},
               {"pidStartTime", s.pidStartTime}, {"monitorPid", s.monitorPid},
               {"monitorStartTime", s.monitorStartTime}, {"detached", s.detached},
-              {"terminal", s.terminal}, {"rootless", s.rootless}, {"cgroupPaths", s.cgroupPaths},
+              {"terminal", s.terminal}, {"rootless", s.rootless}, {"direct", s.direct}, {"cgroupPaths", s.cgroupPaths},
               {"exitSignal", s.exitSignal}, {"oomKilled", s.oomKilled}, {"finished", s.finished},
               {"error", s.error}, {"cpuUsageNs", s.cpuUsageNs}, {"memoryPeak", s.memoryPeak}};
     j["memoryLimit"] = s.memoryLimit ? json(*s.memoryLimit) : json(nullptr);
@@ -100,6 +103,7 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
         s.detached = j.value("detached", false);
         s.terminal = j.value("terminal", false);
         s.rootless = j.value("rootless", false);
+        s.direct = j.value("direct", false);
         s.cgroupPaths = j.value("cgroupPaths", std::vector<std::string>{});
         if (j.contains("memoryLimit") && !j["memoryLimit"].is_null())
             s.memoryLimit = integerField<int64_t>(j, "memoryLimit", 0, source);
@@ -145,7 +149,7 @@ Status currentStatus(const std::string &dir, const ContainerState &state)
     struct stat st {};
     if (lstat((dir + "/exec.fifo").c_str(), &st) == 0)
         return Status::Created;
-    return Status::Running;
+    return cgroupFrozen(state.cgroupPaths) ? Status::Paused : Status::Running;
 }
 
 std::string ociStateJson(const ContainerState &state, Status status)
@@ -156,6 +160,7 @@ std::string ociStateJson(const ContainerState &state, Status status)
               {"pid", status == Status::Stopped ? 0 : state.pid},
               {"bundle", state.bundle}};
     j["annotations"] = json::object();
+    j["owner"] = ""; // runc's field: the owner of a rootless container's state, empty as root
     if (!state.rootfs.empty())
         j["rootfs"] = state.rootfs;
     if (!state.created.empty())

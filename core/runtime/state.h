@@ -10,7 +10,7 @@
 
 namespace hood {
 
-enum class Status { Creating, Created, Running, Stopped };
+enum class Status { Creating, Created, Running, Stopped, Paused };
 const char *statusName(Status status); // OCI names: "creating", "created", ...
 
 struct ContainerState {
@@ -30,6 +30,7 @@ struct ContainerState {
     bool detached = false;
     bool terminal = false;
     bool rootless = false;
+    bool direct = false;    // runc mode: no monitor, the init's reaper is the caller's subreaper
     std::vector<std::string> cgroupPaths;
     std::optional<int64_t> memoryLimit;
     // Filled in by the monitor when the container ends.

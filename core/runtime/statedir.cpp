@@ -29,13 +29,23 @@ std::string defaultStateRoot()
         return env;
     if (geteuid() == 0)
         return "/run/hood";
-    if (const char *xdg = getenv("XDG_RUNTIME_DIR"); xdg && *xdg)
-        return std::string(xdg) + "/hood";
+    // Fixed by the uid alone, not by XDG_RUNTIME_DIR: podman calls `delete` with an
+    // environment of only "XDG_RUNTIME_DIR=", and it must find what `create` made.
+    const std::string user = "/run/user/" + std::to_string(geteuid());
+    struct stat st {};
+    if (stat(user.c_str(), &st) == 0 && st.st_uid == geteuid())
+        return user + "/hood";
     return "/tmp/hood-" + std::to_string(geteuid());
 }
 
 void ensureStateRoot(const std::string &root)
 {
+    // Its parents too, as runc does: containerd's shim names <exec-root>/runtime-X/<namespace>.
+    for (size_t slash = root.find('/', 1); slash != std::string::npos; slash = root.find('/', slash + 1)) {
+        const std::string parent = root.substr(0, slash);
+        if (mkdir(parent.c_str(), 0711) < 0 && errno != EEXIST)
+            throw Error::sys("create state directory", parent, errno);
+    }
     if (mkdir(root.c_str(), 0700) < 0 && errno != EEXIST)
         throw Error::sys("create state directory", root, errno);
     struct stat st {};

@@ -18,7 +18,8 @@
 
 namespace hood {
 
-// /run/hood as root; $XDG_RUNTIME_DIR/hood, else /tmp/hood-<uid>, for other users.
+// /run/hood as root; /run/user/<uid>/hood (when that directory is the user's), else
+// /tmp/hood-<uid>, for other users: the uid alone decides, no environment variable.
 // HOOD_ROOT in the environment overrides both.
 std::string defaultStateRoot();
 

@@ -37,6 +37,7 @@ struct Process {
     std::vector<uint32_t> additionalGids;
     std::vector<Rlimit> rlimits;
     bool noNewPrivileges = false;
+    std::optional<int> oomScoreAdj;   // /proc/self/oom_score_adj, -1000..1000
     // Absent in config.json: the process keeps the capabilities it has.
     std::optional<Capabilities> capabilities;
     bool operator==(const Process &) const = default;
@@ -93,6 +94,8 @@ struct Spec {
     std::vector<IdMapping> gidMappings;
     Resources resources;
     std::string cgroupsPath;
+    // linux.sysctl: "net.ipv4.ip_forward" -> "1", written under the container's /proc/sys.
+    std::vector<std::pair<std::string, std::string>> sysctl;
     std::vector<std::string> maskedPaths;
     std::vector<std::string> readonlyPaths;
     // linux.seccomp: absent, no filter (as runc); hoodctl run puts Docker's default here.

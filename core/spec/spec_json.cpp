@@ -31,6 +31,8 @@ Json processJson(const Process &p)
             rlimits.push_back({{"type", r.type}, {"hard", r.hard}, {"soft", r.soft}});
     }
     j["noNewPrivileges"] = p.noNewPrivileges;
+    if (p.oomScoreAdj)
+        j["oomScoreAdj"] = *p.oomScoreAdj;
     return j;
 }
 
@@ -81,6 +83,8 @@ Json linuxJson(const Spec &spec)
         j["resources"] = resourcesJson(spec.resources);
     if (!spec.cgroupsPath.empty())
         j["cgroupsPath"] = spec.cgroupsPath;
+    for (const auto &[key, value] : spec.sysctl)
+        j["sysctl"][key] = value;
     Json &namespaces = j["namespaces"] = Json::array();
     for (const NamespaceSetting &ns : spec.namespaces) {
         Json entry = {{"type", nsInfo(ns.kind).ociName}};

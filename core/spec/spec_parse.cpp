@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <sys/capability.h>
 #include <functional>
 #include <initializer_list>
 #include <limits>
@@ -200,7 +202,8 @@ void Reader::process(const Json &j, const std::string &path, Process &p)
          }},
         {"rlimits", list(p.rlimits, &Reader::rlimit)},
         {"noNewPrivileges", into(p.noNewPrivileges)},
-    }, {"consoleSize", "commandLine", "apparmorProfile", "oomScoreAdj", "selinuxLabel",
+        {"oomScoreAdj", into(p.oomScoreAdj, rules::kOomScoreAdj)},
+    }, {"consoleSize", "commandLine", "apparmorProfile", "selinuxLabel",
         "scheduler", "ioPriority", "execCPUAffinity"});
 }
 
@@ -268,7 +271,16 @@ void Reader::linux(const Json &j, const std::string &path, Spec &spec)
         {"seccomp", [&](const Json &v, const std::string &at) {
              spec.seccomp = seccompFromJson(v, m_source, at, m_warnings);
          }},
-    }, {"devices", "sysctl", "rootfsPropagation", "mountLabel", "intelRdt",
+        {"sysctl", [&](const Json &v, const std::string &at) {
+             if (!v.is_object())
+                 fail(at, "must be an object of strings (\"net.ipv4.ip_forward\": \"1\")");
+             for (const auto &[key, value] : v.items()) {
+                 if (!value.is_string())
+                     fail(at + "." + key, "must be a string");
+                 spec.sysctl.emplace_back(key, value.get<std::string>());
+             }
+         }},
+    }, {"devices", "rootfsPropagation", "mountLabel", "intelRdt",
         "personality", "timeOffsets", "memoryPolicy", "netDevices"});
 }
 
@@ -319,11 +331,47 @@ void Reader::resources(const Json &j, const std::string &path, Resources &r)
                  {"period", into(r.cpuPeriod, rules::kCpuPeriod)},
                  {"shares", into(r.cpuShares, rules::kCpuShares)},
              }, {"realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst"});
+             // Docker 20.10 sends 0 for "not set" (runc reads it so too).
+             for (auto *field : {&r.cpuShares, &r.cpuPeriod})
+                 if (*field && **field == 0)
+                     field->reset();
          }},
         {"pids", [&](const Json &v, const std::string &at) {
              object(v, at, {{"limit", into(r.pidsLimit, rules::kPidsLimit)}});
          }},
     }, {"devices", "blockIO", "hugepageLimits", "network", "rdma", "unified"});
+}
+
+// A well-formed name this kernel (or libcap) does not know, such as CAP_BPF on an
+// older kernel: warned and left out, as runc does, since podman and Docker send
+// the names of their own release whatever the host runs.
+void dropUnknownCapabilities(Spec &spec, std::string_view source, std::vector<std::string> &warnings)
+{
+    if (!spec.process.capabilities)
+        return;
+    static const long lastCap = [] {
+        std::ifstream in("/proc/sys/kernel/cap_last_cap");
+        long n = -1;
+        in >> n;
+        return n;
+    }();
+    auto wellFormed = [](const std::string &n) {
+        return n.size() > 4 && n.starts_with("CAP_")
+            && std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'); });
+    };
+    Capabilities &c = *spec.process.capabilities;
+    for (std::vector<std::string> *set : {&c.bounding, &c.effective, &c.inheritable, &c.permitted, &c.ambient}) {
+        std::erase_if(*set, [&](const std::string &name) {
+            cap_value_t value;
+            bool known = cap_from_name(name.c_str(), &value) == 0 && (lastCap < 0 || value <= lastCap);
+            if (known || !wellFormed(name))
+                return false; // a malformed name is the validator's to refuse
+            std::string w = std::string(source) + ": capability " + name + " is not known to this kernel; left out";
+            if (std::find(warnings.begin(), warnings.end(), w) == warnings.end())
+                warnings.push_back(w);
+            return true;
+        });
+    }
 }
 
 // nlohmann reports where it stopped as a byte count; people think in lines and columns.
@@ -378,6 +426,7 @@ ParsedSpec parseSpec(std::string_view json, std::string_view source)
     }
     ParsedSpec parsed;
     Reader(source, parsed.warnings).spec(j, parsed.spec);
+    dropUnknownCapabilities(parsed.spec, source, parsed.warnings);
     validateSpec(parsed.spec, source);
     return parsed;
 }

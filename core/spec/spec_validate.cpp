@@ -99,6 +99,8 @@ void Validator::process(const Process &p)
     if (!isAbsolute(p.cwd))
         fail("process.cwd", "must be an absolute path");
     rlimits(p.rlimits);
+    if (p.oomScoreAdj && (*p.oomScoreAdj < -1000 || *p.oomScoreAdj > 1000))
+        fail("process.oomScoreAdj", rules::kOomScoreAdj);
     if (p.capabilities)
         capabilities(*p.capabilities);
 }
