@@ -52,6 +52,7 @@ int cmdTrace(Context &ctx, const Words &words);
 // The start-up steps as a table on stderr (run --trace).
 void printTrace(const hood::trace::Trace &trace);
 int cmdInfo(Context &ctx, const Words &words);
+int cmdVm(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

@@ -19,7 +19,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 18> kVerbs = {{
+const std::array<Verb, 19> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
@@ -41,6 +41,11 @@ const std::array<Verb, 18> kVerbs = {{
     {"trace", cmdTrace, "trace ID [--json]        the start-up steps of a container: every privileged call, timed"},
     {"gc", cmdGc, "gc                       remove what dead containers left behind"},
     {"info", cmdInfo, "info [--json]            what this machine allows: cgroups, user namespaces, overlay, ..."},
+    {"vm", cmdVm, "vm boot [--accel auto|kvm|tcg] [--json]   a QEMU VM booted to /init beside a container start, timed\n"
+                  "      vm kernel [--cache DIR]  the VM's kernel (apt-get download into a cache, not installed)\n"
+                  "      vm kvm [--json]          whether KVM really runs a guest here\n"
+                  "      vm translate [--arch aarch64|x86_64] [--json] [APPLET...]   qemu-user's translation blocks,\n"
+                  "                               and a workload timed native vs translated"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 }};
