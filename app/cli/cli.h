@@ -53,6 +53,7 @@ int cmdTrace(Context &ctx, const Words &words);
 void printTrace(const hood::trace::Trace &trace);
 int cmdInfo(Context &ctx, const Words &words);
 int cmdVm(Context &ctx, const Words &words);
+int cmdMeasure(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

@@ -19,7 +19,7 @@ struct Verb {
     const char *summary;
 };
 
-const std::array<Verb, 19> kVerbs = {{
+const std::array<Verb, 20> kVerbs = {{
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
@@ -46,6 +46,8 @@ const std::array<Verb, 19> kVerbs = {{
                   "      vm kvm [--json]          whether KVM really runs a guest here\n"
                   "      vm translate [--arch aarch64|x86_64] [--json] [APPLET...]   qemu-user's translation blocks,\n"
                   "                               and a workload timed native vs translated"},
+    {"measure", cmdMeasure, "measure switches|proot [--json]   the lessons' live figures: context switches of two\n"
+                            "                           busy containers on one CPU; PRoot (ptrace) vs native vs a container"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 }};
