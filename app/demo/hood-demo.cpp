@@ -36,6 +36,8 @@ const Command kCommands[] = {
     {"fds", cmdFds, "fds", "list the open file descriptors and what they point to"},
     {"whoami", cmdWhoami, "whoami",
      "uid/gid, groups, capabilities, hostname, pid, ppid and namespace inodes"},
+    {"escape", cmdEscape, "escape",
+     "the chroot escape: chroot into a subdirectory, walk .. up, chroot there; prints both roots"},
     {"help", cmdHelp, "help", "this text"},
 };
 
