@@ -73,6 +73,8 @@ int cmdImport(Context &ctx, const Words &words);
 std::string humanSize(uint64_t bytes);
 int cmdNetwork(Context &ctx, const Words &words);
 int cmdPort(Context &ctx, const Words &words);
+int cmdVm(Context &ctx, const Words &words);
+int cmdMeasure(Context &ctx, const Words &words);
 
 // A tiny option reader: flags with values ("--memory 64M" or "--memory=64M"),
 // boolean flags, and positional words; "--" ends the options.

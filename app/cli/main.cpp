@@ -63,6 +63,13 @@ const auto kVerbs = std::to_array<Verb>({
     {"diff", cmdDiff, "diff ID                  what a container changed: A added, C changed, D deleted"},
     {"commit", cmdCommit, "commit ID NAME[:TAG]     a new image: the container's image and its writable layer on top"},
     {"import", cmdImport, "import [--config JSON] DIR NAME[:TAG]   a one-layer image of a directory tree"},
+    {"vm", cmdVm, "vm boot [--accel auto|kvm|tcg] [--json]   a QEMU VM booted to /init beside a container start, timed\n"
+                  "      vm kernel [--cache DIR]  the VM's kernel (apt-get download into a cache, not installed)\n"
+                  "      vm kvm [--json]          whether KVM really runs a guest here\n"
+                  "      vm translate [--arch aarch64|x86_64] [--json] [APPLET...]   qemu-user's translation blocks,\n"
+                  "                               and a workload timed native vs translated"},
+    {"measure", cmdMeasure, "measure switches|proot [--json]   the lessons' live figures: context switches of two\n"
+                            "                           busy containers on one CPU; PRoot (ptrace) vs native vs a container"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 });

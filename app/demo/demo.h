@@ -52,6 +52,7 @@ int cmdCpu(Args args);
 int cmdForks(Args args);
 int cmdSleep(Args args);
 int cmdFds(Args args);
+int cmdEscape(Args args);
 int cmdWhoami(Args args);
 int cmdSyscall(Args args);
 

@@ -39,6 +39,8 @@ const Command kCommands[] = {
     {"syscall", cmdSyscall, "syscall NAME",
      "make one syscall a default container may not (keyctl, bpf, perf_event_open, unshare-user, ...)\n"
      "      with harmless arguments and print the kernel's answer (EPERM: blocked)"},
+    {"escape", cmdEscape, "escape",
+     "the chroot escape: chroot into a subdirectory, walk .. up, chroot there; prints both roots"},
     {"help", cmdHelp, "help", "this text"},
 };
 

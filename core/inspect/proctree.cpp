@@ -79,6 +79,10 @@ void applyLine(std::string_view key, std::string_view value, ProcStatus &status,
         status.threads = firstNumber<int>(value);
     else if (key == "VmRSS")
         status.rssKiB = firstNumber<uint64_t>(value);
+    else if (key == "voluntary_ctxt_switches")
+        status.voluntarySwitches = firstNumber<uint64_t>(value);
+    else if (key == "nonvoluntary_ctxt_switches")
+        status.nonvoluntarySwitches = firstNumber<uint64_t>(value);
 }
 
 bool isDirectory(const std::string &path)

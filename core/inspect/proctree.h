@@ -31,6 +31,10 @@ struct ProcStatus {
     uid_t euid = 0;
     int threads = 0;
     uint64_t rssKiB = 0; // "VmRSS:"; 0 for kernel threads
+    // Times the scheduler took the CPU from it: it waited (voluntary: it slept, on
+    // I/O or a lock) or it was preempted (nonvoluntary: its time slice was up).
+    uint64_t voluntarySwitches = 0;    // "voluntary_ctxt_switches:"
+    uint64_t nonvoluntarySwitches = 0; // "nonvoluntary_ctxt_switches:"
 
     // The pid in the innermost pid namespace (the container's view).
     pid_t innermostPid() const { return nsPids.empty() ? pid : nsPids.back(); }

@@ -33,7 +33,8 @@ struct MachineFacts {
     std::string qemuSystem;                      // path of qemu-system-x86_64, if any
     std::string qemuUser;                        // path of qemu-x86_64, if any
     bool kvmDevice = false;                      // /dev/kvm exists
-    int kvmErrno = 0;                            // opening it read-write: 0 = usable
+    int kvmErrno = 0;                            // opening it read-write: 0 = it opens
+    std::string kvmTrialProblem;                 // why a trial guest says KVM does not work; empty: it does
     std::string nft;                             // path of the nft program, if any
     std::string libnftables;                     // path of libnftables.so.1, if any
     std::string stateRoot;                       // where containers' state goes

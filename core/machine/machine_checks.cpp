@@ -181,11 +181,19 @@ MachineCheck qemu(const MachineFacts &f)
 MachineCheck kvm(const MachineFacts &f)
 {
     MachineCheck it{"kvm", "KVM", Level::Ok, "usable", {}, {}};
-    if (f.kvmDevice && f.kvmErrno == 0) {
-        it.reason = "/dev/kvm opens read-write, so QEMU runs the VM lessons at native speed.";
+    if (f.kvmDevice && f.kvmErrno == 0 && f.kvmTrialProblem.empty()) {
+        it.reason = "/dev/kvm opens read-write and runs a trial guest, so QEMU runs the VM lessons "
+                    "at native speed.";
         return it;
     }
     it.level = Level::Limited;
+    if (f.kvmDevice && f.kvmErrno == 0) {
+        it.verdict = "opens, does not work";
+        it.reason = f.kvmTrialProblem;
+        it.fix = "Run Hood on hardware with VT-x or AMD-V enabled in the firmware, or on a "
+                 "hypervisor that passes it through (nested virtualization).";
+        return it;
+    }
     if (!f.kvmDevice) {
         it.verdict = "no /dev/kvm";
         it.reason = "There is no /dev/kvm: QEMU emulates the CPU (TCG), and the VM lessons run "
@@ -325,7 +333,8 @@ nlohmann::json machineJson(const MachineFacts &f, const std::vector<MachineCheck
               {"store", f.store},
               {"qemuSystem", f.qemuSystem},
               {"qemuUser", f.qemuUser},
-              {"kvm", f.kvmDevice && f.kvmErrno == 0},
+              {"kvm", f.kvmDevice && f.kvmErrno == 0 && f.kvmTrialProblem.empty()},
+              {"kvmProblem", f.kvmTrialProblem},
               {"nft", f.nft},
               {"libnftables", f.libnftables}}}};
 }

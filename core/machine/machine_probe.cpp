@@ -7,6 +7,7 @@
 #include "runtime/statedir.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
+#include "vm/kvm.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -105,6 +106,13 @@ void probeKvm(const std::string &device, MachineFacts &f)
     // What QEMU does with -enable-kvm: open it read-write. Opening creates nothing.
     Fd fd(::open(device.c_str(), O_RDWR | O_CLOEXEC));
     f.kvmErrno = fd ? 0 : errno;
+    if (f.kvmErrno != 0)
+        return;
+    // A device that opens may still not run a guest (or run it slower than
+    // emulation): a timed trial guest of a few thousand instructions says.
+    KvmProbe trial = hood::probeKvm(device);
+    if (!trial.usable)
+        f.kvmTrialProblem = trial.reason;
 }
 
 // The state root need not exist yet: it is made at the first run, when its

@@ -348,6 +348,13 @@ void TestInspect::status()
     QCOMPARE(status.threads, threads);
     QCOMPARE(status.rssKiB > 0, hasRss);
     QCOMPARE(status.uid, uid_t(0));
+    // The context switches, as the fixture files say (grep ctxt fixtures/inspect/status).
+    if (file == "threads") {
+        QCOMPARE(status.voluntarySwitches, uint64_t(36));
+        QCOMPARE(status.nonvoluntarySwitches, uint64_t(11));
+    } else if (file == "kthread") {
+        QCOMPARE(status.voluntarySwitches, uint64_t(63));
+    }
 }
 
 void TestInspect::statusWithoutPidIsAnError()

@@ -149,6 +149,19 @@ void TestMachine::programs()
     checks = hood::machineChecks(f);
     QCOMPARE(check(checks, "qemu").level, hood::CheckLevel::Ok);
     QCOMPARE(check(checks, "nftables").level, hood::CheckLevel::Ok);
+
+    // A /dev/kvm that opens but runs no guest (here a plain file: its ioctls fail)
+    // is not usable: the trial guest says so, with the step that failed.
+    tree.mkdir("dev");
+    tree.write("dev/kvm", "");
+    f = hood::probeMachine(sourcesIn(tree, 1000));
+    QVERIFY(f.kvmDevice);
+    QCOMPARE(f.kvmErrno, 0);
+    QVERIFY(QString::fromStdString(f.kvmTrialProblem).contains("KVM_GET_API_VERSION failed"));
+    checks = hood::machineChecks(f);
+    QCOMPARE(check(checks, "kvm").level, hood::CheckLevel::Limited);
+    QCOMPARE(check(checks, "kvm").verdict, std::string("opens, does not work"));
+    QCOMPARE(hood::machineJson(f, checks)["facts"]["kvm"].get<bool>(), false);
 }
 
 void TestMachine::stateRoot()

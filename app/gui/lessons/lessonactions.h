@@ -1,7 +1,8 @@
 // What a lesson may ask the window to do. The main window implements this interface;
 // the lessons dock only calls it, so lessons stay data and the dock stays testable
 // with a fake. The seven calls match the seven action names of the lesson format
-// (lessons/README.md): launch, open-page, highlight, type, stop, kill, wait-for.
+// (lessons/README.md): launch, open-page, highlight, type, stop, kill, wait-for;
+// the eighth, measure, the dock performs itself.
 //
 // The calls that take time (launch, stop, kill, wait-for) say when they are over
 // through an ActionDone, so the dock can run a step's actions in order: "stop, then
@@ -70,6 +71,9 @@ public:
     virtual void killContainer(const QString &signal, ActionDone done = {}) = 0;
     // done: once the condition holds, or with a sentence when the timeout passes first.
     virtual void waitFor(const WaitCondition &condition, ActionDone done) = 0;
+    // what: one of measureNames() (measureresult.h). The lessons dock does this one
+    // itself (it runs hoodctl and draws the figures); done: once they are drawn.
+    virtual void measure(const QString &what, ActionDone done);
 };
 
 } // namespace hood::gui

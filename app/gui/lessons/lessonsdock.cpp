@@ -5,6 +5,7 @@
 #include "lessonrunner.h"
 #include "lessonstepview.h"
 #include "lessonvocabulary.h"
+#include "measureview.h"
 
 #include <QAction>
 #include <QDesktopServices>
@@ -13,6 +14,9 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPointer>
+#include <QProcess>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
@@ -39,6 +43,27 @@ double readableBaseSize()
 }
 
 } // namespace
+
+// What "Do it" talks to: the window for everything a container does, the dock for
+// `measure` (it runs hoodctl and draws what it measured under the step).
+class DockActions : public LessonActions {
+public:
+    DockActions(LessonsDock &dock, LessonActions &window) : m_dock(dock), m_window(window) {}
+    void launch(const LaunchRequest &r, ActionDone done) override { m_window.launch(r, std::move(done)); }
+    void openPage(const QString &page) override { m_window.openPage(page); }
+    void highlight(const QString &page, const QString &key) override { m_window.highlight(page, key); }
+    void typeInConsole(const QString &text) override { m_window.typeInConsole(text); }
+    void stopContainer(ActionDone done) override { m_window.stopContainer(std::move(done)); }
+    void killContainer(const QString &s, ActionDone done) override { m_window.killContainer(s, std::move(done)); }
+    void waitFor(const WaitCondition &c, ActionDone done) override { m_window.waitFor(c, std::move(done)); }
+    void measure(const QString &what, ActionDone done) override { m_dock.measure(what, done); }
+
+private:
+    LessonsDock &m_dock;
+    LessonActions &m_window;
+};
+
+LessonsDock::~LessonsDock() = default;
 
 LessonsDock::LessonsDock(QWidget *parent) : LessonsDock(lessonsDirectory(), parent)
 {}
@@ -148,6 +173,7 @@ void LessonsDock::makeShortcuts()
 void LessonsDock::setActions(LessonActions *actions)
 {
     m_actions = actions;
+    m_dockActions = actions ? std::make_unique<DockActions>(*this, *actions) : nullptr;
     m_view->setActionsAvailable(actions != nullptr,
                                 tr("Hood's window is not connected to the lessons"));
 }
@@ -267,6 +293,8 @@ void LessonsDock::showCurrent()
     const int stepCount = entry.lesson ? int(entry.lesson->steps.size()) : 0;
     // Another step: what "Do it" still had to do for the last one no longer applies.
     m_runner->cancel();
+    ++m_measureRun;
+    m_view->measureView()->clear();
     m_view->setStatus({});
     if (entry.lesson)
         m_view->showStep(entry, m_step, prerequisitesLine(*entry.lesson));
@@ -345,7 +373,58 @@ void LessonsDock::doIt()
     // The actions run in the order the lesson lists them, each once the one before
     // it is over ("stop", then "launch" once stopped, then "open-page"). Pressing
     // "Do it" again starts them over.
-    m_runner->run(m_lessons[m_lesson].lesson->steps[m_step].actions, *m_actions);
+    m_runner->run(m_lessons[m_lesson].lesson->steps[m_step].actions, *m_dockActions);
+}
+
+void LessonsDock::setHoodctl(const QString &path, const QString &stateRoot)
+{
+    m_hoodctl = path;
+    m_stateRoot = stateRoot;
+}
+
+const MeasureResult &LessonsDock::lastMeasurement() const
+{
+    return m_view->measureView()->result();
+}
+
+void LessonsDock::measure(const QString &what, const std::function<void(const QString &)> &done)
+{
+    const quint64 run = ++m_measureRun;
+    MeasureView *view = m_view->measureView();
+    view->showRunning(describeMeasure(what));
+    auto *process = new QProcess(this);
+    if (!m_stateRoot.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOOD_ROOT", m_stateRoot);
+        process->setProcessEnvironment(env);
+    }
+    const QString program = m_hoodctl.isEmpty() ? qEnvironmentVariable("HOOD_HOODCTL", "hoodctl") : m_hoodctl;
+    QPointer<LessonsDock> self(this);
+    connect(process, &QProcess::finished, this, [self, process, what, run, done](int code, QProcess::ExitStatus) {
+        process->deleteLater();
+        if (!self || run != self->m_measureRun)
+            return;
+        QByteArray out = process->readAllStandardOutput();
+        if (!out.trimmed().startsWith('{'))
+            out = process->readAllStandardError();
+        const MeasureResult r = measureResult(what, out, code);
+        self->m_view->measureView()->showResult(r);
+        if (done)
+            done(r.error.isEmpty() ? QString() : "measure: " + r.error);
+    });
+    connect(process, &QProcess::errorOccurred, this, [self, process, program, run, done](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart)
+            return;
+        process->deleteLater();
+        if (!self || run != self->m_measureRun)
+            return;
+        MeasureResult r;
+        r.error = QStringLiteral("cannot run %1: %2").arg(program, process->errorString());
+        self->m_view->measureView()->showResult(r);
+        if (done)
+            done("measure: " + r.error);
+    });
+    process->start(program, measureArguments(what));
 }
 
 bool LessonsDock::isDoingIt() const

@@ -9,6 +9,9 @@
 
 #include "lessonlibrary.h"
 #include "lessonprogress.h"
+#include "measureresult.h"
+
+#include <memory>
 
 #include <QDockWidget>
 
@@ -23,6 +26,7 @@ namespace hood::gui {
 class LessonActions;
 class LessonRunner;
 class LessonStepView;
+class DockActions;
 
 class LessonsDock : public QDockWidget {
     Q_OBJECT
@@ -31,9 +35,15 @@ public:
     // Loads the lessons from lessonsDirectory().
     explicit LessonsDock(QWidget *parent = nullptr);
     LessonsDock(const QString &lessonsDir, QWidget *parent = nullptr);
+    ~LessonsDock() override; // DockActions is complete only in the .cpp
 
     // The window that performs "Do it"; not owned. Without one, "Do it" is disabled.
     void setActions(LessonActions *actions);
+    // The hoodctl the `measure` action runs, and the state root its containers use
+    // (HOOD_ROOT; empty: hoodctl's default).
+    void setHoodctl(const QString &path, const QString &stateRoot = {});
+    // The figures the last `measure` drew (for the tests).
+    const MeasureResult &lastMeasurement() const;
     // 1.0 normally; 1.5 to 2 in presentation mode. Scales fonts and diagrams.
     void setPresentationScale(double factor);
     double presentationScale() const { return m_scale; }
@@ -75,11 +85,17 @@ private:
     QString prerequisitesLine(const Lesson &lesson) const;
     int indexOf(const QString &slug) const;
     bool hasLesson() const;
+    friend class DockActions;
+    void measure(const QString &what, const std::function<void(const QString &)> &done);
 
     QString m_dir;
     QList<LessonEntry> m_lessons;
     LessonProgress m_progress;
     LessonActions *m_actions = nullptr;
+    std::unique_ptr<DockActions> m_dockActions; // m_actions, plus measure
+    QString m_hoodctl;
+    QString m_stateRoot;
+    quint64 m_measureRun = 0; // a measurement's end after the step changed is ignored
     LessonRunner *m_runner = nullptr;
     int m_lesson = -1;
     int m_step = 0;

@@ -1,6 +1,7 @@
 #include "lessonstepview.h"
 
 #include "lessonbrowser.h"
+#include "measureview.h"
 #include "lessonvocabulary.h"
 
 #include <QHBoxLayout>
@@ -39,7 +40,9 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
-    layout->addWidget(m_browser, 1);
+    layout->addWidget(m_browser, 2);
+    m_measure = new MeasureView;
+    layout->addWidget(m_measure, 3);
     layout->addWidget(makeButtons());
     m_status = new QLabel;
     m_status->setObjectName("lessonStatus");

@@ -14,6 +14,7 @@ class QPushButton;
 namespace hood::gui {
 
 class LessonBrowser;
+class MeasureView;
 
 class LessonStepView : public QWidget {
     Q_OBJECT
@@ -33,6 +34,8 @@ public:
 
     bool isRevealed() const { return m_revealed; }
     LessonBrowser *browser() const { return m_browser; }
+    // What the step's `measure` action found, between the text and the buttons.
+    MeasureView *measureView() const { return m_measure; }
 
 public slots:
     void reveal();
@@ -48,6 +51,7 @@ private:
 
     QLabel *m_header = nullptr;
     LessonBrowser *m_browser = nullptr;
+    MeasureView *m_measure = nullptr;
     QWidget *m_buttons = nullptr;
     QPushButton *m_doIt = nullptr;
     QPushButton *m_revealButton = nullptr;

@@ -1,6 +1,7 @@
 #include "lessonvocabulary.h"
 
 #include "error.h"
+#include "measureresult.h"
 #include "runtime/procfs.h"
 #include "runtime/statedir.h"
 #include "spec/namespaces.h"
@@ -31,7 +32,8 @@ enum class ArgType {
     Name,
     WaitState,
     Path,
-    Seconds
+    Seconds,
+    Measure
 };
 
 struct ArgSpec {
@@ -71,6 +73,8 @@ const std::vector<ActionSpec> kActions = {
       {"file", ArgType::Path},
       {"copy-up", ArgType::Path},
       {"timeout", ArgType::Seconds}}},
+    // Runs hoodctl to measure something on this machine and draws it (measureresult.h).
+    {"measure", {{"what", ArgType::Measure, true}}},
 };
 
 const QStringList kWaitStates = {"running", "stopped"};
@@ -206,6 +210,9 @@ QString checkValue(ArgType type, const QJsonValue &v)
         return v.isString() && v.toString().startsWith('/') && !v.toString().split('/').contains("..")
                    ? QString()
                    : "must be an absolute path in the container, such as /tmp/ready, without \"..\"";
+    case ArgType::Measure:
+        return v.isString() && measureNames().contains(v.toString()) ? QString()
+                                                                     : "must be one of " + measureNames().join(", ");
     case ArgType::Seconds:
         return v.isDouble() && v.toDouble() > 0 && v.toDouble() <= kMaxWaitSeconds
                    ? QString()
@@ -404,6 +411,8 @@ QString describeAction(const LessonAction &action)
     }
     if (action.name == "wait-for")
         return describeWait(waitCondition(a));
+    if (action.name == "measure")
+        return describeMeasure(a["what"].toString());
     return action.name;
 }
 
@@ -444,6 +453,8 @@ void performAction(const LessonAction &action, LessonActions &target, const Acti
         target.killContainer(a["signal"].toString(), done);
     } else if (action.name == "wait-for") {
         target.waitFor(waitCondition(a), done);
+    } else if (action.name == "measure") {
+        target.measure(a["what"].toString(), done);
     } else {
         over();
     }

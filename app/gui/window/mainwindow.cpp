@@ -324,6 +324,7 @@ void MainWindow::createLessonsDock()
     m_lessons = new LessonsDock(this);
     m_lessons->setObjectName("lessons");
     m_lessons->setActions(this);
+    m_lessons->setHoodctl(findHoodctl(), m_controller->stateRoot());
     addDockWidget(Qt::RightDockWidgetArea, m_lessons);
     m_lessons->setVisible(QSettings().value("view/lessons", false).toBool());
     connect(m_lessons, &QDockWidget::visibilityChanged, this, [this](bool visible) {

@@ -1,0 +1,92 @@
+#include "measureview.h"
+
+#include "measureplot.h"
+
+#include <QLabel>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace hood::gui {
+
+QString blocksHtml(const QList<MeasureBlock> &blocks, int max)
+{
+    QString html = "<table cellspacing='0' cellpadding='3' border='1' style='border-collapse: collapse'>";
+    int shown = 0;
+    for (const MeasureBlock &b : blocks) {
+        if (shown++ >= max)
+            break;
+        html += QStringLiteral("<tr><th colspan='2' align='left'>block at %1: %2 guest instructions, %3 host "
+                               "instructions per guest instruction</th></tr>")
+                    .arg(b.pc)
+                    .arg(b.guest.size())
+                    .arg(QString::number(b.ratio, 'f', 1));
+        for (int i = 0; i < b.guest.size(); ++i)
+            html += "<tr><td valign='top'><code>" + b.guest[i].toHtmlEscaped() + "</code></td><td><code>"
+                    + b.host.value(i).join("<br>").toHtmlEscaped().replace("&lt;br&gt;", "<br>") + "</code></td></tr>";
+    }
+    return html + "</table>";
+}
+
+MeasureView::MeasureView(QWidget *parent)
+    : QWidget(parent), m_title(new QLabel), m_plot(new MeasurePlot), m_summary(new QLabel), m_method(new QLabel),
+      m_blocks(new QTextBrowser)
+{
+    setObjectName("measureView");
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 4, 0, 4);
+    m_title->setObjectName("measureTitle");
+    m_title->setWordWrap(true);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    m_title->setFont(bold);
+    for (QLabel *l : {m_summary, m_method}) {
+        l->setWordWrap(true);
+        l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    }
+    m_summary->setObjectName("measureSummary");
+    m_method->setObjectName("measureMethod");
+    m_blocks->setObjectName("measureBlocks");
+    layout->addWidget(m_title);
+    layout->addWidget(m_plot);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_blocks, 1);
+    layout->addWidget(m_method);
+    clear();
+}
+
+void MeasureView::clear()
+{
+    m_result = {};
+    hide();
+}
+
+void MeasureView::showRunning(const QString &what)
+{
+    m_result = {};
+    m_title->setText(tr("Measuring: %1 …").arg(what));
+    m_plot->hide();
+    m_summary->hide();
+    m_method->hide();
+    m_blocks->hide();
+    show();
+}
+
+void MeasureView::showResult(const MeasureResult &r)
+{
+    m_result = r;
+    m_title->setText(r.title.isEmpty() ? tr("Not measured") : tr("Measured now: %1").arg(r.title));
+    m_plot->setBars(r.bars, r.unit);
+    m_plot->setVisible(!r.bars.isEmpty());
+    m_summary->setText(r.error.isEmpty() ? r.summary : r.summary + (r.summary.isEmpty() ? "" : " ") + r.error);
+    m_summary->setVisible(!m_summary->text().isEmpty());
+    QFont small = font();
+    small.setPointSizeF(font().pointSizeF() * 0.85);
+    m_method->setFont(small);
+    m_method->setText(r.method.isEmpty() ? QString() : tr("Method: %1").arg(r.method));
+    m_method->setVisible(!r.method.isEmpty());
+    m_blocks->setHtml(blocksHtml(r.blocks));
+    m_blocks->setVisible(!r.blocks.isEmpty());
+    show();
+}
+
+} // namespace hood::gui
