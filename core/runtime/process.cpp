@@ -251,16 +251,9 @@ void finishProcess(const Process &p, const FinishSteps &steps)
            [&] { closeOnExecAbove(steps.preserveFds); });
     traced("setrlimit", std::to_string(p.rlimits.size()) + " limits", Stage::Setup,
            [&] { applyRlimits(p.rlimits); });
-<<<<<<< HEAD
-    traced("chdir", p.cwd, Stage::Setup, [&] { changeToCwd(p.cwd); });
-=======
     if (p.oomScoreAdj)
         priv::setOomScoreAdj(*p.oomScoreAdj);
-    traced("chdir", p.cwd, Stage::Setup, [&] {
-        if (chdir(p.cwd.c_str()) < 0)
-            throw Error::sys("chdir to cwd", p.cwd, errno);
-    });
->>>>>>> clients
+    traced("chdir", p.cwd, Stage::Setup, [&] { changeToCwd(p.cwd); });
     std::string exe = traced("find executable", p.args.front(), Stage::Find, [&] { return findExecutable(p); });
     if (steps.beforeUserSwitch)
         steps.beforeUserSwitch();
