@@ -177,7 +177,7 @@ int main(int argc, char **argv)
         report.json = wantsJson(v.name, args);
         try {
             hood::Runtime runtime(root, report.warnFn());
-            Context ctx {runtime.root(), runtime, report, store};
+            Context ctx {runtime.root(), runtime, report, global.store};
             const int status = v.run(ctx, args);
             if (report.json)
                 std::cout << successJson(report) << std::endl;
