@@ -73,6 +73,11 @@ int cmdImport(Context &ctx, const Words &words);
 std::string humanSize(uint64_t bytes);
 int cmdNetwork(Context &ctx, const Words &words);
 int cmdPort(Context &ctx, const Words &words);
+// Builds and registries (core/image/build.h, transfer.h): one file each.
+int cmdBuild(Context &ctx, const Words &words);
+int cmdPull(Context &ctx, const Words &words);
+int cmdPush(Context &ctx, const Words &words);
+int cmdLogin(Context &ctx, const Words &words);
 int cmdVm(Context &ctx, const Words &words);
 int cmdMeasure(Context &ctx, const Words &words);
 
