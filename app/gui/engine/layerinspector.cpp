@@ -149,6 +149,7 @@ LayerInspector::LayerInspector(QObject *parent) : QObject(parent)
         if (s.id != m_id)
             return; // a container the window has moved on from
         m_busy = false;
+        m_failed = !s.problem.isEmpty(); // read again on the next request (a container still starting)
         emit snapshot(s);
     });
     connect(m_worker, &LayerWorker::marks, this, [this](const QString &id, const QVector<CopyUpMark> &marks) {
@@ -167,7 +168,7 @@ LayerInspector::~LayerInspector()
 void LayerInspector::watch(const ContainerRow &row)
 {
     // The same container again: inotify says when to read it again, not the window's timer.
-    if (row.id == m_id && row.pid == m_pid)
+    if (row.id == m_id && row.pid == m_pid && (m_busy || !m_failed))
         return;
     m_id = row.id;
     m_pid = row.pid;
@@ -182,6 +183,7 @@ void LayerInspector::stop()
     m_id.clear();
     m_pid = 0;
     m_busy = false;
+    m_failed = false;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stop(); });
 }
 

@@ -59,6 +59,7 @@ private:
     QString m_id;
     int m_pid = 0;
     bool m_busy = false;
+    bool m_failed = false; // the last read found no layers
 };
 
 } // namespace hood::gui

@@ -44,6 +44,14 @@ QColor changeFill(image::Change c, const QPalette &p)
     return {};
 }
 
+// One decimal, as dive rounds it, but never "100.0 %" beside some wasted bytes.
+QString efficiencyText(double efficiency)
+{
+    if (efficiency < 1.0 && efficiency >= 0.9995)
+        return QStringLiteral("> 99.9");
+    return QString::number(efficiency * 100, 'f', 1);
+}
+
 constexpr int kMargin = 6;
 constexpr int kGap = 6;
 
@@ -99,10 +107,15 @@ QRect LayerStackWidget::boxRect(int layer) const
     return QRect(kMargin, kMargin + fromTop * (h + kGap), width() - 2 * kMargin, h);
 }
 
+int LayerStackWidget::heightFor(int layers) const
+{
+    const int n = std::max(1, layers);
+    return 2 * kMargin + n * boxHeight() + (n - 1) * kGap;
+}
+
 QSize LayerStackWidget::sizeHint() const
 {
-    const int n = std::max<int>(1, int(m_layers.size()));
-    return {fontMetrics().averageCharWidth() * 44, 2 * kMargin + n * boxHeight() + (n - 1) * kGap};
+    return {fontMetrics().averageCharWidth() * 44, heightFor(int(m_layers.size()))};
 }
 
 QSize LayerStackWidget::minimumSizeHint() const
@@ -332,8 +345,9 @@ void LayersPage::showSnapshot(const LayerSnapshot &s)
     if (other) {
         // The writable layer's directories open at once: that is where the container writes.
         for (const image::MergedEntry &e : s.layers.view.merged) {
-            if (e.layer == writable && e.type == image::EntryType::Dir)
-                m_tree->setExpanded(m_model->indexOfPath(qs(e.path)), true);
+            if (e.layer == writable)
+                for (QModelIndex up = m_model->indexOfPath(qs(e.path)).parent(); up.isValid(); up = up.parent())
+                    m_tree->setExpanded(up, true);
         }
     }
     if (!current.isEmpty())
@@ -348,18 +362,13 @@ void LayersPage::showSnapshot(const LayerSnapshot &s)
     showSummary();
 }
 
-// The whole stack when it fits in half the page; beyond that it scrolls.
+// The whole stack up to four layers; a taller one scrolls (and its part of the
+// page can be dragged larger).
 void LayersPage::fitStack()
 {
     const int want = m_stack->sizeHint().height();
-    m_stackScroll->setMinimumHeight(std::min(want, std::max(height() / 2, 1)));
+    m_stackScroll->setMinimumHeight(std::min(want, m_stack->heightFor(4)));
     m_stackScroll->setMaximumHeight(want);
-}
-
-void LayersPage::resizeEvent(QResizeEvent *event)
-{
-    QWidget::resizeEvent(event);
-    fitStack();
 }
 
 void LayersPage::showSummary()
@@ -390,7 +399,7 @@ void LayersPage::showSummary()
                         "(%n path(s) in more than one layer)  ·  hidden under later layers: %3  ·  "
                         "total size: %4",
                         nullptr, int(v.inefficiencies.size()))
-                         .arg(QString::number(v.efficiency * 100, 'f', 1))
+                         .arg(efficiencyText(v.efficiency))
                          .arg(bytes(v.wastedBytes), bytes(v.hiddenBytes), bytes(v.totalSize)));
 }
 

@@ -29,6 +29,7 @@ public:
     int selected() const { return m_selected; }
     int layerCount() const { return int(m_layers.size()); }
     QRect boxRect(int layer) const; // where a layer's box is drawn
+    int heightFor(int layers) const; // the drawing's height for that many layers
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -70,7 +71,6 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
-    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void fitStack();
