@@ -97,12 +97,10 @@ void TestLessonsRun::everyStep()
     const QString failure = finished.first().first().toString();
     QVERIFY2(failure.isEmpty(), qPrintable(slug + " step " + QString::number(step + 1) + ": " + failure));
     // A step that launches leaves its container running for the reader to use.
-    const LessonStep &s = m_dock->lessons()[[&] {
-        for (int i = 0; i < m_dock->lessons().size(); ++i)
-            if (m_dock->lessons()[i].slug == slug)
-                return i;
-        return 0;
-    }()].lesson->steps[step];
+    const QList<LessonEntry> &all = m_dock->lessons();
+    const auto entry = std::find_if(all.begin(), all.end(), [&](const LessonEntry &e) { return e.slug == slug; });
+    QVERIFY(entry != all.end() && entry->lesson);
+    const LessonStep &s = entry->lesson->steps[step];
     const bool launches = std::any_of(s.actions.begin(), s.actions.end(), [](const auto &a) { return a.name == "launch"; });
     if (launches) {
         const ContainerRow *row = m_window->controller()->container(m_window->currentContainer());

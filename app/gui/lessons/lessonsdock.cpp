@@ -211,6 +211,8 @@ bool LessonsDock::arrowKeys() const
 
 void LessonsDock::setPlaying(bool on)
 {
+    if (m_playing == on)
+        return; // the button's toggled signal comes back here
     m_playing = on;
     if (m_play->isChecked() != on)
         m_play->setChecked(on);
