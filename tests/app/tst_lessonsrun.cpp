@@ -17,6 +17,7 @@
 #include "mainwindow.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -96,12 +97,15 @@ void TestLessonsRun::everyStep()
     QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 180000);
     const QString failure = finished.first().first().toString();
     QVERIFY2(failure.isEmpty(), qPrintable(slug + " step " + QString::number(step + 1) + ": " + failure));
-    // A step that launches leaves its container running for the reader to use.
+    // A step that launches a shell leaves it running for the reader to use (other
+    // launches may end on purpose: an OOM kill, a program that exits).
     const QList<LessonEntry> &all = m_dock->lessons();
     const auto entry = std::find_if(all.begin(), all.end(), [&](const LessonEntry &e) { return e.slug == slug; });
     QVERIFY(entry != all.end() && entry->lesson);
     const LessonStep &s = entry->lesson->steps[step];
-    const bool launches = std::any_of(s.actions.begin(), s.actions.end(), [](const auto &a) { return a.name == "launch"; });
+    const bool launches = std::any_of(s.actions.begin(), s.actions.end(), [](const auto &a) {
+        return a.name == "launch" && a.args["command"].toArray() == QJsonArray {"sh"};
+    });
     if (launches) {
         const ContainerRow *row = m_window->controller()->container(m_window->currentContainer());
         QVERIFY2(row && row->running(), qPrintable(slug + ": the launched container is not running"));
