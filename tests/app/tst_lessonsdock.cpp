@@ -7,6 +7,8 @@
 #include "lessonsdock.h"
 #include "lessonvocabulary.h"
 #include "measureresult.h"
+#include "measureplot.h"
+#include "measureview.h"
 #include "lessontest.h"
 
 #include <QtTest>
@@ -47,6 +49,7 @@ private slots:
     void playModePerformsEachStepOnArrival();
     void arrowKeysOnlyInPresentationMode();
     void measureRunsHoodctlAndDrawsIt();
+    void measureViewGivesEveryBarALine();
     void predictHidesTheAnswerUntilRevealed();
     void progressIsRemembered();
     void brokenLessonShowsItsError();
@@ -403,6 +406,35 @@ void TestLessonsDock::measureRunsHoodctlAndDrawsIt()
     QCOMPARE(r.bars.size(), 2);
     QCOMPARE(r.bars[1].value, 2000.0);
     QCOMPARE(r.summary, QString("5 times"));
+}
+
+// The figures at presentation size in a dock-sized view: every bar gets a line of
+// its own, the blocks table is there; saved to <build>/screenshots/ to look at.
+void TestLessonsDock::measureViewGivesEveryBarALine()
+{
+    QFile f(QStringLiteral(HOOD_FIXTURES_DIR "/measure/translate.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const MeasureResult r = measureResult("translate", f.readAll(), 0);
+    QFile g(QStringLiteral(HOOD_FIXTURES_DIR "/measure/switches.json"));
+    QVERIFY(g.open(QIODevice::ReadOnly));
+    const MeasureResult bars = measureResult("switches", g.readAll(), 0);
+    for (const MeasureResult &m : {r, bars}) {
+        MeasureView view;
+        QFont big = view.font();
+        big.setPointSizeF(big.pointSizeF() * 1.75);
+        view.setFont(big);
+        view.resize(560, 700);
+        view.showResult(m);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *plot = view.findChild<MeasurePlot *>("measurePlot");
+        QVERIFY(plot);
+        QVERIFY(plot->height() >= QFontMetrics(big).height() * (1.5 * m.bars.size()));
+        QCOMPARE(view.findChild<QTextBrowser *>("measureBlocks")->isVisible(), !m.blocks.isEmpty());
+        QDir().mkpath(QStringLiteral(HOOD_BINARY_DIR "/screenshots"));
+        QVERIFY(view.grab().save(QStringLiteral(HOOD_BINARY_DIR "/screenshots/measureview-%1.png")
+                                     .arg(m.blocks.isEmpty() ? "bars" : "blocks")));
+    }
 }
 
 void TestLessonsDock::predictHidesTheAnswerUntilRevealed()
