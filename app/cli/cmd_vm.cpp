@@ -156,8 +156,11 @@ int vmKvm(const Words &words)
                                     {"trialMs", p.trialMs}, {"reason", p.reason}}
                          .dump(2)
                   << "\n";
-    else
+    else {
         std::cout << p.reason << "\n";
+        if (p.trialMs > 0)
+            std::printf("trial guest: %.2f ms\n", p.trialMs);
+    }
     return p.usable ? 0 : 1;
 }
 

@@ -183,18 +183,19 @@ KvmProbe probeKvm(const std::string &device)
         return p;
     }
     p.trialMs = ms;
-    char took[32];
-    std::snprintf(took, sizeof took, "%.2f ms", ms);
-    std::string ran = device + " ran a trial guest of " + std::to_string(2 * kLoops + 2) + " instructions in "
-        + took;
+    // The figure itself is in trialMs: the sentence stays the same from one probe to
+    // the next, so the window and `hoodctl info` say the same words.
+    const std::string ran = device + " ran a trial guest of " + std::to_string(2 * kLoops + 2) + " instructions";
     if (ms > kSlowMs) {
         p.step = "speed";
-        p.reason = ran + ", slower than QEMU's own emulation: this KVM is emulated itself (a nested "
-                         "hypervisor without VT-x passthrough), so QEMU emulates the CPU (TCG).";
+        char limit[16];
+        std::snprintf(limit, sizeof limit, "%.0f", kSlowMs);
+        p.reason = ran + " in more than " + limit + " ms, slower than QEMU's own emulation: this KVM is emulated "
+                         "itself (a nested hypervisor without VT-x passthrough), so QEMU emulates the CPU (TCG).";
         return p;
     }
     p.usable = true;
-    p.reason = ran + ", so QEMU runs VMs with hardware assistance (KVM).";
+    p.reason = ran + " at hardware speed, so QEMU runs VMs with hardware assistance (KVM).";
     return p;
 }
 

@@ -160,7 +160,7 @@ void TestLessonParser::parserErrors_data()
     QTest::addRow("unknown-action")
         << stepWithAction("lauch", "")
         << "x.md:9: step \"S\": unknown action \"lauch\" (expected launch, "
-           "open-page, highlight, type, stop, kill, wait-for)";
+           "open-page, highlight, type, stop, kill, wait-for, measure)";
     QTest::addRow("arguments-not-json") << stepWithAction("open-page", "page: resources")
                                         << "x.md:9: step \"S\", action \"open-page\": the "
                                            "arguments must be one JSON object, such as "

@@ -6,11 +6,16 @@
 #include "lessonrunner.h"
 #include "lessonsdock.h"
 #include "lessonvocabulary.h"
+#include "measureresult.h"
+#include "measureplot.h"
+#include "measureview.h"
 #include "lessontest.h"
 
 #include <QtTest>
 
 #include <QJsonArray>
+#include <QMainWindow>
+#include <QSignalSpy>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
@@ -41,6 +46,10 @@ private slots:
     void waitForHoldsTheRestBack();
     void nextAndBackMove();
     void keysMove();
+    void playModePerformsEachStepOnArrival();
+    void arrowKeysOnlyInPresentationMode();
+    void measureRunsHoodctlAndDrawsIt();
+    void measureViewGivesEveryBarALine();
     void predictHidesTheAnswerUntilRevealed();
     void progressIsRemembered();
     void brokenLessonShowsItsError();
@@ -312,6 +321,122 @@ void TestLessonsDock::keysMove()
     QTest::keyClick(other, Qt::Key_Return, Qt::ControlModifier | Qt::ShiftModifier);
     QVERIFY(browser->toPlainText().contains("The OOM killer ends it."));
     dock->setActions(nullptr);
+}
+
+// Play mode, for a talk: every step's actions run as soon as it is shown, the
+// next key moves on and performs the next one.
+void TestLessonsDock::playModePerformsEachStepOnArrival()
+{
+    LessonsDock dock(kFixtureLessons);
+    FakeActions fake;
+    dock.setActions(&fake);
+    QVERIFY(dock.openLesson("01-first", 0));
+    dock.setPlaying(true);
+    QTRY_COMPARE(fake.calls, QStringList({"stop", "launch", "open-page resources"}));
+    fake.calls.clear();
+    dock.nextStep();
+    QTRY_COMPARE(fake.calls, QStringList({"highlight namespaces net", "type hostname\n", "kill KILL"}));
+    dock.setPlaying(false);
+    fake.calls.clear();
+    dock.previousStep();
+    QTest::qWait(50);
+    QVERIFY(fake.calls.isEmpty());
+    QVERIFY(dock.findChild<QPushButton *>("playButton"));
+}
+
+// Plain Right and Left step only in presentation mode; Alt+arrows always.
+void TestLessonsDock::arrowKeysOnlyInPresentationMode()
+{
+    QMainWindow window;
+    auto *dock = new LessonsDock(kFixtureLessons);
+    window.addDockWidget(Qt::RightDockWidgetArea, dock);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(dock->openLesson("01-first", 0));
+    QTest::keyClick(&window, Qt::Key_Right);
+    QCOMPARE(dock->currentStep(), 0);
+    dock->setArrowKeys(true);
+    QVERIFY(dock->arrowKeys());
+    QTest::keyClick(&window, Qt::Key_Right);
+    QCOMPARE(dock->currentStep(), 1);
+    QTest::keyClick(&window, Qt::Key_Left);
+    QCOMPARE(dock->currentStep(), 0);
+}
+
+// `measure` runs hoodctl (here a script that prints what `measure proot --json`
+// prints) and draws its figures under the step.
+void TestLessonsDock::measureRunsHoodctlAndDrawsIt()
+{
+    QTemporaryDir dir;
+    const QString fakeHoodctl = dir.filePath("hoodctl");
+    QFile f(fakeHoodctl);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("#!/bin/sh\n[ \"$1 $2 $3\" = \"measure proot --json\" ] || { echo \"hoodctl: unexpected $*\" >&2; exit 125; }\n"
+            "echo '{\"title\": \"One workload\", \"unit\": \"ms\", \"bars\": [{\"label\": \"native\", \"value\": 400},"
+            " {\"label\": \"PRoot\", \"value\": 2000}], \"summary\": \"5 times\", \"method\": \"wall time\"}'\n");
+    f.close();
+    f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    LessonsDock dock(kFixtureLessons);
+    FakeActions fake;
+    dock.setActions(&fake);
+    dock.setHoodctl(fakeHoodctl);
+    QVERIFY(dock.openLesson("01-first", 0));
+    LessonAction measure {"measure", QJsonObject {{"what", "proot"}}, 1};
+    QVERIFY(checkAction(measure.name, measure.args).isEmpty());
+    QString failure = "not finished";
+    performAction(measure, fake, [&](const QString &f) { failure = f; });
+    // The window itself does not measure: it says so.
+    QVERIFY(failure.contains("measured by the lessons dock"));
+    // Through the dock, as "Do it" does: its own actions object handles measure.
+    // A step whose only action is the measurement.
+    QTemporaryDir lessons;
+    QDir().mkpath(lessons.filePath("01-measure"));
+    QFile md(lessons.filePath("01-measure/lesson.md"));
+    QVERIFY(md.open(QIODevice::WriteOnly));
+    md.write("---\ntitle: m\nlevel: beginner\nminutes: 1\nprerequisites: []\n---\nIntro.\n\n## S\n\nText.\n\n"
+             "```action measure\n{\"what\": \"proot\"}\n```\n");
+    md.close();
+    LessonsDock measuring(lessons.path());
+    measuring.setActions(&fake);
+    measuring.setHoodctl(fakeHoodctl);
+    QVERIFY(measuring.openLesson("01-measure", 0));
+    QSignalSpy done(&measuring, &LessonsDock::doItFinished);
+    measuring.doIt();
+    QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 10000);
+    QCOMPARE(done.first().first().toString(), QString());
+    const MeasureResult &r = measuring.lastMeasurement();
+    QCOMPARE(r.bars.size(), 2);
+    QCOMPARE(r.bars[1].value, 2000.0);
+    QCOMPARE(r.summary, QString("5 times"));
+}
+
+// The figures at presentation size in a dock-sized view: every bar gets a line of
+// its own, the blocks table is there; saved to <build>/screenshots/ to look at.
+void TestLessonsDock::measureViewGivesEveryBarALine()
+{
+    QFile f(QStringLiteral(HOOD_FIXTURES_DIR "/measure/translate.json"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const MeasureResult r = measureResult("translate", f.readAll(), 0);
+    QFile g(QStringLiteral(HOOD_FIXTURES_DIR "/measure/switches.json"));
+    QVERIFY(g.open(QIODevice::ReadOnly));
+    const MeasureResult bars = measureResult("switches", g.readAll(), 0);
+    for (const MeasureResult &m : {r, bars}) {
+        MeasureView view;
+        QFont big = view.font();
+        big.setPointSizeF(big.pointSizeF() * 1.75);
+        view.setFont(big);
+        view.resize(560, 700);
+        view.showResult(m);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *plot = view.findChild<MeasurePlot *>("measurePlot");
+        QVERIFY(plot);
+        QVERIFY(plot->height() >= QFontMetrics(big).height() * (1.5 * m.bars.size()));
+        QCOMPARE(view.findChild<QTextBrowser *>("measureBlocks")->isVisible(), !m.blocks.isEmpty());
+        QDir().mkpath(QStringLiteral(HOOD_BINARY_DIR "/screenshots"));
+        QVERIFY(view.grab().save(QStringLiteral(HOOD_BINARY_DIR "/screenshots/measureview-%1.png")
+                                     .arg(m.blocks.isEmpty() ? "bars" : "blocks")));
+    }
 }
 
 void TestLessonsDock::predictHidesTheAnswerUntilRevealed()

@@ -19,6 +19,7 @@
 #include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSettings>
+#include <QTimer>
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -122,6 +123,12 @@ QWidget *LessonsDock::makeNavigationBar()
     m_contentsToggle->setObjectName("contentsToggle");
     m_contentsToggle->setCheckable(true);
     m_contentsToggle->setToolTip(tr("Show or hide the list of lessons"));
+    m_play = new QPushButton(QString::fromUtf8("\u25b6 ") + tr("Play"));
+    m_play->setObjectName("playButton");
+    m_play->setCheckable(true);
+    m_play->setToolTip(tr("Play mode for a talk: every step does its actions when it is shown; "
+                          "Right, Alt+Right or Page Down moves on"));
+    connect(m_play, &QPushButton::toggled, this, &LessonsDock::setPlaying);
     m_counter = new QLabel;
     m_counter->setObjectName("stepCounter");
     m_counter->setAlignment(Qt::AlignCenter);
@@ -140,6 +147,7 @@ QWidget *LessonsDock::makeNavigationBar()
     layout->addWidget(m_previous);
     layout->addWidget(m_counter, 1);
     layout->addWidget(m_contentsToggle);
+    layout->addWidget(m_play);
     layout->addWidget(m_next);
     return bar;
 }
@@ -159,6 +167,18 @@ void LessonsDock::makeShortcuts()
     // so the console and the tables keep their own paging.
     add(QKeySequence(Qt::ALT | Qt::Key_Right), Qt::WindowShortcut, &LessonsDock::nextStep);
     add(QKeySequence(Qt::ALT | Qt::Key_Left), Qt::WindowShortcut, &LessonsDock::previousStep);
+    // Plain arrows only in presentation mode (setArrowKeys), where a speaker's
+    // keyboard or clicker steps through the talk.
+    for (auto [key, slot] : {std::pair{Qt::Key_Right, &LessonsDock::nextStep},
+                             std::pair{Qt::Key_Left, &LessonsDock::previousStep}}) {
+        auto *action = new QAction(this);
+        action->setShortcut(QKeySequence(key));
+        action->setShortcutContext(Qt::WindowShortcut);
+        action->setEnabled(false);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+        m_arrowActions << action;
+    }
     add(QKeySequence(Qt::Key_PageDown), Qt::WidgetWithChildrenShortcut, &LessonsDock::nextStep);
     add(QKeySequence(Qt::Key_PageUp), Qt::WidgetWithChildrenShortcut, &LessonsDock::previousStep);
     // Not mnemonics (Alt+D, Alt+R): the window's tabs and buttons already use them.
@@ -176,6 +196,29 @@ void LessonsDock::setActions(LessonActions *actions)
     m_dockActions = actions ? std::make_unique<DockActions>(*this, *actions) : nullptr;
     m_view->setActionsAvailable(actions != nullptr,
                                 tr("Hood's window is not connected to the lessons"));
+}
+
+void LessonsDock::setArrowKeys(bool on)
+{
+    for (QAction *a : m_arrowActions)
+        a->setEnabled(on);
+}
+
+bool LessonsDock::arrowKeys() const
+{
+    return !m_arrowActions.isEmpty() && m_arrowActions.front()->isEnabled();
+}
+
+void LessonsDock::setPlaying(bool on)
+{
+    if (m_playing == on)
+        return; // the button's toggled signal comes back here
+    m_playing = on;
+    if (m_play->isChecked() != on)
+        m_play->setChecked(on);
+    // Starting to play performs the step on screen, as every later one will be.
+    if (on)
+        QTimer::singleShot(0, this, &LessonsDock::doIt);
 }
 
 void LessonsDock::setPresentationScale(double factor)
@@ -311,6 +354,8 @@ void LessonsDock::showCurrent()
     m_progress.setCurrent(entry.slug, m_step);
     updateContents();
     emit stepChanged(entry.slug, m_step);
+    if (m_playing && entry.lesson)
+        QTimer::singleShot(0, this, &LessonsDock::doIt);
 }
 
 QString LessonsDock::currentLesson() const

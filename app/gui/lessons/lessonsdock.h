@@ -2,7 +2,8 @@
 // the buttons that step through a lesson and let Hood do what the step shows. The
 // window it sits in implements LessonActions; the dock never touches a container.
 //
-// Keys, anywhere in the window: Alt+Right / Alt+Left step, Ctrl+Enter "Do it",
+// Keys, anywhere in the window: Alt+Right / Alt+Left step (plain Right / Left too in
+// presentation mode), Ctrl+Enter "Do it",
 // Ctrl+Shift+Enter "Reveal"; while the dock has focus also PageDown / PageUp (what a
 // presenter's clicker sends). No mnemonics: the window's tabs and buttons use them.
 #pragma once
@@ -47,6 +48,14 @@ public:
     // 1.0 normally; 1.5 to 2 in presentation mode. Scales fonts and diagrams.
     void setPresentationScale(double factor);
     double presentationScale() const { return m_scale; }
+    // Presentation mode: plain Right and Left step too (the console and text fields
+    // keep their arrows while they have the focus).
+    void setArrowKeys(bool on);
+    bool arrowKeys() const;
+    // Play mode, for a live talk: each step's actions run as soon as the step is
+    // shown, and the next key (Right, Alt+Right, Page Down) moves on.
+    void setPlaying(bool on);
+    bool isPlaying() const { return m_playing; }
 
     const QList<LessonEntry> &lessons() const { return m_lessons; }
     // True while "Do it" is still performing the step's actions (a stop, a wait).
@@ -108,6 +117,9 @@ private:
     QPushButton *m_previous = nullptr;
     QPushButton *m_next = nullptr;
     QPushButton *m_contentsToggle = nullptr;
+    QPushButton *m_play = nullptr;
+    QList<QAction *> m_arrowActions;
+    bool m_playing = false;
     QLabel *m_counter = nullptr;
 };
 

@@ -40,9 +40,9 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
-    layout->addWidget(m_browser, 2);
+    layout->addWidget(m_browser, 1);
     m_measure = new MeasureView;
-    layout->addWidget(m_measure, 3);
+    layout->addWidget(m_measure, 1);
     layout->addWidget(makeButtons());
     m_status = new QLabel;
     m_status->setObjectName("lessonStatus");

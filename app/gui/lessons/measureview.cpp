@@ -3,6 +3,7 @@
 #include "measureplot.h"
 
 #include <QLabel>
+#include <QScrollArea>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -32,8 +33,20 @@ MeasureView::MeasureView(QWidget *parent)
       m_blocks(new QTextBrowser)
 {
     setObjectName("measureView");
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 4, 0, 4);
+    // The figures scroll on their own, so they never squeeze the step's text or
+    // each other in a short dock: every bar keeps a line of its own.
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 4, 0, 4);
+    auto *scroll = new QScrollArea;
+    scroll->setObjectName("measureScroll");
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *inner = new QWidget;
+    scroll->setWidget(inner);
+    outer->addWidget(scroll);
+    auto *layout = new QVBoxLayout(inner);
+    layout->setContentsMargins(0, 0, 0, 0);
     m_title->setObjectName("measureTitle");
     m_title->setWordWrap(true);
     QFont bold = m_title->font();
@@ -49,8 +62,10 @@ MeasureView::MeasureView(QWidget *parent)
     layout->addWidget(m_title);
     layout->addWidget(m_plot);
     layout->addWidget(m_summary);
+    m_blocks->setMinimumHeight(fontMetrics().height() * 14);
     layout->addWidget(m_blocks, 1);
     layout->addWidget(m_method);
+    layout->addStretch(0);
     clear();
 }
 

@@ -41,6 +41,7 @@ struct Metrics {
     qreal labelW;   // lane label column
     qreal chipW;
     qreal laneH;
+    qreal nameMax;  // the widest a name is drawn; longer ones are elided
 };
 
 Metrics metrics(const NamespaceSnapshot &snapshot)
@@ -53,9 +54,16 @@ Metrics metrics(const NamespaceSnapshot &snapshot)
     m.line = fm.height();
     m.pad = m.line * 0.3;
     m.labelW = fm.horizontalAdvance(QStringLiteral("cgroup ")) + 2 * m.pad;
-    qreal widest = fm.horizontalAdvance(QStringLiteral("host"));
+    // Names are drawn bold when selected (and the host always): measure them bold,
+    // or a selected name overflows its chip. A long name is elided (its chip's
+    // tooltip has it whole) so one container cannot widen every lane.
+    QFont bold = m.font;
+    bold.setBold(true);
+    const QFontMetricsF fb(bold);
+    m.nameMax = fb.horizontalAdvance(QStringLiteral("MMMMMMMMMMMM"));
+    qreal widest = fb.horizontalAdvance(QStringLiteral("host"));
     for (const NamespaceParticipant &p : snapshot.participants)
-        widest = std::max(widest, fm.horizontalAdvance(p.name));
+        widest = std::max(widest, std::min(m.nameMax, fb.horizontalAdvance(p.name)));
     m.chipW = std::max(widest, QFontMetricsF(m.small).horizontalAdvance(QStringLiteral("4026531840"))) + 2 * m.pad;
     m.laneH = 2.1 * m.line + 4 * m.pad;
     return m;
@@ -135,9 +143,11 @@ qreal NamespaceDiagram::drawLane(const NamespaceSnapshot &snapshot, NsKind kind,
             auto *chip = addRect(cx, y + m.pad + m.line * 1.05, m.chipW, m.line * 1.15, pen, pal.base());
             chip->setToolTip(p.isHost ? tr("the host (%1)").arg(snapshot.hostReference)
                                       : tr("container %1, host pid %2").arg(p.name).arg(p.pid));
-            auto *name = addSimpleText(p.name, m.font);
             QFont f = m.font;
             f.setBold(sel || p.isHost);
+            const QString shown = QFontMetricsF(f).elidedText(p.name, Qt::ElideMiddle, m.nameMax);
+            auto *name = addSimpleText(shown, m.font);
+            name->setToolTip(chip->toolTip());
             name->setFont(f);
             name->setBrush(text);
             name->setPos(cx + m.pad, y + m.pad + m.line * 1.1);

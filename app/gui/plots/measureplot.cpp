@@ -45,13 +45,15 @@ MeasurePlot::MeasurePlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
 QSize MeasurePlot::sizeHint() const
 {
     const int line = fontMetrics().height();
-    return {320, line * (3 + 2 * int(std::max<qsizetype>(1, m_bars.size())))};
+    // A line and a half per bar, and room for the value axis.
+    return {320, int(line * (3.5 + 1.6 * double(std::max<qsizetype>(1, m_bars.size()))))};
 }
 
 void MeasurePlot::setBars(const QList<MeasureBar> &bars, const QString &unit)
 {
     m_bars = bars;
     m_unit = unit;
+    setMinimumHeight(sizeHint().height());
     rebuild();
     updateGeometry();
 }
@@ -59,8 +61,10 @@ void MeasurePlot::setBars(const QList<MeasureBar> &bars, const QString &unit)
 void MeasurePlot::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange)
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
+        setMinimumHeight(sizeHint().height());
         rebuild();
+    }
 }
 
 void MeasurePlot::rebuild()
@@ -83,7 +87,9 @@ void MeasurePlot::rebuild()
     for (const MeasureBar &b : m_bars)
         top = std::max(top, b.value);
     // Room after the longest bar for its value.
-    values->setRange(0, std::max(top, 1e-9) * 1.3);
+    values->setRange(0, std::max(top, 1e-9) * 1.45);
+    // Few ticks: at presentation size more of them run into each other.
+    values->ticker()->setTickCount(3);
     values->setLabel(m_unit);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     QVector<double> keys, lengths;

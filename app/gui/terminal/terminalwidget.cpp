@@ -140,7 +140,13 @@ bool TerminalWidget::event(QEvent *e)
     }
     if (e->type() == QEvent::ShortcutOverride) {
         auto *k = static_cast<QKeyEvent *>(e);
-        if (!m_readOnly && k->modifiers() == Qt::ControlModifier && k->key() >= Qt::Key_A && k->key() <= Qt::Key_Z) {
+        const bool ctrlLetter =
+            k->modifiers() == Qt::ControlModifier && k->key() >= Qt::Key_A && k->key() <= Qt::Key_Z;
+        // The shell's arrows (history, cursor) over the lessons' presentation keys.
+        const bool arrow = k->modifiers() == Qt::NoModifier
+                           && (k->key() == Qt::Key_Left || k->key() == Qt::Key_Right || k->key() == Qt::Key_Up
+                               || k->key() == Qt::Key_Down);
+        if (!m_readOnly && (ctrlLetter || arrow)) {
             e->accept();
             return true;
         }

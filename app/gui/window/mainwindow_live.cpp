@@ -506,6 +506,7 @@ void MainWindow::applyTheme()
     else
         QApplication::setPalette(theme::paletteFor(m_scheme, m_presentation.on, m_systemPalette));
     m_lessons->setPresentationScale(m_presentation.on ? m_presentation.fontScale : 1.0);
+    m_lessons->setArrowKeys(m_presentation.on);
     m_resources->plots()->setFont(font);
     m_resources->plots()->setLineWidth(m_presentation.lineWidth());
     m_console->terminal()->setFont(theme::monospaceFont());
