@@ -46,6 +46,7 @@ struct LaunchConfig {
     std::string cgroupBase;        // rootless: the delegated v2 subtree (CgroupOptions::base)
     std::vector<std::string> cgroupSelfJoin; // v1 "tasks" files the init writes 0 to
     std::string seccompProgram;    // spec.seccomp compiled before clone (seccompfilter.h)
+    int monitorSock = -1;          // the monitor's end of the socket: the init closes its copy at once
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

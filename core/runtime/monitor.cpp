@@ -299,6 +299,7 @@ void Monitor::launch()
         if (m_config.useCgroup)
             makeCgroup();
         FdPair socks = makeSocketPair(SOCK_SEQPACKET);
+        m_config.monitorSock = socks.first.get();
         m_state.pid = cloneInit(socks.second.get());
         socks.second.reset();
         m_state.pidStartTime = processStartTime(m_state.pid);
