@@ -248,6 +248,11 @@ void run(const LaunchConfig &c, int &sock, bool &started)
 
 void containerInit(const LaunchConfig &config, int sock)
 {
+    // Our copy of the monitor's end would keep the socket open after a monitor
+    // killed before PR_SET_PDEATHSIG took hold: the wait for Go would never see
+    // end-of-file, and the init would wait for ever (found by tst_killsteps).
+    if (config.monitorSock >= 0)
+        close(config.monitorSock);
     bool started = false;
     try {
         sigset_t all;

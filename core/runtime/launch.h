@@ -58,6 +58,7 @@ struct LaunchConfig {
     net::Attachment attachment;
     bool networkFiles = false; // bind <state>/hosts, hostname, resolv.conf onto /etc
     std::string seccompProgram;    // spec.seccomp compiled before clone (seccompfilter.h)
+    int monitorSock = -1;          // the monitor's end of the socket: the init closes its copy at once
 };
 
 // Messages on the monitor <-> init socket (SOCK_SEQPACKET, one message per send).

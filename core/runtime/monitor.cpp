@@ -305,6 +305,7 @@ void Monitor::launch()
             makeCgroup();
         prepareNetwork(m_config, m_resources, m_warn);
         FdPair socks = makeSocketPair(SOCK_SEQPACKET);
+        m_config.monitorSock = socks.first.get();
         m_state.pid = cloneInit(socks.second.get());
         socks.second.reset();
         m_state.pidStartTime = processStartTime(m_state.pid);

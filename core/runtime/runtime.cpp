@@ -158,6 +158,14 @@ RootfsLayers rootfsLayers(const RunRequest &r)
     return layers;
 }
 
+// Closes every fd from 3 up except keep.
+void closeAllBut(int keep)
+{
+    if (keep > 3)
+        syscall(SYS_close_range, 3U, static_cast<unsigned>(keep - 1), 0U);
+    syscall(SYS_close_range, static_cast<unsigned>(keep + 1), ~0U, 0U);
+}
+
 // Waits for a process that is not our child to end, through a pidfd.
 bool waitForExit(pid_t pid, uint64_t startTime, int timeoutMs)
 {
@@ -373,6 +381,9 @@ std::string Runtime::spawn(RunRequest request, bool waitForStart)
         for (int target = 0; target < 3 && null; ++target)
             dup2(null.get(), target);
         null.reset();
+        // The monitor may live for days: it keeps none of its caller's fds (a test
+        // runner's log, a shell's pipe, a flock held by the caller's caller).
+        closeAllBut(report.second.get());
         auto say = [&](char kind, const std::string &text) {
             std::string line = std::string(1, kind) + text + "\n";
             writeAll(report.second.get(), line.data(), line.size());

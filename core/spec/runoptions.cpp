@@ -172,6 +172,13 @@ Spec specFromRunOptions(const RunOptions &o, const ImageConfig &image)
     // gain what the container was not given.
     p.noNewPrivileges = o.noNewPrivileges;
     spec.seccomp = seccompFor(o, caps);
+    // Docker's list is runc's and two more (moby daemon/pkg/oci/defaults.go):
+    // /proc/interrupts and powercap leak what other tenants do (GHSA-6fw5-f8r9-fgfm,
+    // GHSA-jq35-85cj-fj4p).
+    for (const char *path : {"/proc/interrupts", "/sys/devices/virtual/powercap"}) {
+        if (std::find(spec.maskedPaths.begin(), spec.maskedPaths.end(), path) == spec.maskedPaths.end())
+            spec.maskedPaths.push_back(path);
+    }
     spec.root = {o.rootfs, false};
     Spec checked = spec;
     if (checked.root.path.empty())

@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 using namespace hood;
@@ -84,6 +86,8 @@ void TestRunOptions::defaults()
     QVERIFY(!spec.process.terminal);
     QVERIFY(spec.process.noNewPrivileges); // stricter than docker run
     QVERIFY(spec.seccomp && spec.seccomp->defaultAction == "SCMP_ACT_ERRNO");
+    for (const char *masked : {"/proc/kcore", "/proc/keys", "/proc/interrupts", "/sys/devices/virtual/powercap", "/sys/firmware"})
+        QVERIFY2(std::find(spec.maskedPaths.begin(), spec.maskedPaths.end(), masked) != spec.maskedPaths.end(), masked);
     QVERIFY(spec.process.capabilities);
     QCOMPARE(spec.process.capabilities->bounding, dockerDefaultCapabilities());
     QCOMPARE(spec.process.capabilities->effective, dockerDefaultCapabilities());

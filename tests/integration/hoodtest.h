@@ -100,6 +100,15 @@ inline QStringList leftovers(const QString &stateRoot)
                 found << "mount " + QString::fromUtf8(line);
         }
     }
+    // A monitor or an init (hoodctl's image, before exec) that outlived its container:
+    // found through the HOOD_ROOT that run() gives every hoodctl.
+    const QByteArray marker = "HOOD_ROOT=" + stateRoot.toUtf8();
+    for (const QString &pid : QDir("/proc").entryList(QDir::Dirs)) {
+        QFile environ("/proc/" + pid + "/environ");
+        if (pid.toInt() > 0 && pid.toInt() != getpid() && environ.open(QIODevice::ReadOnly)
+            && environ.readAll().split('\0').contains(marker))
+            found << "process " + pid + " " + QFile::symLinkTarget("/proc/" + pid + "/exe");
+    }
     for (const QString &entry : QDir(stateRoot).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden)) {
         // The compiled seccomp programs, one per distinct filter (runtime/seccompfilter.h): a cache, not a container's.
         if (entry != "#seccomp")

@@ -134,6 +134,22 @@ private slots:
         QCOMPARE(hood({"delete", "--force", "filtered"}).code, 0);
     }
 
+    // The monitor (and every other host process) is outside the container's pid
+    // namespace: there is no pid inside to ptrace or signal it by.
+    void monitorOutOfReach()
+    {
+        QCOMPARE(hood({"run", "-d", "--name", "reach", "--", "sleep", "600"}).code, 0);
+        QFile f(root() + "/reach/state.json");
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const int monitor = QJsonDocument::fromJson(f.readAll()).object()["monitorPid"].toInt();
+        QVERIFY(monitor > 1);
+        Result r = hood({"exec", "reach", "--", "sh", "-c",
+                         QString("ls /proc | grep -c '^[0-9]'; [ -e /proc/%1 ] && echo VISIBLE; kill -0 %1 || echo unreachable").arg(monitor)});
+        QVERIFY2(!r.out.contains("VISIBLE"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("unreachable"), qPrintable(r.out + r.err));
+        QCOMPARE(hood({"delete", "--force", "reach"}).code, 0);
+    }
+
     // Only stdin, stdout and stderr reach the command.
     void onlyStdioFds()
     {
