@@ -185,7 +185,10 @@ hood::RunRequest requestFromStore(const Context &ctx, const Options &o)
         r.spec = hood::specFromRunOptions(options, store.runConfig(image));
         // Root's --rootless maps the init to a uid that may not write a directory of
         // root's: a scratch layer then, as for the built-in image.
-        if (!(o.has("--rootless") && geteuid() == 0)) {
+        // A foreground run's state (and so its upper) goes when it ends: a scratch
+        // tmpfs then, which also spares overlayfs the sync of a disk upper on umount.
+        const bool detached = o.has("-d") || o.has("--detach");
+        if (detached && !(o.has("--rootless") && geteuid() == 0)) {
             r.upperDir = store.upperDir(options.id);
             r.workDir = store.workDir(options.id);
         }

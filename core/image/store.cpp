@@ -303,8 +303,6 @@ LayerInfo Store::addLayer(int fd, const std::string &blobDigest, const std::stri
             throw Error(what + ": digest mismatch, blob " + blobDigest + " has the content " + r.blobDigest);
         if (!diffId.empty() && r.diffId != diffId)
             throw Error(what + ": the uncompressed layer is " + r.diffId + ", not the config's diff_id " + diffId);
-        if (fsync(blob.get()) < 0)
-            throw Error::sys("write", tmp + "/blob", errno);
         json meta = {{"diffId", r.diffId}, {"blob", r.blobDigest}, {"size", r.size}, {"blobSize", r.blobSize}};
         writeNewFile(tmp + "/layer.json", meta.dump(), 0644);
         const std::string blobFinal = blobPath(r.blobDigest);
