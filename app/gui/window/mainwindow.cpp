@@ -12,6 +12,7 @@
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
 #include "pages/startuppage.h"
+#include "pages/networkpage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "preflight.h"
@@ -91,7 +92,7 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands", "startup"};
+                                      "processes", "console", "commands", "startup", "network"};
     return names;
 }
 
@@ -126,6 +127,8 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_console = new ConsolePage;
     m_commands = new CommandsPage;
     m_startup = new StartupPage;
+    m_network = new NetworkPage;
+    m_network->setHoodctl(m_controller->hoodctl(), m_controller->stateRoot());
     m_tabs->addTab(m_launcher, tr("Launch"));
     m_launcherScroll = new QScrollArea(this);
     m_launcherScroll->setWidgetResizable(true);
@@ -138,6 +141,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_console, tr("Console"));
     m_tabs->addTab(m_commands, tr("Equivalent commands"));
     m_tabs->addTab(m_startup, tr("Start-up"));
+    m_tabs->addTab(m_network, tr("Network"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -375,7 +379,7 @@ void MainWindow::createMenus()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    // Pages by Ctrl+1..8; the tabs carry no mnemonics, so Alt+letter stays with the
+    // Pages by Ctrl+1..9; the tabs carry no mnemonics, so Alt+letter stays with the
     // menus and the page's own fields.
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
@@ -417,7 +421,7 @@ void MainWindow::createMenus()
         QMessageBox::information(
             this, tr("Keyboard Shortcuts"),
             tr("<table cellspacing=4>"
-               "<tr><td><b>Ctrl+1 … Ctrl+8</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
+               "<tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
                "Equivalent commands, Start-up</td></tr>"
                "<tr><td><b>Ctrl+L</b></td><td>Launch with the launcher's settings</td></tr>"
                "<tr><td><b>Alt+Down</b> / <b>Alt+Up</b></td><td>Next / previous container</td></tr>"
@@ -429,7 +433,7 @@ void MainWindow::createMenus()
                "<tr><td><b>Ctrl+I</b></td><td>What this machine allows, and why</td></tr>"
                "<tr><td><b>Escape</b></td><td>Dismiss an engine message</td></tr>"
                "<tr><td>In the Console</td><td>keys go to the container (Ctrl+C, Ctrl+D, Tab); Ctrl+Shift+C / V copy "
-               "and paste; Ctrl+1 … 8 leave it</td></tr></table>"));
+               "and paste; Ctrl+1 … 9 leave it</td></tr></table>"));
     });
     help->addAction(tr("&About Hood"), this, [this] {
         QMessageBox::about(this, tr("About Hood"),

@@ -36,6 +36,7 @@ class Inspector;
 class ProcessesPage;
 class ResourcesPage;
 class StartupPage;
+class NetworkPage;
 struct InspectionResult;
 struct StartTraceParse;
 
@@ -63,6 +64,7 @@ public:
     ConsolePage *consolePage() const { return m_console; }
     CommandsPage *commandsPage() const { return m_commands; }
     StartupPage *startupPage() const { return m_startup; }
+    NetworkPage *networkPage() const { return m_network; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
@@ -146,6 +148,7 @@ private:
     ConsolePage *m_console = nullptr;
     CommandsPage *m_commands = nullptr;
     StartupPage *m_startup = nullptr;
+    NetworkPage *m_network = nullptr;
     LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;
