@@ -122,6 +122,14 @@ void TopologyView::paintEvent(QPaintEvent *)
         if (!(m.attachment && m.attachment->mode == net::Mode::Host))
             boxes << &m;
     }
+    // Grouped by bridge, so that each bridge's bar spans its own containers only;
+    // those without one (none, container:) come last.
+    std::stable_sort(boxes.begin(), boxes.end(), [](const NetworkMember *a, const NetworkMember *b) {
+        auto key = [](const NetworkMember *m) {
+            return m->attachment && m->attachment->bridged() ? q(m->attachment->bridge) : QString("~");
+        };
+        return key(a) < key(b);
+    });
     if (boxes.isEmpty()) {
         p.drawText(rect().adjusted(margin, hostBox.bottom() + line, -margin, -margin), Qt::AlignCenter | Qt::TextWordWrap,
                    tr("No running container. Launch one with --network bridge (the default as root) to see its "
@@ -288,6 +296,9 @@ void NetworkPage::fillChoices(const NetworkSnapshot &s)
         if (at < 0)
             emit box->currentTextChanged(box->currentText());
     };
+    // The interesting one first: the selected container's eth0, else any container's.
+    std::stable_partition(interfaces.begin(), interfaces.end(),
+                          [&](const QString &i) { return i.endsWith(":eth0") && (m_selectedId.isEmpty() || i.startsWith(m_selectedId + ":")); });
     refill(m_interface, interfaces);
     QStringList ids;
     for (const NetworkMember &m : s.members)
@@ -323,6 +334,7 @@ void NetworkPage::plotInterface(const NetworkSnapshot &s)
 
 void NetworkPage::showSnapshot(const NetworkSnapshot &s, const QString &selected)
 {
+    m_selectedId = selected;
     m_topology->setSnapshot(s, selected);
     fillChoices(s);
     plotInterface(s);

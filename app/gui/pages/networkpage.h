@@ -49,6 +49,7 @@ private:
     QProcess *m_pingProcess = nullptr;
     QString m_hoodctl, m_stateRoot;
     QString m_plotted;
+    QString m_selectedId;
 };
 
 // The drawing itself, a plain QWidget that paints the last snapshot.
