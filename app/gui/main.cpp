@@ -95,10 +95,12 @@ int main(int argc, char **argv)
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
-                                          "mounts, processes, console, commands, startup, layers).",
+                                          "mounts, processes, console, commands, startup, layers, network).",
                                   "name");
+    const QCommandLineOption size("size", "With --screenshot: the window's size, e.g. 1280x720.", "WxH");
     parser.addOption(screenshot);
     parser.addOption(page);
+    parser.addOption(size);
     parser.addOption(bench);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
     parser.addPositionalArgument("page-seconds",
@@ -113,6 +115,11 @@ int main(int argc, char **argv)
                                            std::max(0.0, pageSeconds));
     }
     hood::gui::MainWindow window;
+    if (parser.isSet(size)) {
+        const QStringList wh = parser.value(size).split('x');
+        if (wh.size() == 2)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     if (parser.isSet(page))
         window.openPage(parser.value(page));
     if (parser.isSet(screenshot))

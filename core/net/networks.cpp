@@ -96,7 +96,8 @@ std::string freeBridgeName(const std::vector<NetworkDef> &nets, bool isDefault)
 
 std::string networksDir(const std::string &root)
 {
-    return root + "/networks";
+    // '#' is no character of a container ID: gc and list never take it for one.
+    return root + "/#networks";
 }
 
 NetworkLock::NetworkLock(const std::string &dir)
@@ -136,7 +137,7 @@ std::vector<NetworkDef> listNetworks(const std::string &root)
 {
     std::vector<NetworkDef> nets;
     for (const std::string &name : entries(networksDir(root))) {
-        if (name == "lock")
+        if (name == "lock" || name == "ports")
             continue;
         if (std::optional<NetworkDef> d = findNetwork(root, name))
             nets.push_back(*d);

@@ -1,10 +1,10 @@
 // Hood's networks: a name, a subnet and a bridge, kept in the state root as
-// <root>/networks/<name>/network.json with the network's leases beside it
+// <root>/#networks/<name>/network.json with the network's leases beside it
 // (leases/<address>: "<container id> <hostname> <state dir>"). The default
 // network "hood" (bridge hood0, 10.88.0.0/16 as podman's, or the next free /16)
 // is made on first use; others by `hoodctl network create`.
 //
-// Every change happens under one flock on <root>/networks/lock, so that two
+// Every change happens under one flock on <root>/#networks/lock, so that two
 // starts never take one address, and the last container's delete sees that it
 // is the last.
 #pragma once

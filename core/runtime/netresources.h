@@ -3,10 +3,10 @@
 // container's rules, its veth, its port claims and lease, and then the bridge
 // and the table only when no other container uses them:
 //
-//   nft-table <root>/networks         table inet hood (deleted once empty)
-//   bridge <root>/networks/NAME       hood0 and its rules (deleted when no lease is left)
-//   lease <root>/networks/NAME/leases/10.88.0.2
-//   port <root>/networks/ports/tcp-8080
+//   nft-table <root>/#networks         table inet hood (deleted once empty)
+//   bridge <root>/#networks/NAME       hood0 and its rules (deleted when no lease is left)
+//   lease <root>/#networks/NAME/leases/10.88.0.2
+//   port <root>/#networks/ports/tcp-8080
 //   veth h-web
 //   nft-rules ctr:web                 the container's published-port rules
 #pragma once

@@ -64,7 +64,7 @@ void writeEtcFiles(const LaunchConfig &c, const net::NetworkDef &net)
 
 void makeBridge(HostResources &r, const net::NetworkDef &net)
 {
-    r.acquire(resource::NftTable, net::networksDir(net.dir.substr(0, net.dir.rfind("/networks/"))), [&] {
+    r.acquire(resource::NftTable, net::networksDir(net.dir.substr(0, net.dir.rfind("/#networks/"))), [&] {
         if (!net::nftTableExists())
             priv::nft("add table inet hood", net::nftTableCommands());
     });

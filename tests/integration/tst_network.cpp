@@ -71,14 +71,14 @@ class TestNetwork : public QObject {
         }
         if (sh({"nft", "list", "table", "inet", "hood"}).code == 0)
             found << "nft table inet hood";
-        for (const QString &net : QDir(root() + "/networks").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-            for (const QString &f : QDir(root() + "/networks/" + net + "/leases").entryList(QDir::Files))
+        for (const QString &net : QDir(root() + "/#networks").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            for (const QString &f : QDir(root() + "/#networks/" + net + "/leases").entryList(QDir::Files))
                 found << "lease " + net + "/" + f;
         }
-        for (const QString &f : QDir(root() + "/networks/ports").entryList(QDir::Files))
+        for (const QString &f : QDir(root() + "/#networks/ports").entryList(QDir::Files))
             found << "port claim " + f;
         for (const QString &s : leftovers(root())) {
-            if (!s.endsWith("/networks"))
+            if (!s.endsWith("/#networks"))
                 found << s;
         }
         return found;

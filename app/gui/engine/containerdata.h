@@ -4,6 +4,8 @@
 #pragma once
 
 #include "inspect/mounttree.h"
+#include "inspect/netview.h"
+#include "net/attachment.h"
 #include "inspect/nsview.h"
 #include "inspect/proctree.h"
 
@@ -83,6 +85,23 @@ struct MountSnapshot {
     inspect::MountTree tree;
     inspect::MountTree host;
     inspect::MountDiff diff;
+    QString problem;
+};
+
+// The Network page: the host's links and every running container's, with what its
+// monitor set up (<state>/network.json; none for a container made without it).
+struct NetworkMember {
+    QString id;
+    int pid = 0;
+    std::optional<net::Attachment> attachment;
+    inspect::NetView view; // its own namespace (empty in host mode: the host's is drawn)
+    QString problem;
+};
+
+struct NetworkSnapshot {
+    inspect::NetView host;
+    QVector<NetworkMember> members;
+    double at = 0; // seconds (monotonic) the counters were read at
     QString problem;
 };
 

@@ -69,6 +69,33 @@ std::vector<pid_t> pidsInContainerCgroup(const QStringList &cgroupPaths)
 
 } // namespace
 
+NetworkSnapshot readNetworkSnapshot(const QVector<ContainerRow> &rows, const QString &stateRoot)
+{
+    NetworkSnapshot snap;
+    snap.at = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+    try {
+        snap.host = inspect::readNetView(0);
+    } catch (const Error &e) {
+        snap.problem = QString::fromStdString(e.what());
+    }
+    for (const ContainerRow &row : rows) {
+        if (!row.running() || row.pid <= 0)
+            continue;
+        NetworkMember m;
+        m.id = row.id;
+        m.pid = row.pid;
+        try {
+            m.attachment = net::loadAttachment((stateRoot + '/' + row.id).toStdString());
+            if (!m.attachment || m.attachment->mode != net::Mode::Host)
+                m.view = inspect::readNetView(row.pid);
+        } catch (const Error &e) {
+            m.problem = QString::fromStdString(e.what());
+        }
+        snap.members << m;
+    }
+    return snap;
+}
+
 ProcessSnapshot readProcessSnapshot(const ContainerRow &row)
 {
     ProcessSnapshot snap;

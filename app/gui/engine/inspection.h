@@ -17,4 +17,8 @@ MountSnapshot readMountSnapshot(const ContainerRow &row);
 // its cgroup (a `hoodctl exec` joins the cgroup, not the init's children).
 ProcessSnapshot readProcessSnapshot(const ContainerRow &row);
 
+// The host's links, addresses and routes and those of every running container, with
+// each one's network.json under stateRoot. Deleting links is never done here.
+NetworkSnapshot readNetworkSnapshot(const QVector<ContainerRow> &rows, const QString &stateRoot);
+
 } // namespace hood::gui

@@ -13,7 +13,7 @@ InspectionResult inspect(const InspectionRequest &r)
     using Kind = InspectionRequest::Kind;
     InspectionResult result;
     result.kind = r.kind;
-    result.id = r.kind == Kind::Namespaces ? r.selected : r.row.id;
+    result.id = r.kind == Kind::Namespaces || r.kind == Kind::Network ? r.selected : r.row.id;
     QElapsedTimer spent;
     spent.start();
     // /proc of processes that may vanish at any moment: core reports the ordinary
@@ -24,6 +24,7 @@ InspectionResult inspect(const InspectionRequest &r)
         case Kind::Mounts: result.snapshot = readMountSnapshot(r.row); break;
         case Kind::Processes: result.snapshot = readProcessSnapshot(r.row); break;
         case Kind::StartTrace: result.snapshot = readStartTrace(r.stateDir); break;
+        case Kind::Network: result.snapshot = readNetworkSnapshot(r.rows, r.stateDir); break;
         }
     } catch (const Error &e) {
         result.error = QString::fromStdString(e.what());

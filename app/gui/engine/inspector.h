@@ -16,18 +16,18 @@
 namespace hood::gui {
 
 struct InspectionRequest {
-    enum class Kind { Namespaces, Mounts, Processes, StartTrace };
+    enum class Kind { Namespaces, Mounts, Processes, StartTrace, Network };
     Kind kind = Kind::Namespaces;
     QVector<ContainerRow> rows; // Namespaces: every container
     ContainerRow row;           // Mounts, Processes, StartTrace: the one to read
     QString selected;           // Namespaces: the container to compare with the host
-    QString stateDir;           // StartTrace: the container's state directory
+    QString stateDir;           // StartTrace: the container's state directory; Network: the state root
 };
 
 struct InspectionResult {
     InspectionRequest::Kind kind = InspectionRequest::Kind::Namespaces;
     QString id; // the container it is about, or the selected one (Namespaces)
-    std::variant<std::monostate, NamespaceSnapshot, MountSnapshot, ProcessSnapshot, StartTraceParse> snapshot;
+    std::variant<std::monostate, NamespaceSnapshot, MountSnapshot, ProcessSnapshot, StartTraceParse, NetworkSnapshot> snapshot;
     QString error;      // one sentence when reading failed
     double readMs = 0;  // the worker's time
 };

@@ -14,6 +14,7 @@
 #include "pages/preflightbanner.h"
 #include "pages/resourcespage.h"
 #include "pages/startuppage.h"
+#include "pages/networkpage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "preflight.h"
@@ -93,7 +94,7 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands", "startup", "layers"};
+                                      "processes", "console", "commands", "startup", "layers", "network"};
     return names;
 }
 
@@ -130,6 +131,8 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_commands = new CommandsPage;
     m_startup = new StartupPage;
     m_layersPage = new LayersPage;
+    m_network = new NetworkPage;
+    m_network->setHoodctl(m_controller->hoodctl(), m_controller->stateRoot());
     m_tabs->addTab(m_launcher, tr("Launch"));
     m_launcherScroll = new QScrollArea(this);
     m_launcherScroll->setWidgetResizable(true);
@@ -143,6 +146,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_commands, tr("Equivalent commands"));
     m_tabs->addTab(m_startup, tr("Start-up"));
     m_tabs->addTab(m_layersPage, tr("Layers"));
+    m_tabs->addTab(m_network, tr("Network"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -390,11 +394,12 @@ void MainWindow::createMenus()
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    // Pages by Ctrl+1..9; the tabs carry no mnemonics, so Alt+letter stays with the
-    // menus and the page's own fields.
+    // Pages by Ctrl+1..9, the tenth by Ctrl+0; the tabs carry no mnemonics, so
+    // Alt+letter stays with the menus and the page's own fields.
     for (int i = 0; i < m_tabs->count(); ++i) {
         QAction *a = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
-        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        if (i < 10)
+            a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(i < 9 ? Qt::Key_1 + i : Qt::Key_0)));
         m_tabs->setTabToolTip(i, a->shortcut().toString(QKeySequence::NativeText));
     }
     view->addSeparator();
@@ -432,8 +437,8 @@ void MainWindow::createMenus()
         QMessageBox::information(
             this, tr("Keyboard Shortcuts"),
             tr("<table cellspacing=4>"
-               "<tr><td><b>Ctrl+1 … Ctrl+9</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
-               "Equivalent commands, Start-up, Layers</td></tr>"
+               "<tr><td><b>Ctrl+1 … Ctrl+9, Ctrl+0</b></td><td>Launch, Namespaces, Resources, Mounts, Processes, Console, "
+               "Equivalent commands, Start-up, Layers; Ctrl+0: Network</td></tr>"
                "<tr><td><b>Ctrl+L</b></td><td>Launch with the launcher's settings</td></tr>"
                "<tr><td><b>Alt+Down</b> / <b>Alt+Up</b></td><td>Next / previous container</td></tr>"
                "<tr><td><b>Ctrl+Shift+S</b> / <b>Ctrl+Shift+K</b></td><td>Stop / kill the container</td></tr>"

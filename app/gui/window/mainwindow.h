@@ -39,6 +39,7 @@ class Inspector;
 class ProcessesPage;
 class ResourcesPage;
 class StartupPage;
+class NetworkPage;
 struct InspectionResult;
 struct LayerSnapshot;
 struct StartTraceParse;
@@ -69,6 +70,7 @@ public:
     StartupPage *startupPage() const { return m_startup; }
     LayersPage *layersPage() const { return m_layersPage; }
     LayerInspector *layerInspector() const { return m_layerInspector; }
+    NetworkPage *networkPage() const { return m_network; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
@@ -155,6 +157,7 @@ private:
     CommandsPage *m_commands = nullptr;
     StartupPage *m_startup = nullptr;
     LayersPage *m_layersPage = nullptr;
+    NetworkPage *m_network = nullptr;
     LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;

@@ -16,6 +16,7 @@
 #include "pages/namespacespage.h"
 #include "pages/resourcespage.h"
 #include "pages/startuppage.h"
+#include "pages/networkpage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "plots/resourceplots.h"
@@ -185,6 +186,11 @@ void MainWindow::inspectCurrentPage()
     } else if (pageName == QLatin1String("processes") && live) {
         request.kind = Kind::Processes;
         request.row = *row;
+    } else if (pageName == QLatin1String("network")) {
+        request.kind = Kind::Network;
+        request.rows = m_controller->containers();
+        request.selected = live ? m_current : QString();
+        request.stateDir = m_controller->stateRoot();
     } else if (pageName == QLatin1String("startup") && row) {
         request.kind = Kind::StartTrace;
         request.row = *row;
@@ -239,6 +245,8 @@ void MainWindow::showInspection(const InspectionResult &r)
         m_mounts->showSnapshot(std::get<MountSnapshot>(r.snapshot));
     } else if (r.kind == Kind::Processes && pageName == QLatin1String("processes") && live && r.id == m_current) {
         m_processes->showSnapshot(std::get<ProcessSnapshot>(r.snapshot));
+    } else if (r.kind == Kind::Network && pageName == QLatin1String("network")) {
+        m_network->showSnapshot(std::get<NetworkSnapshot>(r.snapshot), selected);
     } else if (r.kind == Kind::StartTrace && pageName == QLatin1String("startup") && row && r.id == m_current) {
         showStartTrace(std::get<StartTraceParse>(r.snapshot));
     }
