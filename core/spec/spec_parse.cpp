@@ -357,7 +357,7 @@ void dropUnknownCapabilities(Spec &spec, std::string_view source, std::vector<st
     }();
     auto wellFormed = [](const std::string &n) {
         return n.size() > 4 && n.starts_with("CAP_")
-            && std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || (c >= '0' && c <= '9'); });
+            && std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '_'; });
     };
     Capabilities &c = *spec.process.capabilities;
     for (std::vector<std::string> *set : {&c.bounding, &c.effective, &c.inheritable, &c.permitted, &c.ambient}) {

@@ -82,7 +82,16 @@ private slots:
     void namespaceHelpers();
     void dockerCapabilities();
     void rlimitNames();
+    void zeroCpuSharesIsUnset();
 };
+
+// Docker 20.10 sends "shares": 0 and "period": 0 for "not set"; runc reads them so.
+void TestSpec::zeroCpuSharesIsUnset()
+{
+    const ParsedSpec parsed = parseSpec(patchedFull("/linux/resources/cpu", R"({"shares": 0, "period": 0})"));
+    QVERIFY(!parsed.spec.resources.cpuShares);
+    QVERIFY(!parsed.spec.resources.cpuPeriod);
+}
 
 void TestSpec::runcSpecOutput()
 {
@@ -210,7 +219,8 @@ void TestSpec::rejectsInvalid_data()
     QTest::addRow("rlimit-no-prefix") << "/process/rlimits/0/type" << R"("NOFILE")" << cfg + R"(process.rlimits[0].type: "NOFILE" is not a resource limit (see getrlimit(2)))";
     QTest::addRow("rlimit-twice") << "/process/rlimits/1/type" << R"("RLIMIT_NOFILE")" << cfg + "process.rlimits[1].type: RLIMIT_NOFILE is listed twice";
     QTest::addRow("rlimit-soft-above-hard") << "/process/rlimits/0/soft" << "4097" << cfg + "process.rlimits[0].soft: must not exceed hard (4096)";
-    QTest::addRow("cap-unknown") << "/process/capabilities/bounding/1" << R"("CAP_FOO")" << cfg + R"(process.capabilities.bounding[1]: unknown capability "CAP_FOO" (names look like CAP_CHOWN))";
+    QTest::addRow("oom-score-high") << "/process/oomScoreAdj" << "1001" << cfg + "process.oomScoreAdj: must be an integer from -1000 to 1000";
+    QTest::addRow("sysctl-number") << "/linux/sysctl" << R"({"net.ipv4.ip_forward": 1})" << cfg + "linux.sysctl.net.ipv4.ip_forward: must be a string";
     QTest::addRow("cap-lower-case") << "/process/capabilities/effective/0" << R"("cap_kill")" << cfg + R"(process.capabilities.effective[0]: unknown capability "cap_kill" (names look like CAP_CHOWN))";
     QTest::addRow("cap-no-prefix") << "/process/capabilities/ambient/0" << R"("KILL")" << cfg + R"(process.capabilities.ambient[0]: unknown capability "KILL" (names look like CAP_CHOWN))";
     QTest::addRow("cap-number") << "/process/capabilities/permitted/0" << R"("CAP_12")" << cfg + R"(process.capabilities.permitted[0]: unknown capability "CAP_12" (names look like CAP_CHOWN))";
@@ -333,6 +343,8 @@ void TestSpec::acceptsLimits_data()
     QTest::addRow("ns-joined-by-path") << "/linux/namespaces/1/path" << R"("/proc/1/ns/mnt")";
     QTest::addRow("cap-newest") << "/process/capabilities/bounding/0" << R"("CAP_CHECKPOINT_RESTORE")";
     QTest::addRow("env-empty-value") << "/process/env/0" << R"("A=")";
+    QTest::addRow("oom-score-adj") << "/process/oomScoreAdj" << "-999";
+    QTest::addRow("sysctl") << "/linux/sysctl" << R"({"net.ipv4.ip_forward": "1", "kernel.shmmax": "65536"})";
 }
 
 // The value is read and kept: writing the spec back yields it at the same place.
@@ -361,12 +373,14 @@ void TestSpec::warnings_data()
     QTest::addRow("cgroup-devices") << "/linux/resources/devices" << R"([{"allow": false, "access": "rwm"}])" << "config.json: linux.resources.devices" + unimplemented;
     QTest::addRow("memory-swap") << "/linux/resources/memory/swap" << "0" << "config.json: linux.resources.memory.swap" + unimplemented;
     QTest::addRow("apparmor") << "/process/apparmorProfile" << R"("docker-default")" << "config.json: process.apparmorProfile" + unimplemented;
-    QTest::addRow("oom-score") << "/process/oomScoreAdj" << "100" << "config.json: process.oomScoreAdj" + unimplemented;
+    // runc's rule: a name this kernel does not know is left out, not refused (podman and
+    // Docker send the names of their own release).
+    QTest::addRow("cap-unknown") << "/process/capabilities/bounding/-" << R"("CAP_FOO")" << "config.json: capability CAP_FOO is not known to this kernel; left out";
     QTest::addRow("username") << "/process/user/username" << R"("root")" << "config.json: process.user.username" + unimplemented;
     QTest::addRow("mount-idmap") << "/mounts/1/uidMappings" << "[]" << "config.json: mounts[1].uidMappings" + unimplemented;
     QTest::addRow("propagation") << "/linux/rootfsPropagation" << R"("private")" << "config.json: linux.rootfsPropagation" + unimplemented;
     // An unknown field is not type-checked, not even when it is wrong for the OCI spec.
-    QTest::addRow("unimplemented-any-type") << "/linux/sysctl" << "42" << "config.json: linux.sysctl" + unimplemented;
+    QTest::addRow("unimplemented-any-type") << "/linux/personality" << "42" << "config.json: linux.personality" + unimplemented;
 }
 
 void TestSpec::warnings()
