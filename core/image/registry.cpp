@@ -4,13 +4,13 @@
 #include "image/registry.h"
 
 #include "error.h"
+#include "image/crypto_api.h"
 #include "image/curl_api.h"
 #include "image/sha256stream.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -54,7 +54,7 @@ bool validDigest(const std::string &d)
 std::string base64Encode(const std::string &in)
 {
     std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+    int n = cryptoApi().EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
                             reinterpret_cast<const unsigned char *>(in.data()), int(in.size()));
     out.resize(size_t(n));
     return out;
@@ -65,7 +65,7 @@ std::optional<std::string> base64Decode(const std::string &in)
     if (in.empty() || in.size() % 4)
         return std::nullopt;
     std::string out(in.size() / 4 * 3 + 1, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+    int n = cryptoApi().DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
                             reinterpret_cast<const unsigned char *>(in.data()), int(in.size()));
     if (n < 0)
         return std::nullopt;
