@@ -3,12 +3,11 @@
 
 #include "digest.h"
 #include "error.h"
+#include "image/archive_api.h"
 #include "layout.h"
 #include "runtime/resources.h"
 #include "sys/fd.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -116,16 +115,16 @@ using Entry = std::unique_ptr<archive_entry, decltype(&archive_entry_free)>;
 
 class TreeTar {
 public:
-    TreeTar(int fd, bool whiteouts) : m_a(archive_write_new(), archive_write_free), m_whiteouts(whiteouts)
+    TreeTar(int fd, bool whiteouts) : m_a(archiveApi().write_new(), archiveApi().write_free), m_whiteouts(whiteouts)
     {
-        archive_write_set_format_pax_restricted(m_a.get());
-        archive_write_set_bytes_in_last_block(m_a.get(), 1);
-        if (archive_write_open_fd(m_a.get(), fd) != ARCHIVE_OK)
+        archiveApi().write_set_format_pax_restricted(m_a.get());
+        archiveApi().write_set_bytes_in_last_block(m_a.get(), 1);
+        if (archiveApi().write_open_fd(m_a.get(), fd) != ARCHIVE_OK)
             fail("open");
     }
     void finish()
     {
-        if (archive_write_close(m_a.get()) != ARCHIVE_OK)
+        if (archiveApi().write_close(m_a.get()) != ARCHIVE_OK)
             fail("close");
     }
     void walk(int dir, const std::string &rel)
@@ -169,28 +168,28 @@ public:
 private:
     [[noreturn]] void fail(const char *op)
     {
-        const char *why = archive_error_string(m_a.get());
+        const char *why = archiveApi().error_string(m_a.get());
         throw Error(std::string("tar ") + op + ": " + (why ? why : "failed"));
     }
     void header(const std::string &path, const struct stat &st, const std::string &symlink,
                 const std::string &hardlink = {})
     {
-        Entry e(archive_entry_new(), archive_entry_free);
-        archive_entry_copy_stat(e.get(), &st);
-        archive_entry_set_pathname(e.get(), path.c_str());
+        Entry e(archiveApi().entry_new(), archiveApi().entry_free);
+        archiveApi().entry_copy_stat(e.get(), &st);
+        archiveApi().entry_set_pathname(e.get(), path.c_str());
         if (!m_whiteouts) { // an imported tree belongs to root inside, whoever built it
-            archive_entry_set_uid(e.get(), 0);
-            archive_entry_set_gid(e.get(), 0);
+            archiveApi().entry_set_uid(e.get(), 0);
+            archiveApi().entry_set_gid(e.get(), 0);
         }
         if (!symlink.empty())
-            archive_entry_set_symlink(e.get(), symlink.c_str());
+            archiveApi().entry_set_symlink(e.get(), symlink.c_str());
         if (!hardlink.empty()) {
-            archive_entry_set_hardlink(e.get(), hardlink.c_str());
-            archive_entry_set_size(e.get(), 0);
+            archiveApi().entry_set_hardlink(e.get(), hardlink.c_str());
+            archiveApi().entry_set_size(e.get(), 0);
         }
         if (!S_ISREG(st.st_mode) || !hardlink.empty())
-            archive_entry_set_size(e.get(), 0);
-        if (archive_write_header(m_a.get(), e.get()) != ARCHIVE_OK)
+            archiveApi().entry_set_size(e.get(), 0);
+        if (archiveApi().write_header(m_a.get(), e.get()) != ARCHIVE_OK)
             fail("header");
     }
     void regular(int dir, const std::string &name, const std::string &path, const struct stat &st)
@@ -209,7 +208,7 @@ private:
         std::vector<char> buf(1 << 20);
         ssize_t n;
         while ((n = read(in.get(), buf.data(), buf.size())) > 0) {
-            if (archive_write_data(m_a.get(), buf.data(), static_cast<size_t>(n)) < 0)
+            if (archiveApi().write_data(m_a.get(), buf.data(), static_cast<size_t>(n)) < 0)
                 fail("write");
         }
         if (n < 0)

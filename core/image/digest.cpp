@@ -1,20 +1,20 @@
 #include "digest.h"
 
 #include "error.h"
+#include "image/crypto_api.h"
 
-#include <openssl/evp.h>
 
 namespace hood::image {
 
-Sha256::Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free)
+Sha256::Sha256() : m_ctx(cryptoApi().MD_CTX_new(), cryptoApi().MD_CTX_free)
 {
-    if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1)
+    if (!m_ctx || cryptoApi().DigestInit_ex(m_ctx.get(), cryptoApi().sha256(), nullptr) != 1)
         throw Error("sha256: OpenSSL could not start a digest");
 }
 
 void Sha256::update(const void *data, size_t size)
 {
-    if (size && EVP_DigestUpdate(m_ctx.get(), data, size) != 1)
+    if (size && cryptoApi().DigestUpdate(m_ctx.get(), data, size) != 1)
         throw Error("sha256: OpenSSL could not hash the data");
 }
 
@@ -22,7 +22,7 @@ std::string Sha256::finish()
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (EVP_DigestFinal_ex(m_ctx.get(), md, &n) != 1)
+    if (cryptoApi().DigestFinal_ex(m_ctx.get(), md, &n) != 1)
         throw Error("sha256: OpenSSL could not finish the digest");
     static const char hex[] = "0123456789abcdef";
     std::string out = "sha256:";

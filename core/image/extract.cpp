@@ -2,11 +2,10 @@
 
 #include "digest.h"
 #include "error.h"
+#include "image/archive_api.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <cerrno>
 #include <dirent.h>
@@ -46,14 +45,14 @@ la_ssize_t readRaw(archive *a, void *ctx, const void **out)
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         s->err = errno;
-        archive_set_error(a, errno, "read: %s", errnoText(errno).c_str());
+        archiveApi().set_error(a, errno, "read: %s", errnoText(errno).c_str());
         return -1;
     }
     s->blob.update(s->buffer.data(), static_cast<size_t>(n));
     s->blobSize += static_cast<uint64_t>(n);
     if (n > 0 && s->tee >= 0 && !writeAll(s->tee, s->buffer.data(), static_cast<size_t>(n))) {
         s->err = errno;
-        archive_set_error(a, errno, "write blob: %s", errnoText(errno).c_str());
+        archiveApi().set_error(a, errno, "write blob: %s", errnoText(errno).c_str());
         return -1;
     }
     *out = s->buffer.data();
@@ -75,15 +74,15 @@ la_ssize_t readTar(archive *a, void *ctx, const void **out)
         return 0;
     size_t size = 0;
     la_int64_t offset = 0;
-    int r = archive_read_data_block(s->raw, out, &size, &offset);
+    int r = archiveApi().read_data_block(s->raw, out, &size, &offset);
     if (r == ARCHIVE_EOF) {
         s->ended = true;
         return 0;
     }
     if (r < ARCHIVE_WARN) {
-        const char *why = archive_error_string(s->raw);
+        const char *why = archiveApi().error_string(s->raw);
         s->error = why ? why : "the stream is corrupt";
-        archive_set_error(a, EIO, "%s", s->error.c_str());
+        archiveApi().set_error(a, EIO, "%s", s->error.c_str());
         return -1;
     }
     s->diff.update(*out, size);
@@ -220,8 +219,8 @@ void Extractor::owner(int dir, const std::string &base, archive_entry *e)
 {
     if (!m_o.asRoot)
         return;
-    if (fchownat(dir, base.c_str(), static_cast<uid_t>(archive_entry_uid(e)),
-                 static_cast<gid_t>(archive_entry_gid(e)), AT_SYMLINK_NOFOLLOW) < 0)
+    if (fchownat(dir, base.c_str(), static_cast<uid_t>(archiveApi().entry_uid(e)),
+                 static_cast<gid_t>(archiveApi().entry_gid(e)), AT_SYMLINK_NOFOLLOW) < 0)
         fail("chown", errno);
 }
 
@@ -237,7 +236,7 @@ void Extractor::regular(archive *a, archive_entry *e, int dir, const std::string
     size_t size = 0;
     la_int64_t offset = 0;
     int r;
-    while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    while ((r = archiveApi().read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
         const char *p = static_cast<const char *>(buf);
         while (size > 0) {
             ssize_t n = pwrite(out.get(), p, size, offset);
@@ -251,25 +250,25 @@ void Extractor::regular(archive *a, archive_entry *e, int dir, const std::string
         }
     }
     if (r != ARCHIVE_EOF) {
-        const char *why = archive_error_string(a);
+        const char *why = archiveApi().error_string(a);
         throw Error(m_o.layer + ": read \"" + m_entry + "\": " + (why ? why : "the stream is corrupt"));
     }
-    const la_int64_t total = archive_entry_size(e);
+    const la_int64_t total = archiveApi().entry_size(e);
     if (ftruncate(out.get(), total) < 0) // a sparse file's hole at its end
         fail("write", errno);
     m_size += static_cast<uint64_t>(total);
-    if (m_o.asRoot && fchown(out.get(), static_cast<uid_t>(archive_entry_uid(e)),
-                             static_cast<gid_t>(archive_entry_gid(e))) < 0)
+    if (m_o.asRoot && fchown(out.get(), static_cast<uid_t>(archiveApi().entry_uid(e)),
+                             static_cast<gid_t>(archiveApi().entry_gid(e))) < 0)
         fail("chown", errno);
-    if (fchmod(out.get(), archive_entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
+    if (fchmod(out.get(), archiveApi().entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
         fail("chmod", errno);
-    timespec times[2] = {{archive_entry_mtime(e), 0}, {archive_entry_mtime(e), 0}};
+    timespec times[2] = {{archiveApi().entry_mtime(e), 0}, {archiveApi().entry_mtime(e), 0}};
     futimens(out.get(), times);
 }
 
 void Extractor::hardlink(archive_entry *e, int dir, const std::string &base)
 {
-    const std::string target = archive_entry_hardlink(e);
+    const std::string target = archiveApi().entry_hardlink(e);
     if (!target.empty() && target[0] == '/')
         refuse("is a hardlink to \"" + target + "\", outside the layer");
     std::vector<std::string> parts;
@@ -294,20 +293,20 @@ void Extractor::hardlink(archive_entry *e, int dir, const std::string &base)
 
 void Extractor::apply(archive *a, archive_entry *e)
 {
-    const char *name = archive_entry_pathname(e);
+    const char *name = archiveApi().entry_pathname(e);
     m_entry = name ? name : "";
-    const mode_t type = archive_entry_filetype(e);
+    const mode_t type = archiveApi().entry_filetype(e);
     // umoci and `tar -C dir .` write the root itself as a directory "." or "./":
     // the store made that directory, so the entry is skipped. Anything else with
     // that name (a file, a link, a hardlink) is refused.
     const bool rootName = m_entry == "." || m_entry == "./" || m_entry == "/";
-    if (rootName && (type != AE_IFDIR || archive_entry_hardlink(e)))
+    if (rootName && (type != AE_IFDIR || archiveApi().entry_hardlink(e)))
         refuse("names the layer's root");
     if (rootName)
         return;
     std::vector<std::string> parts = components(m_entry, "name");
     if (parts.empty()) {
-        if (type == AE_IFDIR && !archive_entry_hardlink(e))
+        if (type == AE_IFDIR && !archiveApi().entry_hardlink(e))
             return;
         refuse("names the layer's root");
     }
@@ -315,7 +314,7 @@ void Extractor::apply(archive *a, archive_entry *e)
     const std::string &base = parts.back();
     if (m_o.overlayWhiteouts && base.rfind(".wh.", 0) == 0)
         return whiteout(dir, base);
-    if (archive_entry_hardlink(e))
+    if (archiveApi().entry_hardlink(e))
         return hardlink(e, dir, base);
     switch (type) {
     case AE_IFREG: return regular(a, e, dir, base);
@@ -324,13 +323,13 @@ void Extractor::apply(archive *a, archive_entry *e)
         if (mkdirat(dir, base.c_str(), 0700) < 0 && errno != EEXIST)
             fail("mkdir", errno);
         owner(dir, base, e);
-        if (fchmodat(dir, base.c_str(), archive_entry_perm(e) & (m_o.asRoot ? 07777 : 0777), 0) < 0)
+        if (fchmodat(dir, base.c_str(), archiveApi().entry_perm(e) & (m_o.asRoot ? 07777 : 0777), 0) < 0)
             fail("chmod", errno);
         return;
     }
     case AE_IFLNK: {
         clear(dir, base, false);
-        const char *target = archive_entry_symlink(e);
+        const char *target = archiveApi().entry_symlink(e);
         if (symlinkat(target ? target : "", dir, base.c_str()) < 0)
             fail("symlink", errno);
         return owner(dir, base, e);
@@ -345,7 +344,7 @@ void Extractor::apply(archive *a, archive_entry *e)
             return;
         }
         clear(dir, base, false);
-        if (mknodat(dir, base.c_str(), type | (archive_entry_perm(e) & 07777), archive_entry_rdev(e)) < 0)
+        if (mknodat(dir, base.c_str(), type | (archiveApi().entry_perm(e) & 07777), archiveApi().entry_rdev(e)) < 0)
             fail("mknod", errno);
         return owner(dir, base, e);
     }
@@ -355,7 +354,7 @@ void Extractor::apply(archive *a, archive_entry *e)
 
 Archive newReader()
 {
-    Archive a(archive_read_new(), archive_read_free);
+    Archive a(archiveApi().read_new(), archiveApi().read_free);
     if (!a)
         throw Error("libarchive: out of memory");
     return a;
@@ -406,27 +405,27 @@ ExtractResult extractTar(int src, int tee, int targetDir, const ExtractOptions &
     raw.fd = src;
     raw.tee = tee;
     Archive outer = newReader();
-    archive_read_support_filter_all(outer.get());
-    archive_read_support_format_raw(outer.get());
-    if (archive_read_open(outer.get(), &raw, nullptr, readRaw, nullptr) != ARCHIVE_OK)
-        throw Error(options.layer + ": " + (archive_error_string(outer.get()) ? archive_error_string(outer.get())
+    archiveApi().read_support_filter_all(outer.get());
+    archiveApi().read_support_format_raw(outer.get());
+    if (archiveApi().read_open(outer.get(), &raw, nullptr, readRaw, nullptr) != ARCHIVE_OK)
+        throw Error(options.layer + ": " + (archiveApi().error_string(outer.get()) ? archiveApi().error_string(outer.get())
                                                                               : "cannot be read"));
     archive_entry *rawEntry = nullptr;
-    if (archive_read_next_header(outer.get(), &rawEntry) != ARCHIVE_OK)
+    if (archiveApi().read_next_header(outer.get(), &rawEntry) != ARCHIVE_OK)
         throw Error(options.layer + ": is empty or not a tar stream");
 
     TarSource tar;
     tar.raw = outer.get();
     Archive inner = newReader();
-    archive_read_support_format_tar(inner.get());
-    archive_read_support_format_gnutar(inner.get());
-    if (archive_read_open(inner.get(), &tar, nullptr, readTar, nullptr) != ARCHIVE_OK)
+    archiveApi().read_support_format_tar(inner.get());
+    archiveApi().read_support_format_gnutar(inner.get());
+    if (archiveApi().read_open(inner.get(), &tar, nullptr, readTar, nullptr) != ARCHIVE_OK)
         throw Error(options.layer + ": not a tar archive");
     Extractor x(targetDir, options);
     ExtractResult result;
     archive_entry *e = nullptr;
     int r;
-    while ((r = archive_read_next_header(inner.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+    while ((r = archiveApi().read_next_header(inner.get(), &e)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
         x.apply(inner.get(), e);
         ++result.entries;
     }
@@ -434,7 +433,7 @@ ExtractResult extractTar(int src, int tee, int targetDir, const ExtractOptions &
         if (raw.err)
             throw Error::sys(options.layer + ": read", "", raw.err);
         std::string why = !tar.error.empty() ? tar.error
-                          : archive_error_string(inner.get()) ? archive_error_string(inner.get())
+                          : archiveApi().error_string(inner.get()) ? archiveApi().error_string(inner.get())
                                                               : "the tar stream is corrupt";
         throw Error(options.layer + ": " + why + " (truncated or corrupt)");
     }

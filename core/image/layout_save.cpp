@@ -4,11 +4,10 @@
 
 #include "digest.h"
 #include "error.h"
+#include "image/archive_api.h"
 #include "runtime/statedir.h"
 #include "sys/fileio.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -73,16 +72,16 @@ private:
 
 class TarSink : public Sink {
 public:
-    explicit TarSink(const std::string &path) : m_a(archive_write_new(), archive_write_free), m_path(path)
+    explicit TarSink(const std::string &path) : m_a(archiveApi().write_new(), archiveApi().write_free), m_path(path)
     {
-        archive_write_set_format_pax_restricted(m_a.get());
-        if (archive_write_open_filename(m_a.get(), path.c_str()) != ARCHIVE_OK)
-            throw Error("write " + path + ": " + archive_error_string(m_a.get()));
+        archiveApi().write_set_format_pax_restricted(m_a.get());
+        if (archiveApi().write_open_filename(m_a.get(), path.c_str()) != ARCHIVE_OK)
+            throw Error("write " + path + ": " + archiveApi().error_string(m_a.get()));
     }
     void close()
     {
-        if (archive_write_close(m_a.get()) != ARCHIVE_OK)
-            throw Error("write " + m_path + ": " + archive_error_string(m_a.get()));
+        if (archiveApi().write_close(m_a.get()) != ARCHIVE_OK)
+            throw Error("write " + m_path + ": " + archiveApi().error_string(m_a.get()));
     }
     void dir(const std::string &path) override { header(path, AE_IFDIR, 0755, 0); }
     void file(const std::string &path, const std::string &data) override
@@ -110,19 +109,19 @@ public:
 private:
     void header(const std::string &path, unsigned type, unsigned mode, int64_t size)
     {
-        std::unique_ptr<archive_entry, decltype(&archive_entry_free)> e(archive_entry_new(), archive_entry_free);
-        archive_entry_set_pathname(e.get(), path.c_str());
-        archive_entry_set_filetype(e.get(), type);
-        archive_entry_set_perm(e.get(), mode);
-        archive_entry_set_size(e.get(), size);
-        archive_entry_set_mtime(e.get(), time(nullptr), 0);
-        if (archive_write_header(m_a.get(), e.get()) != ARCHIVE_OK)
-            throw Error("write " + m_path + ": " + archive_error_string(m_a.get()));
+        std::unique_ptr<archive_entry, decltype(&archive_entry_free)> e(archiveApi().entry_new(), archiveApi().entry_free);
+        archiveApi().entry_set_pathname(e.get(), path.c_str());
+        archiveApi().entry_set_filetype(e.get(), type);
+        archiveApi().entry_set_perm(e.get(), mode);
+        archiveApi().entry_set_size(e.get(), size);
+        archiveApi().entry_set_mtime(e.get(), time(nullptr), 0);
+        if (archiveApi().write_header(m_a.get(), e.get()) != ARCHIVE_OK)
+            throw Error("write " + m_path + ": " + archiveApi().error_string(m_a.get()));
     }
     void write(const char *data, size_t size)
     {
-        if (size && archive_write_data(m_a.get(), data, size) < 0)
-            throw Error("write " + m_path + ": " + archive_error_string(m_a.get()));
+        if (size && archiveApi().write_data(m_a.get(), data, size) < 0)
+            throw Error("write " + m_path + ": " + archiveApi().error_string(m_a.get()));
     }
     std::unique_ptr<archive, decltype(&archive_write_free)> m_a;
     std::string m_path;

@@ -4,13 +4,13 @@
 #include "image/registry.h"
 
 #include "error.h"
+#include "image/crypto_api.h"
+#include "image/curl_api.h"
 #include "image/sha256stream.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -54,7 +54,7 @@ bool validDigest(const std::string &d)
 std::string base64Encode(const std::string &in)
 {
     std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+    int n = cryptoApi().EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
                             reinterpret_cast<const unsigned char *>(in.data()), int(in.size()));
     out.resize(size_t(n));
     return out;
@@ -65,7 +65,7 @@ std::optional<std::string> base64Decode(const std::string &in)
     if (in.empty() || in.size() % 4)
         return std::nullopt;
     std::string out(in.size() / 4 * 3 + 1, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+    int n = cryptoApi().DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
                             reinterpret_cast<const unsigned char *>(in.data()), int(in.size()));
     if (n < 0)
         return std::nullopt;
@@ -150,7 +150,7 @@ size_t onBody(char *data, size_t size, size_t n, void *user)
 {
     auto *t = static_cast<Transfer *>(user);
     long status = 0;
-    curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
+    curlApi().easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
     if (t->req->outFd >= 0 && (status == 200 || status == 206)) {
         // A 200 to a Range request is the whole blob again: start the file over.
         if (status == 200 && t->req->outOffset > 0 && !t->truncated) {
@@ -209,73 +209,75 @@ int onProgress(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ulto
 }
 
 struct CurlFree {
-    void operator()(CURL *c) const { curl_easy_cleanup(c); }
+    void operator()(CURL *c) const { curlApi().easy_cleanup(c); }
 };
 struct SlistFree {
-    void operator()(curl_slist *l) const { curl_slist_free_all(l); }
+    void operator()(curl_slist *l) const { curlApi().slist_free_all(l); }
 };
 
 void globalInit()
 {
     static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    // Loaded outside call_once: an exception thrown through pthread_once aborts.
+    const CurlApi &api = curlApi();
+    std::call_once(once, [&api] { api.global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 // One request; a failure to connect is one sentence, an HTTP status is the caller's.
 HttpResponse perform(const HttpRequest &req)
 {
     globalInit();
-    std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
+    std::unique_ptr<CURL, CurlFree> curl(curlApi().easy_init());
     if (!curl)
         throw Error(req.method + " " + req.url + ": libcurl could not start a transfer");
     HttpResponse resp;
     Transfer t{&req, &resp, curl.get()};
     std::unique_ptr<curl_slist, SlistFree> headers;
     for (const std::string &h : req.headers)
-        headers.reset(curl_slist_append(headers.release(), h.c_str()));
+        headers.reset(curlApi().slist_append(headers.release(), h.c_str()));
     CURL *c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, req.url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "hood/0.1");
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, req.progress ? 0L : 1L);
+    curlApi().easy_setopt(c, CURLOPT_URL, req.url.c_str());
+    curlApi().easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    curlApi().easy_setopt(c, CURLOPT_HEADERFUNCTION, onHeader);
+    curlApi().easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    curlApi().easy_setopt(c, CURLOPT_WRITEFUNCTION, onBody);
+    curlApi().easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curlApi().easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curlApi().easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curlApi().easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curlApi().easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
+    curlApi().easy_setopt(c, CURLOPT_USERAGENT, "hood/0.1");
+    curlApi().easy_setopt(c, CURLOPT_XFERINFOFUNCTION, onProgress);
+    curlApi().easy_setopt(c, CURLOPT_XFERINFODATA, &t);
+    curlApi().easy_setopt(c, CURLOPT_NOPROGRESS, req.progress ? 0L : 1L);
     if (!req.verifyTls) {
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+        curlApi().easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+        curlApi().easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     uint64_t length = req.bodyFd >= 0 ? req.bodyLength : req.body.size();
     if (req.method == "HEAD") {
-        curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+        curlApi().easy_setopt(c, CURLOPT_NOBODY, 1L);
     } else if (req.method == "POST") {
-        curl_easy_setopt(c, CURLOPT_POST, 1L);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(length));
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, onRead);
-        curl_easy_setopt(c, CURLOPT_READDATA, &t);
+        curlApi().easy_setopt(c, CURLOPT_POST, 1L);
+        curlApi().easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(length));
+        curlApi().easy_setopt(c, CURLOPT_READFUNCTION, onRead);
+        curlApi().easy_setopt(c, CURLOPT_READDATA, &t);
     } else if (req.method == "PUT" || req.method == "PATCH") {
-        curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, curl_off_t(length));
-        curl_easy_setopt(c, CURLOPT_READFUNCTION, onRead);
-        curl_easy_setopt(c, CURLOPT_READDATA, &t);
+        curlApi().easy_setopt(c, CURLOPT_UPLOAD, 1L);
+        curlApi().easy_setopt(c, CURLOPT_INFILESIZE_LARGE, curl_off_t(length));
+        curlApi().easy_setopt(c, CURLOPT_READFUNCTION, onRead);
+        curlApi().easy_setopt(c, CURLOPT_READDATA, &t);
         if (req.method == "PATCH")
-            curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PATCH");
+            curlApi().easy_setopt(c, CURLOPT_CUSTOMREQUEST, "PATCH");
     } else if (req.method != "GET") {
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+        curlApi().easy_setopt(c, CURLOPT_CUSTOMREQUEST, req.method.c_str());
     }
-    CURLcode rc = curl_easy_perform(c);
+    CURLcode rc = curlApi().easy_perform(c);
     if (t.writeErrno)
         throw Error::sys("write the download of", req.url, t.writeErrno);
     if (rc != CURLE_OK)
-        throw Error(req.method + " " + req.url + ": " + lower(curl_easy_strerror(rc)));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
+        throw Error(req.method + " " + req.url + ": " + lower(curlApi().easy_strerror(rc)));
+    curlApi().easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp.status);
     return resp;
 }
 

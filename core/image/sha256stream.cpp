@@ -1,16 +1,16 @@
 #include "image/sha256stream.h"
 
 #include "error.h"
+#include "image/crypto_api.h"
 
-#include <openssl/evp.h>
 
 namespace hood {
 
-void Sha256Stream::Free::operator()(evp_md_ctx_st *ctx) const { EVP_MD_CTX_free(ctx); }
+void Sha256Stream::Free::operator()(evp_md_ctx_st *ctx) const { cryptoApi().MD_CTX_free(ctx); }
 
-Sha256Stream::Sha256Stream() : m_ctx(EVP_MD_CTX_new())
+Sha256Stream::Sha256Stream() : m_ctx(cryptoApi().MD_CTX_new())
 {
-    if (!m_ctx || EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr) != 1)
+    if (!m_ctx || cryptoApi().DigestInit_ex(m_ctx.get(), cryptoApi().sha256(), nullptr) != 1)
         throw Error("start a SHA-256 digest: OpenSSL refused");
 }
 
@@ -18,7 +18,7 @@ Sha256Stream::~Sha256Stream() = default;
 
 void Sha256Stream::update(const void *data, size_t size)
 {
-    if (size && EVP_DigestUpdate(m_ctx.get(), data, size) != 1)
+    if (size && cryptoApi().DigestUpdate(m_ctx.get(), data, size) != 1)
         throw Error("update a SHA-256 digest: OpenSSL refused");
 }
 
@@ -26,7 +26,7 @@ std::string Sha256Stream::hex()
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_DigestFinal_ex(m_ctx.get(), md, &len) != 1)
+    if (cryptoApi().DigestFinal_ex(m_ctx.get(), md, &len) != 1)
         throw Error("finish a SHA-256 digest: OpenSSL refused");
     static const char digits[] = "0123456789abcdef";
     std::string out;

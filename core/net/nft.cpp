@@ -1,6 +1,7 @@
 #include "nft.h"
 
 #include "error.h"
+#include "sys/dynlib.h"
 
 #include <memory>
 #include <nftables/libnftables.h>
@@ -9,6 +10,38 @@
 namespace hood::net {
 
 namespace {
+// libnftables (and libnftnl, libmnl, libxtables, jansson, gmp behind it) is
+// opened on first use: only the verbs that set up a network need it, and linked
+// in it would be loaded by every hoodctl run (docs/design-changes.md).
+struct NftApi {
+    decltype(&::nft_ctx_new) ctx_new;
+    decltype(&::nft_ctx_free) ctx_free;
+    decltype(&::nft_ctx_output_set_flags) ctx_output_set_flags;
+    decltype(&::nft_ctx_buffer_output) ctx_buffer_output;
+    decltype(&::nft_ctx_buffer_error) ctx_buffer_error;
+    decltype(&::nft_run_cmd_from_buffer) run_cmd_from_buffer;
+    decltype(&::nft_ctx_get_error_buffer) ctx_get_error_buffer;
+    decltype(&::nft_ctx_get_output_buffer) ctx_get_output_buffer;
+};
+
+const NftApi &nftApi()
+{
+    static const NftApi table = [] {
+        DynLib lib("libnftables.so.1", "nftables rules (Debian package libnftables1)");
+        NftApi api{};
+        lib.get("nft_ctx_new", api.ctx_new);
+        lib.get("nft_ctx_free", api.ctx_free);
+        lib.get("nft_ctx_output_set_flags", api.ctx_output_set_flags);
+        lib.get("nft_ctx_buffer_output", api.ctx_buffer_output);
+        lib.get("nft_ctx_buffer_error", api.ctx_buffer_error);
+        lib.get("nft_run_cmd_from_buffer", api.run_cmd_from_buffer);
+        lib.get("nft_ctx_get_error_buffer", api.ctx_get_error_buffer);
+        lib.get("nft_ctx_get_output_buffer", api.ctx_get_output_buffer);
+        return api;
+    }();
+    return table;
+}
+
 using Ctx = std::unique_ptr<nft_ctx, decltype(&nft_ctx_free)>;
 
 std::string firstLine(std::string text)
@@ -27,15 +60,15 @@ std::string quoted(const std::string &s)
 
 std::string nftRun(const std::string &commands, bool jsonOutput)
 {
-    Ctx ctx(nft_ctx_new(NFT_CTX_DEFAULT), nft_ctx_free);
+    Ctx ctx(nftApi().ctx_new(NFT_CTX_DEFAULT), nftApi().ctx_free);
     if (!ctx)
         throw Error("nftables: out of memory");
-    nft_ctx_output_set_flags(ctx.get(), NFT_CTX_OUTPUT_HANDLE | (jsonOutput ? NFT_CTX_OUTPUT_JSON : 0));
-    nft_ctx_buffer_output(ctx.get());
-    nft_ctx_buffer_error(ctx.get());
-    if (nft_run_cmd_from_buffer(ctx.get(), commands.c_str()) != 0)
-        throw Error("nft " + firstLine(commands) + ": " + firstLine(nft_ctx_get_error_buffer(ctx.get())));
-    const char *out = nft_ctx_get_output_buffer(ctx.get());
+    nftApi().ctx_output_set_flags(ctx.get(), NFT_CTX_OUTPUT_HANDLE | (jsonOutput ? NFT_CTX_OUTPUT_JSON : 0));
+    nftApi().ctx_buffer_output(ctx.get());
+    nftApi().ctx_buffer_error(ctx.get());
+    if (nftApi().run_cmd_from_buffer(ctx.get(), commands.c_str()) != 0)
+        throw Error("nft " + firstLine(commands) + ": " + firstLine(nftApi().ctx_get_error_buffer(ctx.get())));
+    const char *out = nftApi().ctx_get_output_buffer(ctx.get());
     return out ? out : "";
 }
 
