@@ -7,7 +7,7 @@
 
 #include "error.h"
 #include "image/dockerignore.h"
-#include "image/sha256stream.h"
+#include "image/digest.h"
 
 #include <nlohmann/json.hpp>
 
@@ -247,7 +247,7 @@ BuildStep planStep(Stage &s, const DockerfileInstruction &raw, int index, const 
         planCopy(s, step, where);
     else
         planMetadata(s, step);
-    step.key = sha256Digest(parent + "\n" + step.text);
+    step.key = image::sha256Digest(parent + "\n" + step.text);
     step.configAfter = s.config;
     return step;
 }

@@ -8,7 +8,7 @@
 
 namespace hood {
 
-// The EVP_ functions digest.cpp, sha256stream.cpp and registry.cpp call, by
+// The EVP_ functions digest.cpp and registry.cpp call, by
 // their names without the EVP_ prefix.
 struct CryptoApi {
     decltype(&::EVP_MD_CTX_new) MD_CTX_new;

@@ -18,14 +18,14 @@ void Sha256::update(const void *data, size_t size)
         throw Error("sha256: OpenSSL could not hash the data");
 }
 
-std::string Sha256::finish()
+std::string Sha256::hex()
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     if (cryptoApi().DigestFinal_ex(m_ctx.get(), md, &n) != 1)
         throw Error("sha256: OpenSSL could not finish the digest");
     static const char hex[] = "0123456789abcdef";
-    std::string out = "sha256:";
+    std::string out;
     for (unsigned int i = 0; i < n; ++i) {
         out += hex[md[i] >> 4];
         out += hex[md[i] & 15];

@@ -15,8 +15,11 @@ class Sha256 {
 public:
     Sha256();
     void update(const void *data, size_t size);
+    void update(std::string_view text) { update(text.data(), text.size()); }
     // "sha256:<hex>"; the hasher is spent afterwards.
-    std::string finish();
+    std::string finish() { return "sha256:" + hex(); }
+    // The lower-case hex digits alone; the hasher is spent afterwards.
+    std::string hex();
 
 private:
     std::unique_ptr<evp_md_ctx_st, void (*)(evp_md_ctx_st *)> m_ctx;

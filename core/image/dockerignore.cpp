@@ -4,7 +4,7 @@
 #include "image/dockerignore.h"
 
 #include "error.h"
-#include "image/sha256stream.h"
+#include "image/digest.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -107,12 +107,12 @@ bool under(const std::string &path, const std::string &root)
                             && (root == "/" || path[root.size()] == '/'));
 }
 
-void hashFile(Sha256Stream &out, const std::string &path)
+void hashFile(image::Sha256 &out, const std::string &path)
 {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
     if (!fd)
         throw Error::sys("open", path, errno);
-    Sha256Stream content;
+    image::Sha256 content;
     char buf[65536];
     while (true) {
         ssize_t n = ::read(fd.get(), buf, sizeof buf);
@@ -350,7 +350,7 @@ std::vector<ContextEntry> BuildContext::entries(const std::string &resolved) con
 
 std::string BuildContext::contentHash(const std::vector<std::string> &resolved) const
 {
-    Sha256Stream hash;
+    image::Sha256 hash;
     for (const std::string &src : resolved) {
         for (const ContextEntry &e : entries(src)) {
             hash.update(e.path);

@@ -6,7 +6,7 @@
 #include "error.h"
 #include "image/crypto_api.h"
 #include "image/curl_api.h"
-#include "image/sha256stream.h"
+#include "image/digest.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -79,7 +79,7 @@ std::string fileDigest(const std::string &path)
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd)
         throw Error::sys("open", path, errno);
-    Sha256Stream hash;
+    image::Sha256 hash;
     char buf[65536];
     for (;;) {
         ssize_t n = ::read(fd.get(), buf, sizeof buf);
@@ -676,7 +676,7 @@ RegistryManifest RegistryClient::manifest(const RegistryRef &ref, bool resolveIn
     RegistryManifest m;
     m.body = r.body;
     m.mediaType = trimmed(r.header("content-type").substr(0, r.header("content-type").find(';')));
-    m.digest = sha256Digest(m.body);
+    m.digest = image::sha256Digest(m.body);
     if (!ref.digest.empty() && m.digest != ref.digest)
         throw Error("GET " + req.url + ": the registry sent a manifest whose digest is " + m.digest + ", not " + ref.digest);
     bool isIndex = m.mediaType == kOciIndex || m.mediaType == kDockerList;
@@ -746,8 +746,8 @@ std::string RegistryClient::fetchBlobBytes(const RegistryRef &repo, const std::s
     HttpResponse r = m_impl->send(repo, pullScope(repo), req);
     if (r.status != 200)
         throw Error("GET " + req.url + ": " + registryError(r));
-    if (sha256Digest(r.body) != digest)
-        throw Error("GET " + req.url + ": the registry sent data whose digest is " + sha256Digest(r.body) + ", not " + digest);
+    if (image::sha256Digest(r.body) != digest)
+        throw Error("GET " + req.url + ": the registry sent data whose digest is " + image::sha256Digest(r.body) + ", not " + digest);
     return r.body;
 }
 
@@ -827,7 +827,7 @@ std::string RegistryClient::putManifest(const RegistryRef &ref, const std::strin
     HttpResponse r = m_impl->send(ref, pushScope(ref), req);
     if (r.status != 201)
         throw Error("PUT " + req.url + ": " + registryError(r));
-    std::string digest = sha256Digest(body);
+    std::string digest = image::sha256Digest(body);
     std::string said = r.header("docker-content-digest");
     if (!said.empty() && said != digest)
         throw Error("PUT " + req.url + ": the registry stored the manifest as " + said + ", not " + digest);

@@ -5,7 +5,7 @@
 // linux/amd64, resumes a partial blob, and with htpasswd auth on is refused
 // without credentials in one sentence.
 #include "image/registry.h"
-#include "image/sha256stream.h"
+#include "image/digest.h"
 #include "error.h"
 #include "sys/fd.h"
 
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 using namespace hood;
+using hood::image::sha256Digest;
 
 namespace {
 

@@ -6,7 +6,7 @@
 // Prints the medians and the goal (Hood <= 1.2x skopeo).
 #include "error.h"
 #include "image/registry.h"
-#include "image/sha256stream.h"
+#include "image/digest.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -65,7 +65,7 @@ public:
     std::string blobPath(const std::string &digest) override { return path(digest); }
     std::string put(const std::string &bytes)
     {
-        std::string d = hood::sha256Digest(bytes);
+        std::string d = hood::image::sha256Digest(bytes);
         hood::replaceFile(path(d), bytes, 0644);
         return d;
     }
