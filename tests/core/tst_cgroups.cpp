@@ -211,20 +211,22 @@ void TestCgroups::paths_data()
 {
     QTest::addColumn<int>("layout");
     QTest::addColumn<QStringList>("expected");
+    // freezer last: pause and resume (runc's verbs) need it.
     QTest::addRow("v1") << int(Layout::V1)
                         << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1",
-                                       "pids/hood/c1", "blkio/hood/c1"};
+                                       "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
     // The cpu and cpuacct symlinks lead to one hierarchy, listed once.
     QTest::addRow("v1-cpu-cpuacct-comounted")
         << int(Layout::V1CoMounted)
-        << QStringList{"memory/hood/c1", "cpu,cpuacct/hood/c1", "pids/hood/c1", "blkio/hood/c1"};
+        << QStringList{"memory/hood/c1", "cpu,cpuacct/hood/c1", "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
     QTest::addRow("v1-without-blkio")
         << int(Layout::V1NoBlkio)
-        << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1", "pids/hood/c1"};
+        << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1", "pids/hood/c1",
+                                       "freezer/hood/c1"};
     // Hybrid mode drives the v1 controllers; the controller-less unified tree is unused.
     QTest::addRow("hybrid") << int(Layout::Hybrid)
                             << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1",
-                                           "pids/hood/c1", "blkio/hood/c1"};
+                                           "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
     QTest::addRow("v2") << int(Layout::V2) << QStringList{"hood/c1"};
 }
 
