@@ -14,6 +14,11 @@ namespace hood::detail {
 std::unique_ptr<CgroupManager> makeV1Manager(const CgroupOptions &options, CgroupMode mode);
 std::unique_ptr<CgroupManager> makeV2Manager(const CgroupOptions &options);
 
+// The controllers Hood uses on v1, in the order of a manager's paths(). blkio only
+// feeds the sampler's IO bytes, so a machine without it loses nothing else; freezer
+// is for pause and resume. cgroupDirsOfProcess() reads the same list.
+inline constexpr const char *kV1Controllers[] = {"memory", "cpu", "cpuacct", "pids", "blkio", "freezer"};
+
 // The v1 hierarchy that carries a controller: the real directory under root whose
 // comma-separated name lists it ("memory", or "cpu,cpuacct" when co-mounted; the
 // "cpu" and "cpuacct" symlinks next to such a mount are skipped, so a co-mounted

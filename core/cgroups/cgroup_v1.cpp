@@ -18,9 +18,6 @@ namespace {
 
 using cgfs::join;
 
-// The controllers Hood uses on v1. blkio only feeds the sampler's IO bytes, so
-// a machine without it loses nothing else; freezer is for pause and resume.
-constexpr const char *kV1Controllers[] = {"memory", "cpu", "cpuacct", "pids", "blkio", "freezer"};
 
 bool namesController(std::string_view dirName, std::string_view controller)
 {

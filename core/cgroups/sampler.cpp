@@ -259,7 +259,7 @@ std::vector<std::string> cgroupDirsOfProcess(pid_t pid, CgroupMode mode, const s
             add(root, line.path);
         if (mode == CgroupMode::V2)
             continue;
-        for (const char *controller : {"memory", "cpu", "cpuacct", "pids", "blkio"}) {
+        for (const char *controller : detail::kV1Controllers) {
             if (std::find(line.controllers.begin(), line.controllers.end(), controller)
                 == line.controllers.end())
                 continue;

@@ -261,6 +261,10 @@ void Runtime::applyNetwork(RunRequest &r, LaunchConfig &c, bool asRoot) const
     if (!r.network)
         return;
     net::NetworkOptions &n = *r.network;
+    // --no-ns net without --network: the host's network, as before networking came
+    // (a spec without a network namespace shares the caller's).
+    if (!n.mode && !r.spec.hasNamespace(NsKind::Network))
+        n.mode = net::Mode::Host;
     if (!n.mode)
         n.mode = defaultNetworkMode(asRoot && !r.rootless, m_root);
     switch (*n.mode) {
@@ -467,7 +471,7 @@ Fd Runtime::lock(const std::string &id) const
     validateId(id);
     Fd held = lockStateDir(containerDir(id));
     if (!held)
-        throw Error("container \"" + id + "\" does not exist");
+        throw NoSuchContainer(id);
     return held;
 }
 

@@ -169,7 +169,11 @@ private slots:
         QVERIFY2(stop.code == 0, qPrintable(stop.err));
         QCOMPARE(podman({"inspect", "bg", "--format", "{{.State.ExitCode}}"}).out.trimmed(), QString("137"));
         QCOMPARE(podman({"rm", "bg"}).code, 0);
-        QVERIFY(QDir(m_hoodRoot).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty());
+        // No container's state is left; "#seccomp" (compiled filters, shared by every
+        // container of the root, keyed by the profile) is not a container's.
+        QStringList left = QDir(m_hoodRoot).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        left.removeIf([](const QString &name) { return name.startsWith('#'); });
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(' ')));
     }
 
     void podmanTerminal()
