@@ -95,8 +95,13 @@ private:
     {
         const std::string path = m_ctx.runtime.containerDir(id) + "/container.log";
         std::string log;
+        // A zombie init counts as stopped before its monitor has reaped it and written
+        // the exit status, so stopped also waits (a little) for that status.
+        int waitedForStatus = 0;
         for (;;) {
-            bool stopped = m_ctx.runtime.info(id).status == hood::Status::Stopped;
+            const hood::ContainerInfo i = m_ctx.runtime.info(id);
+            bool stopped = i.status == hood::Status::Stopped
+                           && (i.state.exitCode || i.state.exitSignal || ++waitedForStatus > 100);
             std::string now = hood::readFileIfExists(path).value_or(log);
             if (now.size() > log.size() && !m_quiet)
                 std::cerr << now.substr(log.size()) << std::flush;
