@@ -232,7 +232,7 @@ void unpackDeb(const std::string &deb, const std::string &dir)
 std::string downloadForeignDeb(const std::string &package, const std::string &arch, const std::string &dir)
 {
     ProgramResult uris = runProgram({"apt-get", "download", "--print-uris", package});
-    // 'http://deb.debian.org/debian/pool/main/b/busybox/busybox-static_1.35.0-4%2bdeb12u1%2bb1_amd64.deb' name size hash
+    // 'MIRROR/pool/main/b/busybox/busybox-static_1.35.0-4%2bdeb12u1%2bb1_amd64.deb' name size hash
     size_t q = uris.output.find('\'');
     size_t end = q == std::string::npos ? q : uris.output.find('\'', q + 1);
     if (uris.status != 0 || end == std::string::npos)
