@@ -30,8 +30,10 @@ packages=(
     # real clients driving Hood's engine: podman through conmon, Docker through
     # containerd's shim; uidmap and slirp4netns for rootless podman and networking
     podman conmon docker.io containerd uidmap slirp4netns
-    # lessons: qemu-user's binary translation, PRoot's ptrace-based rootless mode
-    qemu-user proot
+    # lessons: qemu-user's binary translation, PRoot's ptrace-based rootless mode,
+    # curl for the arm64 busybox it translates (fetched from the apt mirror's pool);
+    # the network tests fetch a published port with curl too
+    qemu-user proot curl
     # the integration tests again on a pure cgroup v2 kernel, in a VM (tests/vm/); its
     # kernel is downloaded into the build tree there, not installed
     qemu-system-x86
