@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include "error.h"
+#include "image/build.h"
 #include "image/store.h"
 #include "runtime/procfs.h"
 #include "runtime/runtime.h"
@@ -95,6 +96,14 @@ int cmdDelete(Context &ctx, const Words &words)
 int cmdGc(Context &ctx, const Words &words)
 {
     Options o(words, {}, {});
+    // A RUN step's container outlives a SIGKILLed hoodctl build (its monitor runs
+    // on): nobody is left to take its layer, so it goes before the dead ones are swept.
+    for (const hood::ContainerInfo &c : ctx.runtime.list()) {
+        if (!hood::image::buildStepOrphaned(c.state.id))
+            continue;
+        ctx.runtime.remove(c.state.id, true);
+        std::cout << "removed " << c.state.id << " (a RUN step of a build that died)\n";
+    }
     hood::GcReport report = ctx.runtime.gc();
     for (const std::string &id : report.removed)
         std::cout << "removed " << id << "\n";
@@ -105,6 +114,8 @@ int cmdGc(Context &ctx, const Words &words)
     if (access(store.dir().c_str(), F_OK) == 0) {
         hood::Fd lock = store.lock(true);
         for (const std::string &line : store.gc())
+            std::cout << line << "\n";
+        for (const std::string &line : hood::image::gcBuildLeftovers(store))
             std::cout << line << "\n";
     }
     return report.problems.empty() ? 0 : 1;

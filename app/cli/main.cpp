@@ -65,8 +65,8 @@ const auto kVerbs = std::to_array<Verb>({
     {"import", cmdImport, "import [--config JSON] DIR NAME[:TAG]   a one-layer image of a directory tree"},
     {"build", cmdBuild, "build -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V] [--no-cache] [--progress plain|json] [--explain] DIR\n"
                         "                         an image from a Dockerfile, with a layer cache"},
-    {"pull", cmdPull, "pull [--tls-verify=false] [--platform OS/ARCH] REF   an image from a registry into the store"},
-    {"push", cmdPush, "push [--tls-verify=false] IMAGE [REF]   an image of the store to a registry"},
+    {"pull", cmdPull, "pull [--tls-verify=false] [--platform OS/ARCH] [--progress plain|json] REF   an image from a registry into the store"},
+    {"push", cmdPush, "push [--tls-verify=false] [--progress plain|json] IMAGE [REF]   an image of the store to a registry"},
     {"login", cmdLogin, "login -u USER --password-stdin [--tls-verify=false] REGISTRY   store credentials as docker does"},
     {"vm", cmdVm, "vm boot [--accel auto|kvm|tcg] [--json]   a QEMU VM booted to /init beside a container start, timed\n"
                   "      vm kernel [--cache DIR]  the VM's kernel (apt-get download into a cache, not installed)\n"

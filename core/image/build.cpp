@@ -13,9 +13,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cctype>
 #include <climits>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -453,6 +456,76 @@ BuildResult buildImage(Store &store, const BuildRequest &request, BuildStepRunne
         store.tag(r.image, parseReference(tag));
     r.image = store.resolve(r.image.id);
     return r;
+}
+
+namespace {
+
+// The builder's pid in "build-1234-5", "build-copy-1234-5" or "build-1234-5-upper"; 0: none.
+pid_t builderPid(const std::string &name)
+{
+    if (name.rfind("build-", 0) != 0)
+        return 0;
+    size_t at = 6;
+    if (at < name.size() && !isdigit(static_cast<unsigned char>(name[at])))
+        at = name.find('-', at) == std::string::npos ? name.size() : name.find('-', at) + 1;
+    size_t end = at;
+    while (end < name.size() && isdigit(static_cast<unsigned char>(name[end])))
+        ++end;
+    if (end == at || end - at > 9)
+        return 0;
+    return static_cast<pid_t>(std::stol(name.substr(at, end - at)));
+}
+
+std::vector<std::string> listNames(const std::string &dir)
+{
+    std::vector<std::string> names;
+    if (DIR *d = opendir(dir.c_str())) {
+        while (dirent *e = readdir(d))
+            if (std::string(e->d_name) != "." && std::string(e->d_name) != "..")
+                names.push_back(e->d_name);
+        closedir(d);
+    }
+    return names;
+}
+
+// A cache entry is the step's diff_id (empty: a metadata step), <hex>.image the
+// image a fully cached build reuses.
+bool cacheEntryDangles(Store &store, const std::string &path, bool image)
+{
+    const std::optional<std::string> v = readFileIfExists(path);
+    if (!v)
+        return false;
+    if (image)
+        return !store.find(*v);
+    return !v->empty() && !store.hasLayer(*v);
+}
+
+} // namespace
+
+bool buildStepOrphaned(const std::string &name)
+{
+    const pid_t pid = builderPid(name);
+    return pid > 0 && ::kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+std::vector<std::string> gcBuildLeftovers(Store &store)
+{
+    std::vector<std::string> removed;
+    for (const char *sub : {"/tmp/", "/containers/"}) {
+        for (const std::string &name : listNames(store.dir() + sub)) {
+            if (!buildStepOrphaned(name))
+                continue;
+            removeTree(store.dir() + sub + name);
+            removed.push_back("removed what a dead build left: " + store.dir() + sub + name);
+        }
+    }
+    const std::string cache = store.dir() + "/buildcache/";
+    for (const std::string &name : listNames(cache)) {
+        const bool image = name.size() > 6 && name.compare(name.size() - 6, 6, ".image") == 0;
+        if (cacheEntryDangles(store, cache + name, image) && ::unlink((cache + name).c_str()) == 0)
+            removed.push_back("removed the build cache entry " + name + (image ? " (its image is gone)" : " (its layer is gone)"));
+    }
+    return removed;
 }
 
 } // namespace hood::image

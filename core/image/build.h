@@ -73,4 +73,14 @@ BuildResult explainBuild(Store &store, const BuildRequest &request);
 // Builds, tags the image with every tag and returns it.
 BuildResult buildImage(Store &store, const BuildRequest &request, BuildStepRunner &runner);
 
+// What a build that died (SIGKILL mid-RUN) leaves, for `hoodctl gc`. A RUN step's
+// container is build-<builder pid>-<n>, its scratch and upper directories carry
+// the same pid: orphaned when that process is gone (as the store's blob-<pid> files).
+bool buildStepOrphaned(const std::string &name);
+// Under the store's exclusive lock, after Store::gc: the scratch directories
+// (<store>/tmp/build-*) and RUN upper/work directories (<store>/containers/build-*)
+// of dead builders, and the cache entries (<store>/buildcache) that name a layer or
+// an image the store no longer has. Returns one line per thing removed.
+std::vector<std::string> gcBuildLeftovers(Store &store);
+
 } // namespace hood::image

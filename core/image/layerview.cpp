@@ -293,10 +293,10 @@ void scoreEfficiency(const std::map<std::string, PathUse> &uses, LayerView &view
 }
 
 // History lines that made a layer, oldest first (ENV, CMD, ... make none).
-std::vector<const HistoryEntry *> layerHistory(const std::vector<HistoryEntry> &history)
+std::vector<const HistoryLine *> layerHistory(const std::vector<HistoryLine> &history)
 {
-    std::vector<const HistoryEntry *> out;
-    for (const HistoryEntry &h : history) {
+    std::vector<const HistoryLine *> out;
+    for (const HistoryLine &h : history) {
         if (!h.emptyLayer)
             out.push_back(&h);
     }
@@ -415,13 +415,13 @@ LayerInput scanLayerDir(const std::string &dir, bool writable)
     return input;
 }
 
-LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst, const std::vector<HistoryEntry> &history)
+LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst, const std::vector<HistoryLine> &history)
 {
     LayerView view;
     Stack stack;
     std::map<std::string, PathUse> uses;
     LayerApplier applier(stack, uses, view.hiddenBytes);
-    const std::vector<const HistoryEntry *> made = layerHistory(history);
+    const std::vector<const HistoryLine *> made = layerHistory(history);
     for (size_t i = 0; i < layersBaseFirst.size(); ++i) {
         const LayerInput &input = layersBaseFirst[i];
         LayerSummary s;
@@ -519,7 +519,7 @@ LayerInput upperFromMergedRoot(const std::string &mergedRoot, const std::vector<
     return input;
 }
 
-ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryEntry> &history, const std::string &procRoot)
+ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryLine> &history, const std::string &procRoot)
 {
     const std::string proc = procRoot + "/" + std::to_string(pid);
     std::optional<OverlayLayers> overlay = rootOverlay(inspect::readMountTree(pid, procRoot));

@@ -42,8 +42,9 @@ struct LayerInput {
     std::string problem;             // why the directory could not be read, if it could not
 };
 
-// One line of an image's history, oldest first, as `docker history` lists it.
-struct HistoryEntry {
+// One line of an image's history, oldest first, as `docker history` lists it
+// (not store.h's HistoryEntry: this header needs no store, and a TU may want both).
+struct HistoryLine {
     std::string createdBy; // "ADD file:... in /", "RUN apk add curl"
     uint64_t size = 0;
     bool emptyLayer = false; // ENV, CMD, ...: no layer of its own
@@ -106,7 +107,7 @@ LayerInput scanLayerDir(const std::string &dir, bool writable = false);
 // The stack's layers and their labels: `layersBaseFirst` as scanned, `history`
 // (optional, oldest first; empty layers are skipped when matching) labels them.
 LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst,
-                           const std::vector<HistoryEntry> &history = {});
+                           const std::vector<HistoryLine> &history = {});
 
 // The overlay mount's layer options: lowerdir (a:b:c, top first, or repeated
 // lowerdir+), upperdir, workdir.
@@ -139,7 +140,7 @@ struct ContainerLayers {
     bool upperThroughMerged = false;
 };
 // Throws hood::Error when the process's root is not an overlay.
-ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryEntry> &history = {},
+ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryLine> &history = {},
                                     const std::string &procRoot = "/proc");
 
 // Whether `path` (absolute inside the container) is in the running container's

@@ -4,6 +4,8 @@
 // what skopeo pushed from an OCI layout umoci made, resolves an OCI index to
 // linux/amd64, resumes a partial blob, and with htpasswd auth on is refused
 // without credentials in one sentence.
+#include "testregistry.h"
+
 #include "image/registry.h"
 #include "image/digest.h"
 #include "error.h"
@@ -23,32 +25,9 @@
 using namespace hood;
 using hood::image::sha256Digest;
 
+using namespace testregistry;
+
 namespace {
-
-const char *kRegistry = "/usr/bin/docker-registry";
-
-int freePort()
-{
-    Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (!s || ::bind(s.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
-        return 0;
-    socklen_t len = sizeof a;
-    ::getsockname(s.get(), reinterpret_cast<sockaddr *>(&a), &len);
-    return ntohs(a.sin_port);
-}
-
-bool canConnect(int port)
-{
-    Fd s(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(uint16_t(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    return s && ::connect(s.get(), reinterpret_cast<sockaddr *>(&a), sizeof a) == 0;
-}
 
 QByteArray run(const QString &program, const QStringList &args, int *exitCode = nullptr)
 {
@@ -60,48 +39,6 @@ QByteArray run(const QString &program, const QStringList &args, int *exitCode = 
         *exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     return p.readAll();
 }
-
-// One docker-registry process with its own config and storage; killed by pid.
-class TestRegistry {
-public:
-    bool start(const QString &dir, const QString &htpasswd = {})
-    {
-        m_port = freePort();
-        QString yaml = QString("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %1/storage\n"
-                               "http:\n  addr: 127.0.0.1:%2\n").arg(dir).arg(m_port);
-        if (!htpasswd.isEmpty())
-            yaml += QString("auth:\n  htpasswd:\n    realm: hood-test\n    path: %1\n").arg(htpasswd);
-        QFile f(dir + "/config.yml");
-        if (!f.open(QIODevice::WriteOnly))
-            return false;
-        f.write(yaml.toUtf8());
-        f.close();
-        // The registry logs every 404 of a blob check; keep that out of the test's output.
-        m_process.setStandardOutputFile(dir + "/registry.log");
-        m_process.setStandardErrorFile(dir + "/registry.log", QIODevice::Append);
-        m_process.start(kRegistry, {"serve", dir + "/config.yml"});
-        if (!m_process.waitForStarted(5000))
-            return false;
-        for (int i = 0; i < 100 && !canConnect(m_port); ++i)
-            QThread::msleep(100);
-        return canConnect(m_port);
-    }
-    ~TestRegistry()
-    {
-        if (m_process.processId() > 0) {
-            ::kill(pid_t(m_process.processId()), SIGTERM);
-            if (!m_process.waitForFinished(5000)) {
-                ::kill(pid_t(m_process.processId()), SIGKILL);
-                m_process.waitForFinished(5000);
-            }
-        }
-    }
-    QString host() const { return QString("127.0.0.1:%1").arg(m_port); }
-
-private:
-    int m_port = 0;
-    QProcess m_process;
-};
 
 // Blobs as files in a directory, named by digest: the store's role in the test.
 class DirBlobs : public BlobSink, public BlobSource {

@@ -374,6 +374,21 @@ void LayersPage::fitStack()
 void LayersPage::showSummary()
 {
     const LayerSnapshot &s = m_snapshot;
+    if (showsImage()) {
+        m_caption->setText(tr("<b>%1</b>: the image's %n layer(s) in the store, as a container would get them "
+                              "(lowest first), without a writable layer.",
+                              nullptr, int(s.layers.view.layers.size()))
+                               .arg(s.id.toHtmlEscaped()));
+        m_caption->setToolTip({});
+    } else {
+        showContainerCaption();
+    }
+    showScore();
+}
+
+void LayersPage::showContainerCaption()
+{
+    const LayerSnapshot &s = m_snapshot;
     const auto &o = s.layers.overlay;
     const QString throughMerged =
         tr("The writable layer %1 is a tmpfs that only the container's mount namespace can reach, so Hood reads it "
@@ -394,6 +409,11 @@ void LayersPage::showSummary()
                            .arg(upper, watched));
     m_caption->setToolTip(s.layers.upperThroughMerged ? throughMerged
                                                       : tr("Watching %1 with inotify.").arg(s.watching));
+}
+
+void LayersPage::showScore()
+{
+    const LayerSnapshot &s = m_snapshot;
     const image::LayerView &v = s.layers.view;
     m_score->setText(tr("dive's <b>image efficiency score</b>: %1 %  ·  <b>potential wasted space</b>: %2 "
                         "(%n path(s) in more than one layer)  ·  hidden under later layers: %3  ·  "

@@ -68,6 +68,8 @@ public:
     QTreeWidget *changes() const { return m_changes; }
     QString caption() const;
     QString shownId() const { return m_id; }
+    // An image of the store (opened from the Build page), not a running container.
+    bool showsImage() const { return !m_id.isEmpty() && m_snapshot.pid == 0; }
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -76,6 +78,8 @@ private:
     void fitStack();
     void showChanges(int layer);
     void showSummary();
+    void showContainerCaption();
+    void showScore();
     QStringList layerNames() const;
 
     LayerTreeModel *m_model;

@@ -6,6 +6,7 @@
 #include "inspector.h"
 #include "layerinspector.h"
 #include "models/containerlistmodel.h"
+#include "pages/buildpage.h"
 #include "pages/commandspage.h"
 #include "pages/consolepage.h"
 #include "pages/launcherpage.h"
@@ -94,7 +95,7 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands", "startup", "layers", "network"};
+                                      "processes", "console", "commands", "startup", "layers", "network", "build"};
     return names;
 }
 
@@ -133,6 +134,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_layersPage = new LayersPage;
     m_network = new NetworkPage;
     m_network->setHoodctl(m_controller->hoodctl(), m_controller->stateRoot());
+    m_build = new BuildPage(m_controller->hoodctl(), m_controller->stateRoot());
     m_tabs->addTab(m_launcher, tr("Launch"));
     m_launcherScroll = new QScrollArea(this);
     m_launcherScroll->setWidgetResizable(true);
@@ -147,6 +149,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_startup, tr("Start-up"));
     m_tabs->addTab(m_layersPage, tr("Layers"));
     m_tabs->addTab(m_network, tr("Network"));
+    m_tabs->addTab(m_build, tr("Build"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -186,6 +189,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
             m_layersPage->showCopyUps(marks);
     });
     connect(m_mounts, &MountsPage::layersRequested, this, [this] { openPage("layers"); });
+    connect(m_build, &BuildPage::layerRequested, this, &MainWindow::showImageLayer);
     // A lesson's launch is over when the container runs (launched), or when hoodctl
     // has finished without one (the engine's sentence says why).
     connect(m_controller, &ContainerController::engineError, this, [this](const QString &sentence) {

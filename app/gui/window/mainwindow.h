@@ -1,6 +1,6 @@
 // The main window: the preflight banner, the container list, the pages (launcher,
 // namespaces, resources, mounts, processes, console, equivalent commands, start-up,
-// layers), menus
+// layers, build), menus
 // with a key for every action, presentation mode, and the lessons' actions.
 #pragma once
 
@@ -22,6 +22,7 @@ class QHBoxLayout;
 
 namespace hood::gui {
 
+class BuildPage;
 class CommandsPage;
 class ConsolePage;
 class ConsoleSession;
@@ -71,6 +72,7 @@ public:
     LayersPage *layersPage() const { return m_layersPage; }
     LayerInspector *layerInspector() const { return m_layerInspector; }
     NetworkPage *networkPage() const { return m_network; }
+    BuildPage *buildPage() const { return m_build; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
     QString lastError() const { return m_lastError; }
@@ -131,6 +133,7 @@ private:
     void showInspection(const InspectionResult &result);
     void inspectLayers(bool onScreen);
     void showStartTrace(const StartTraceParse &parse);
+    void showImageLayer(const QString &image, const QString &diffId);
     void readMachineInBackground();
     void rememberLaunch(const LaunchSettings &settings);
     void applyTheme();
@@ -158,6 +161,7 @@ private:
     StartupPage *m_startup = nullptr;
     LayersPage *m_layersPage = nullptr;
     NetworkPage *m_network = nullptr;
+    BuildPage *m_build = nullptr;
     LessonsDock *m_lessons = nullptr;
 
     QAction *m_stop = nullptr;

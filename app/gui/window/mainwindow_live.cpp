@@ -2,6 +2,7 @@
 // with the containers, and the actions a lesson (or a key) can trigger.
 #include "mainwindow.h"
 
+#include "buildsession.h"
 #include "consolesession.h"
 #include "controller.h"
 #include "equivalent.h"
@@ -32,11 +33,14 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QItemSelectionModel>
 #include <QScrollArea>
 #include <QSettings>
 #include <QTabWidget>
 #include <QTableView>
+
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
 
@@ -217,13 +221,36 @@ void MainWindow::inspectLayers(bool onScreen)
     const bool live = row && row->running() && row->pid > 0;
     if (!onScreen || !live) {
         m_layerInspector->stop();
-        if (onScreen)
+        // An image's layers opened from the Build page stay until a container is chosen.
+        if (onScreen && !m_layersPage->showsImage())
             m_layersPage->showNothing(row ? tr("%1 is not running: its overlay is unmounted, so it has no layer stack "
                                                "left to show.").arg(row->id)
                                           : tr("Select a running container to see its layers."));
         return;
     }
     m_layerInspector->watch(*row);
+}
+
+// The Build page's layer: the image's stack is scanned on a pool thread (every
+// layer's files), then the Layers page shows it with that layer selected.
+void MainWindow::showImageLayer(const QString &image, const QString &diffId)
+{
+    auto *watcher = new QFutureWatcher<std::pair<LayerSnapshot, int>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        const auto [snapshot, layer] = watcher->result();
+        watcher->deleteLater();
+        if (snapshot.problem.isEmpty())
+            m_list->clearSelection(); // the page shows the image, not a container
+        openPage("layers");
+        m_layersPage->showSnapshot(snapshot);
+        if (layer >= 0)
+            m_layersPage->selectLayer(layer);
+    });
+    watcher->setFuture(QtConcurrent::run([image, diffId] {
+        int layer = -1;
+        LayerSnapshot s = imageLayerSnapshot(QString(), image, diffId, &layer);
+        return std::pair<LayerSnapshot, int>(std::move(s), layer);
+    }));
 }
 
 // A result the user has moved on from (another page, another container) is dropped:
