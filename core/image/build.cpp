@@ -171,6 +171,11 @@ void removeTree(const std::string &dir)
 std::string scratchDir(Store &store, const std::string &kind)
 {
     static int counter = 0;
+    {
+        // The exclusive lock makes the store's directories: a FROM scratch build
+        // may be the first thing a new store sees.
+        Fd lock = store.lock(true);
+    }
     const std::string dir = store.dir() + "/tmp/build-" + kind + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
     if (::mkdir(dir.c_str(), 0700) != 0)
         throw Error::sys("create", dir, errno);

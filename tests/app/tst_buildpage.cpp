@@ -68,6 +68,18 @@ QStringList results(const BuildPage &page)
     return out;
 }
 
+// The window at 1920×1080 on its Build page, the context at its baseline.
+BuildPage *showBuildPage(MainWindow &w, const QString &ctx)
+{
+    w.setCloseAnswer(false);
+    w.resize(1920, 1080);
+    w.show();
+    w.openPage("build");
+    w.buildPage()->setContext(ctx);
+    writeBaseline(ctx);
+    return w.buildPage();
+}
+
 void shoot(QWidget &w, const QString &name)
 {
     QDir().mkpath(kShots);
@@ -181,18 +193,10 @@ void TestBuildPage::rebuilds()
 
 void TestBuildPage::layerOpensLayersPage()
 {
-    writeBaseline(context());
-    put(context() + "/b.txt", "beta, edited\n"); // the screenshot shows a rebuild with its marker
     MainWindow w(state());
-    w.setCloseAnswer(false);
-    w.resize(1920, 1080);
-    w.show();
-    w.openPage("build");
-    BuildPage *page = w.buildPage();
-    page->setContext(context());
-    writeBaseline(context());
+    BuildPage *page = showBuildPage(w, context());
     QVERIFY(buildOnPage(*page));
-    put(context() + "/b.txt", "beta, edited again\n");
+    put(context() + "/b.txt", "beta, edited for the screenshot\n"); // a rebuild with its marker
     QVERIFY(buildOnPage(*page));
     QCOMPARE(page->cacheStop(), 3);
     shoot(w, "build-1920x1080");
@@ -220,20 +224,12 @@ void TestBuildPage::layerOpensLayersPage()
 
 void TestBuildPage::pullAndPush()
 {
-    if (!QFile::exists(testregistry::kRegistry))
-        QSKIP("needs /usr/bin/docker-registry (Debian package docker-registry)");
-    const QString regDir = m_dir.path() + "/registry";
-    QDir().mkpath(regDir);
+    if (!testregistry::available())
+        QSKIP(testregistry::kMissing);
     testregistry::TestRegistry registry;
-    QVERIFY(registry.start(regDir));
+    QVERIFY(registry.start(m_dir.path() + "/registry"));
     MainWindow w(state());
-    w.setCloseAnswer(false);
-    w.resize(1920, 1080);
-    w.show();
-    w.openPage("build");
-    BuildPage *page = w.buildPage();
-    page->setContext(context());
-    writeBaseline(context());
+    BuildPage *page = showBuildPage(w, context());
     QVERIFY(buildOnPage(*page));
     page->referenceField()->setText(registry.host() + "/hood-test/page:1");
     page->plainHttp()->setChecked(true);

@@ -5,6 +5,7 @@
 
 #include "sys/fd.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QString>
@@ -19,6 +20,12 @@
 namespace testregistry {
 
 inline const char *kRegistry = "/usr/bin/docker-registry";
+inline const char *kMissing = "needs /usr/bin/docker-registry (Debian package docker-registry)";
+
+inline bool available()
+{
+    return QFile::exists(kRegistry);
+}
 
 inline int freePort()
 {
@@ -47,6 +54,7 @@ class TestRegistry {
 public:
     bool start(const QString &dir, const QString &htpasswd = {})
     {
+        QDir().mkpath(dir);
         m_port = freePort();
         QString yaml = QString("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %1/storage\n"
                                "http:\n  addr: 127.0.0.1:%2\n").arg(dir).arg(m_port);

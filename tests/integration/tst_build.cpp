@@ -214,12 +214,10 @@ void TestBuild::gcDropsDanglingCache()
 
 void TestBuild::pushPullRoundTrip()
 {
-    if (!QFile::exists(testregistry::kRegistry))
-        QSKIP("needs /usr/bin/docker-registry (Debian package docker-registry)");
-    const QString regDir = m_dir.path() + "/registry";
-    QDir().mkpath(regDir);
+    if (!testregistry::available())
+        QSKIP(testregistry::kMissing);
     testregistry::TestRegistry registry;
-    QVERIFY(registry.start(regDir));
+    QVERIFY(registry.start(m_dir.path() + "/registry"));
     const QString ref = registry.host() + "/hood-test/app:1";
     Result push = hood({"push", "--tls-verify=false", "hood-test/app:1", ref});
     QVERIFY2(push.code == 0, qPrintable(push.err));
