@@ -12,10 +12,12 @@
 #include "pages/buildpage.h"
 #include "pages/layerspage.h"
 
+#include <QCheckBox>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -92,6 +94,9 @@ void shoot(QWidget &w, const QString &name)
 
 class TestBuildPage : public QObject {
     Q_OBJECT
+
+public:
+    static void initMain() { QStandardPaths::setTestModeEnabled(true); } // not the person's settings
 
 private slots:
     void initTestCase();
@@ -243,7 +248,7 @@ void TestBuildPage::pullAndPush()
     // Two layers and the config at least, each with its bar full.
     QVERIFY2(page->blobs()->topLevelItemCount() >= 3, qPrintable(QString::number(page->blobs()->topLevelItemCount())));
     for (int i = 0; i < page->blobs()->topLevelItemCount(); ++i) {
-        auto *bar = qobject_cast<QProgressBar *>(page->blobs()->itemWidget(page->blobs()->topLevelItem(i), 1));
+        auto *bar = qobject_cast<QProgressBar *>(page->blobs()->itemWidget(page->blobs()->topLevelItem(i), 2));
         QVERIFY(bar);
         QCOMPARE(bar->value(), bar->maximum());
     }

@@ -46,9 +46,11 @@ QTreeWidget *makeList(const QStringList &headers, QWidget *parent)
     list->setRootIsDecorated(false);
     list->setUniformRowHeights(true);
     list->setAlternatingRowColors(true);
-    list->header()->setStretchLastSection(false);
-    for (int c = 0; c < headers.size(); ++c)
+    list->header()->setStretchLastSection(true);
+    for (int c = 0; c + 1 < headers.size(); ++c)
         list->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    // Room around each row, so the list reads from the back of a room.
+    list->setStyleSheet(QStringLiteral("QTreeView::item { padding: 3px 8px; }"));
     return list;
 }
 
@@ -81,11 +83,13 @@ BuildPage::BuildPage(const QString &hoodctl, const QString &stateRoot, QWidget *
                               "from the cache or built. Build again after an edit to see where the cache stops."),
                            this);
     m_summary->setWordWrap(true);
+    QFont big = m_summary->font();
+    big.setPointSizeF(big.pointSizeF() * 1.15);
+    m_summary->setFont(big);
     outer->addWidget(m_summary);
 
     auto *split = new QSplitter(Qt::Vertical, this);
-    m_steps = makeList({tr("Step"), tr("Instruction"), tr("Result"), tr("Time"), tr("Cache key"), tr("Layer")}, split);
-    m_steps->header()->setSectionResizeMode(InstructionColumn, QHeaderView::Stretch);
+    m_steps = makeList({tr("Step"), tr("Result"), tr("Time"), tr("Cache key"), tr("Layer"), tr("Instruction")}, split);
     m_steps->setToolTip(tr("Click a layer to open it on the Layers page."));
 
     auto *registry = new QGroupBox(tr("Registry: pull and push"), split);
@@ -106,13 +110,13 @@ BuildPage::BuildPage(const QString &hoodctl, const QString &stateRoot, QWidget *
     m_transferStatus = new QLabel(registry);
     m_transferStatus->setWordWrap(true);
     rv->addWidget(m_transferStatus);
-    m_blobs = makeList({tr("Blob"), tr("Progress"), tr("Size")}, registry);
-    m_blobs->header()->setSectionResizeMode(1, QHeaderView::Stretch);
+    m_blobs = makeList({tr("Blob"), tr("Size"), tr("Progress")}, registry);
     rv->addWidget(m_blobs, 1);
     split->addWidget(m_steps);
     split->addWidget(registry);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(1, 1);
+    split->setSizes({600, 250});
     outer->addWidget(split, 1);
 
     connect(m_browse, &QPushButton::clicked, this, &BuildPage::chooseFolder);
@@ -210,8 +214,14 @@ void BuildPage::showStep(const BuildStepEvent &e)
         return;
     const QPalette pal = palette();
     item->setText(ResultColumn, e.cached ? tr("cache hit") : tr("built"));
-    item->setForeground(ResultColumn, e.cached ? theme::layerAddedFill(pal).darker(theme::isDark(pal) ? 60 : 200)
-                                               : pal.color(QPalette::Text));
+    // Green enough to tell from "built" at a distance; the words carry it as well.
+    const QColor hit = theme::isDark(pal) ? QColor(0x7e, 0xe0, 0x8a) : QColor(0x12, 0x6b, 0x2a);
+    item->setForeground(ResultColumn, e.cached ? hit : pal.color(QPalette::Text));
+    if (!e.cached) {
+        QFont f = m_steps->font();
+        f.setBold(true);
+        item->setFont(ResultColumn, f);
+    }
     item->setToolTip(ResultColumn, e.reason);
     item->setText(TimeColumn, secondsText(e.seconds));
     item->setTextAlignment(TimeColumn, Qt::AlignRight | Qt::AlignVCenter);
@@ -265,7 +275,7 @@ void BuildPage::showBlob(const BlobProgress &p)
         item->setFont(0, theme::monospaceFont());
         bar = new QProgressBar(m_blobs);
         bar->setTextVisible(true);
-        m_blobs->setItemWidget(item, 1, bar);
+        m_blobs->setItemWidget(item, 2, bar);
         m_bars.insert(p.what, bar);
     }
     // A blob the registry (or the store) already had reports 1 of 1.
@@ -277,8 +287,8 @@ void BuildPage::showBlob(const BlobProgress &p)
                                : p.total ? tr("already there") : bytesText(p.done));
     for (int i = 0; i < m_blobs->topLevelItemCount(); ++i) {
         QTreeWidgetItem *item = m_blobs->topLevelItem(i);
-        if (m_blobs->itemWidget(item, 1) == bar)
-            item->setText(2, p.total > 1 ? bytesText(p.total) : QString());
+        if (m_blobs->itemWidget(item, 2) == bar)
+            item->setText(1, p.total > 1 ? bytesText(p.total) : QString());
     }
 }
 

@@ -24,7 +24,9 @@ class BuildPage : public QWidget {
     Q_OBJECT
 
 public:
-    enum Column { StepColumn, InstructionColumn, ResultColumn, TimeColumn, KeyColumn, LayerColumn };
+    // What a glance needs first, the instruction last where its length does not
+    // push the rest out of sight.
+    enum Column { StepColumn, ResultColumn, TimeColumn, KeyColumn, LayerColumn, InstructionColumn };
 
     explicit BuildPage(const QString &hoodctl, const QString &stateRoot, QWidget *parent = nullptr);
 
