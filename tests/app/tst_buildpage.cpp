@@ -14,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QHeaderView>
+#include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -104,6 +105,7 @@ private slots:
     void rebuilds_data();
     void rebuilds();
     void layerOpensLayersPage();
+    void failureSaysWhy();
     void pullAndPush();
 
 private:
@@ -225,6 +227,18 @@ void TestBuildPage::layerOpensLayersPage()
     QTest::qWait(1500);
     QVERIFY(w.layersPage()->showsImage());
     shoot(w, "build-layers-1280x720");
+}
+
+// hoodctl's one sentence reaches the page: the Dockerfile, its line, the instruction.
+void TestBuildPage::failureSaysWhy()
+{
+    const QString ctx = m_dir.path() + "/bad";
+    put(ctx + "/Dockerfile", "FROM scratch\nCOPY missing.txt /\n");
+    BuildPage page(QStringLiteral(HOODCTL), state());
+    page.setContext(ctx);
+    QVERIFY(!buildOnPage(page));
+    const QString text = page.summaryLabel()->text();
+    QVERIFY2(text.startsWith("The build failed: ") && text.contains(ctx + "/Dockerfile line 2 (COPY)"), qPrintable(text));
 }
 
 void TestBuildPage::pullAndPush()

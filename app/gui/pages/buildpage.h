@@ -42,7 +42,8 @@ public:
     QLineEdit *tagField() const { return m_tag; }
     QLineEdit *referenceField() const { return m_reference; }
     QCheckBox *plainHttp() const { return m_plainHttp; }
-    QString summary() const;
+    QString summary() const;               // of the last good build
+    QLabel *summaryLabel() const { return m_summary; } // what the page says now
     QString builtImage() const { return m_image; }
     // The step (1-based) where the last build stopped using the cache; 0: it did not.
     int cacheStop() const { return m_cacheStop; }
