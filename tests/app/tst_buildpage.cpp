@@ -4,7 +4,8 @@
 // hit / built and the step marked where the cache stops; a layer clicked opens the
 // Layers page on the image with that layer selected; pull and push through a
 // docker-registry of the test's own fill a progress bar per blob. Screenshots at
-// 1920×1080 and 1280×720 go to <build>/screenshots/build-*.png.
+// 1920×1080 and 1280×720 (and presentation mode, full screen) go to
+// <build>/screenshots/build-*.png.
 #include "../integration/testregistry.h"
 
 #include "buildsession.h"
@@ -227,6 +228,11 @@ void TestBuildPage::layerOpensLayersPage()
     QTest::qWait(1500);
     QVERIFY(w.layersPage()->showsImage());
     shoot(w, "build-layers-1280x720");
+    // Presentation mode's fonts (full screen: the offscreen platform's 800×800 screen).
+    w.openPage("build");
+    w.setPresentationMode(true);
+    shoot(w, "build-presentation-800x800");
+    w.setPresentationMode(false);
 }
 
 // hoodctl's one sentence reaches the page: the Dockerfile, its line, the instruction.

@@ -6,6 +6,7 @@
 
 #include <QCheckBox>
 #include <QDir>
+#include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
@@ -16,6 +17,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -39,6 +41,30 @@ QString bytesText(quint64 n)
     return QString::fromStdString(hood::image::humanBytes(n));
 }
 
+// The monospace family alone: an item's font is resolved against the list's, so
+// its size follows the application's (presentation mode makes it larger).
+QFont monoFamily()
+{
+    QFont f;
+    f.setFamilies(theme::monospaceFont().families());
+    f.setStyleHint(QFont::Monospace);
+    return f;
+}
+
+// Room around each row, so the list reads from the back of a room. (A style
+// sheet would do it too, but would keep the list's font from following the
+// application's into presentation mode.)
+class PaddedDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        const QSize s = QStyledItemDelegate::sizeHint(option, index);
+        const int pad = option.fontMetrics.height() / 3;
+        return {s.width() + 2 * pad, s.height() + pad};
+    }
+};
+
 QTreeWidget *makeList(const QStringList &headers, QWidget *parent)
 {
     auto *list = new QTreeWidget(parent);
@@ -49,8 +75,7 @@ QTreeWidget *makeList(const QStringList &headers, QWidget *parent)
     list->header()->setStretchLastSection(true);
     for (int c = 0; c + 1 < headers.size(); ++c)
         list->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
-    // Room around each row, so the list reads from the back of a room.
-    list->setStyleSheet(QStringLiteral("QTreeView::item { padding: 3px 8px; }"));
+    list->setItemDelegate(new PaddedDelegate(list));
     return list;
 }
 
@@ -83,9 +108,7 @@ BuildPage::BuildPage(const QString &hoodctl, const QString &stateRoot, QWidget *
                               "from the cache or built. Build again after an edit to see where the cache stops."),
                            this);
     m_summary->setWordWrap(true);
-    QFont big = m_summary->font();
-    big.setPointSizeF(big.pointSizeF() * 1.15);
-    m_summary->setFont(big);
+    fitSummaryFont();
     outer->addWidget(m_summary);
 
     auto *split = new QSplitter(Qt::Vertical, this);
@@ -130,6 +153,21 @@ BuildPage::BuildPage(const QString &hoodctl, const QString &stateRoot, QWidget *
     connect(m_session, &BuildSession::blob, this, &BuildPage::showBlob);
     connect(m_session, &BuildSession::finished, this, &BuildPage::finished);
     connect(m_session, &BuildSession::busyChanged, this, &BuildPage::setBusy);
+}
+
+// The summary a little larger than the page's text, whatever size that is now.
+void BuildPage::fitSummaryFont()
+{
+    QFont big = font();
+    big.setPointSizeF(big.pointSizeF() * 1.15);
+    m_summary->setFont(big);
+}
+
+void BuildPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        fitSummaryFont();
 }
 
 void BuildPage::setContext(const QString &dir)
@@ -218,7 +256,7 @@ void BuildPage::showStep(const BuildStepEvent &e)
     const QColor hit = theme::isDark(pal) ? QColor(0x7e, 0xe0, 0x8a) : QColor(0x12, 0x6b, 0x2a);
     item->setForeground(ResultColumn, e.cached ? hit : pal.color(QPalette::Text));
     if (!e.cached) {
-        QFont f = m_steps->font();
+        QFont f;
         f.setBold(true);
         item->setFont(ResultColumn, f);
     }
@@ -227,14 +265,14 @@ void BuildPage::showStep(const BuildStepEvent &e)
     item->setTextAlignment(TimeColumn, Qt::AlignRight | Qt::AlignVCenter);
     item->setText(KeyColumn, shortHex(e.key));
     item->setToolTip(KeyColumn, e.key);
-    item->setFont(KeyColumn, theme::monospaceFont());
+    item->setFont(KeyColumn, monoFamily());
     if (e.layer.isEmpty()) {
         item->setText(LayerColumn, tr("no layer"));
     } else {
         item->setText(LayerColumn, QString("%1 (%2)").arg(shortHex(e.layer), bytesText(e.size)));
         item->setData(LayerColumn, Qt::UserRole, e.layer);
         item->setToolTip(LayerColumn, tr("%1: open it on the Layers page").arg(e.layer));
-        QFont f = theme::monospaceFont();
+        QFont f = monoFamily();
         f.setUnderline(true);
         item->setFont(LayerColumn, f);
         item->setForeground(LayerColumn, pal.color(QPalette::Link));
@@ -252,7 +290,7 @@ void BuildPage::markCacheStop(QTreeWidgetItem *item, const BuildStepEvent &e)
     m_cacheStop = e.index;
     m_stopReason = e.reason;
     const QColor fill = theme::layerModifiedFill(palette());
-    QFont bold = m_steps->font();
+    QFont bold;
     bold.setBold(true);
     for (int c = 0; c < m_steps->columnCount(); ++c) {
         item->setBackground(c, fill);
@@ -272,7 +310,7 @@ void BuildPage::showBlob(const BlobProgress &p)
     if (!bar) {
         auto *item = new QTreeWidgetItem(m_blobs);
         item->setText(0, p.what);
-        item->setFont(0, theme::monospaceFont());
+        item->setFont(0, monoFamily());
         bar = new QProgressBar(m_blobs);
         bar->setTextVisible(true);
         m_blobs->setItemWidget(item, 2, bar);

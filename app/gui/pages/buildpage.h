@@ -48,11 +48,15 @@ public:
     // The step (1-based) where the last build stopped using the cache; 0: it did not.
     int cacheStop() const { return m_cacheStop; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 signals:
     // The layer with this diff_id of this image, for the Layers page.
     void layerRequested(const QString &image, const QString &diffId);
 
 private:
+    void fitSummaryFont();
     void chooseFolder();
     void showStep(const BuildStepEvent &e);
     void showBlob(const BlobProgress &p);
