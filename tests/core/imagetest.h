@@ -21,6 +21,7 @@ struct TarEntry {
     char type = 'f';     // f file, d dir, l symlink, h hardlink, c char device
     std::string name;
     std::string data;    // a file's content, a link's target
+    std::vector<std::pair<std::string, std::string>> xattrs; // PAX SCHILY.xattr.NAME
 };
 
 // A tar of entries, compressed with "gzip", "zstd" or "" (plain), at path.
@@ -56,6 +57,8 @@ inline void writeTar(const std::string &path, const std::vector<TarEntry> &entri
             archive_entry_set_filetype(e, AE_IFREG);
             archive_entry_set_size(e, static_cast<la_int64_t>(t.data.size()));
         }
+        for (const auto &[name, value] : t.xattrs)
+            archive_entry_xattr_add_entry(e, name.c_str(), value.data(), value.size());
         archive_write_header(a, e);
         if (t.type == 'f' && !t.data.empty())
             archive_write_data(a, t.data.data(), t.data.size());

@@ -45,14 +45,16 @@ std::string putLayoutBlob(const std::string &dir, const std::string &data)
 }
 
 Layout makeLayout(const QString &where, const std::string &platformArch = {}, bool corruptLayer = false,
-                  bool dropLayer = false)
+                  bool dropLayer = false, bool truncateLayer = false)
 {
     Layout l;
     l.dir = (where + "/layout").toStdString();
     QDir().mkpath(QString::fromStdString(l.dir + "/blobs/sha256"));
     const std::string tar = (where + "/l.tar").toStdString();
     imagetest::writeTar(tar, {{'f', "hello", "world"}}, "gzip");
-    const std::string layer = readFile(tar);
+    std::string layer = readFile(tar);
+    if (truncateLayer) // the digest is of the cut bytes: only the gzip stream says it ends early
+        layer.resize(layer.size() / 2);
     l.layerDigest = sha256Digest(layer);
     const std::string diffTar = (where + "/plain.tar").toStdString();
     imagetest::writeTar(diffTar, {{'f', "hello", "world"}});
@@ -151,10 +153,13 @@ private slots:
         QTest::addColumn<QString>("arch");
         QTest::addColumn<bool>("corrupt");
         QTest::addColumn<bool>("drop");
+        QTest::addColumn<bool>("truncate");
         QTest::addColumn<QString>("error");
-        QTest::addRow("digest-mismatch") << "" << true << false << "digest mismatch, blob sha256:";
-        QTest::addRow("missing-blob") << "" << false << true << ", which is not in it";
-        QTest::addRow("no-amd64") << "arm64" << false << false << "has no manifest for linux/amd64 (it has linux/arm64)";
+        QTest::addRow("digest-mismatch") << "" << true << false << false << "digest mismatch, blob sha256:";
+        QTest::addRow("missing-blob") << "" << false << true << false << ", which is not in it";
+        QTest::addRow("no-amd64") << "arm64" << false << false << false
+                                  << "has no manifest for linux/amd64 (it has linux/arm64)";
+        QTest::addRow("truncated-gzip") << "" << false << false << true << "truncated";
     }
 
     void badLayouts()
@@ -162,9 +167,10 @@ private slots:
         QFETCH(QString, arch);
         QFETCH(bool, corrupt);
         QFETCH(bool, drop);
+        QFETCH(bool, truncate);
         QFETCH(QString, error);
         QTemporaryDir tmp;
-        Layout l = makeLayout(tmp.path(), arch.toStdString(), corrupt, drop);
+        Layout l = makeLayout(tmp.path(), arch.toStdString(), corrupt, drop, truncate);
         Store store((tmp.path() + "/store").toStdString());
         QString got;
         try {
@@ -173,7 +179,7 @@ private slots:
             got = e.what();
         }
         QVERIFY2(got.contains(error), qPrintable(got));
-        if (corrupt || drop)
+        if (corrupt || drop || truncate)
             QVERIFY2(got.contains(QString::fromStdString(l.layerDigest)), qPrintable(got)); // names the blob
         QCOMPARE(entries(tmp.path() + "/store/layers"), QStringList());
         QCOMPARE(entries(tmp.path() + "/store/tmp"), QStringList());
