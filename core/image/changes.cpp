@@ -14,10 +14,12 @@
 #include <ctime>
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <map>
 #include <memory>
 #include <set>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -67,6 +69,26 @@ bool isOpaque(int dirFd)
     return false;
 }
 
+// rel inside a layer directory, as overlayfs looks it up there: no symlink is
+// followed on the way (a layer's absolute /lib64 -> /usr/lib64 would otherwise lead
+// to the host's), and the last component is not followed either.
+Fd openInLayer(int layer, const std::string &rel, int flags)
+{
+    open_how how {};
+    how.flags = static_cast<uint64_t>(flags | O_NOFOLLOW | O_CLOEXEC);
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    return Fd(static_cast<int>(syscall(SYS_openat2, layer, rel.c_str(), &how, sizeof how)));
+}
+
+bool statInLayer(int layer, const std::string &rel, struct stat &st)
+{
+    const size_t slash = rel.rfind('/');
+    if (slash == std::string::npos)
+        return fstatat(layer, rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
+    Fd parent = openInLayer(layer, rel.substr(0, slash), O_PATH | O_DIRECTORY);
+    return parent && fstatat(parent.get(), rel.c_str() + slash + 1, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 class Differ {
 public:
     explicit Differ(const std::vector<std::string> &lowers)
@@ -83,7 +105,7 @@ public:
     {
         for (const Fd &l : m_lowers) {
             struct stat st {};
-            if (fstatat(l.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+            if (statInLayer(l.get(), rel, st))
                 return !isWhiteout(st);
         }
         return false;
@@ -95,10 +117,10 @@ public:
     {
         std::set<std::string> shown, seen; // seen: a higher layer has the name
         for (const Fd &l : m_lowers) {
-            Fd dir(openat(l.get(), rel.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            Fd dir = openInLayer(l.get(), rel, O_RDONLY | O_DIRECTORY);
             if (!dir) {
                 struct stat st {};
-                if (fstatat(l.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+                if (statInLayer(l.get(), rel, st))
                     break; // a file or a whiteout here covers what is below
                 continue;
             }
