@@ -13,15 +13,22 @@
 #include <string>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <utility>
 #include <vector>
 
 namespace imagetest {
 
 struct TarEntry {
+    using Xattrs = std::vector<std::pair<std::string, std::string>>;
+    TarEntry() = default;
+    TarEntry(char t, std::string n, std::string d, Xattrs x = {})
+        : type(t), name(std::move(n)), data(std::move(d)), xattrs(std::move(x))
+    {
+    }
     char type = 'f';     // f file, d dir, l symlink, h hardlink, c char device
     std::string name;
     std::string data;    // a file's content, a link's target
-    std::vector<std::pair<std::string, std::string>> xattrs; // PAX SCHILY.xattr.NAME
+    Xattrs xattrs;       // PAX SCHILY.xattr.NAME
 };
 
 // A tar of entries, compressed with "gzip", "zstd" or "" (plain), at path.

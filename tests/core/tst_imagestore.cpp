@@ -186,6 +186,33 @@ private slots:
         QVERIFY(store.images().empty());
     }
 
+    // A layer blob the store's user alone may change is linked, not copied; one that
+    // others may write is copied (the store's blob must not change under it).
+    void blobLinkedOrCopied_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("linked");
+        QTest::addRow("owner-only") << 0644 << true;
+        QTest::addRow("group-writable") << 0664 << false;
+    }
+
+    void blobLinkedOrCopied()
+    {
+        QFETCH(int, mode);
+        QFETCH(bool, linked);
+        QTemporaryDir tmp;
+        Layout l = makeLayout(tmp.path());
+        const std::string source = l.dir + "/blobs/sha256/" + l.layerDigest.substr(7);
+        QVERIFY(chmod(source.c_str(), static_cast<mode_t>(mode)) == 0);
+        Store store((tmp.path() + "/store").toStdString());
+        loadImages(store, l.dir);
+        struct stat a {}, b {};
+        QVERIFY(stat(source.c_str(), &a) == 0);
+        QVERIFY(stat(store.blobPath(l.layerDigest).c_str(), &b) == 0);
+        QCOMPARE(a.st_ino == b.st_ino, linked);
+        QCOMPARE(readFile(store.blobPath(l.layerDigest)), readFile(source));
+    }
+
     void amd64FromIndex()
     {
         QTemporaryDir tmp;
