@@ -202,6 +202,7 @@ private:
     void hardlink(archive_entry *e, int dir, const std::string &base);
     void owner(int dir, const std::string &base, archive_entry *e);
     void directory(archive_entry *e, int dir, const std::vector<std::string> &parts);
+    void metadata(int fd, archive_entry *e);
     void xattrs(int fd, archive_entry *e);
 
     int m_root;
@@ -357,12 +358,7 @@ void Extractor::regular(archive *a, archive_entry *e, int dir, const std::string
     if (ftruncate(out.get(), total) < 0) // a sparse file's hole at its end
         fail("write", errno);
     m_size += static_cast<uint64_t>(total);
-    if (m_o.asRoot && fchown(out.get(), static_cast<uid_t>(archiveApi().entry_uid(e)),
-                             static_cast<gid_t>(archiveApi().entry_gid(e))) < 0)
-        fail("chown", errno);
-    if (fchmod(out.get(), archiveApi().entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
-        fail("chmod", errno);
-    xattrs(out.get(), e);
+    metadata(out.get(), e);
     timespec times[2] = {{archiveApi().entry_mtime(e), 0}, {archiveApi().entry_mtime(e), 0}};
     futimens(out.get(), times);
 }
@@ -401,13 +397,19 @@ void Extractor::directory(archive_entry *e, int dir, const std::vector<std::stri
     Fd fd(openat(dir, base.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd)
         fail("open", errno);
-    if (m_o.asRoot && fchown(fd.get(), static_cast<uid_t>(archiveApi().entry_uid(e)),
+    metadata(fd.get(), e);
+    m_dirTimes.push_back({parts, archiveApi().entry_mtime(e)});
+}
+
+// Owner (as root), mode and xattrs of the file or directory open at fd.
+void Extractor::metadata(int fd, archive_entry *e)
+{
+    if (m_o.asRoot && fchown(fd, static_cast<uid_t>(archiveApi().entry_uid(e)),
                              static_cast<gid_t>(archiveApi().entry_gid(e))) < 0)
         fail("chown", errno);
-    if (fchmod(fd.get(), archiveApi().entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
+    if (fchmod(fd, archiveApi().entry_perm(e) & (m_o.asRoot ? 07777 : 0777)) < 0)
         fail("chmod", errno);
-    xattrs(fd.get(), e);
-    m_dirTimes.push_back({parts, archiveApi().entry_mtime(e)});
+    xattrs(fd, e);
 }
 
 // The entry's extended attributes (PAX SCHILY.xattr.*), on the fd just written.

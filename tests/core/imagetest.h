@@ -11,7 +11,10 @@
 #include <QTemporaryDir>
 
 #include <string>
+#include <functional>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 #include <utility>
 #include <vector>
@@ -73,6 +76,33 @@ inline void writeTar(const std::string &path, const std::vector<TarEntry> &entri
     }
     archive_write_close(a);
     archive_write_free(a);
+}
+
+// What `body` returns, run in a forked child (a namespace or uid of its own must
+// not touch the test process); an exception's sentence becomes "error: ...".
+inline std::string inChild(const std::function<std::string()> &body)
+{
+    int pipefd[2];
+    if (pipe(pipefd) < 0)
+        return "error: pipe";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        std::string out;
+        try {
+            out = body();
+        } catch (const std::exception &e) {
+            out = std::string("error: ") + e.what();
+        }
+        hood::writeAll(pipefd[1], out.data(), out.size());
+        _exit(0);
+    }
+    close(pipefd[1]);
+    std::string got;
+    hood::preadAll(pipefd[0], got);
+    close(pipefd[0]);
+    waitpid(pid, nullptr, 0);
+    return got;
 }
 
 inline std::string fileDigest(const std::string &path)

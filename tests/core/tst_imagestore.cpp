@@ -252,36 +252,24 @@ private slots:
         imagetest::writeTar(tar, {{'f', "big", noise}});
         const std::string storeDir = (tmp.path() + "/store").toStdString();
         QDir().mkpath(QString::fromStdString(storeDir));
-        int pipefd[2];
-        QVERIFY(pipe(pipefd) == 0);
-        pid_t pid = fork();
-        if (pid == 0) { // a mount namespace of its own: the tmpfs never shows on the host
-            close(pipefd[0]);
-            std::string out;
+        // A mount namespace of its own: the tmpfs never shows on the host.
+        const std::string got = imagetest::inChild([&]() -> std::string {
             if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0
-                || mount("tmpfs", storeDir.c_str(), "tmpfs", 0, "size=2m") < 0) {
-                out = "SKIP";
-            } else {
-                try {
-                    Store store(storeDir);
-                    Fd lock = store.lock(true);
-                    Fd src(open(tar.c_str(), O_RDONLY | O_CLOEXEC));
-                    store.addLayer(src.get(), "", "", "layer big.tar");
-                    out = "OK";
-                } catch (const Error &e) {
-                    out = e.what();
-                }
-                out += "\n" + QDir(QString::fromStdString(storeDir + "/layers")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).join(",").toStdString();
-                out += "\n" + QDir(QString::fromStdString(storeDir + "/tmp")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).join(",").toStdString();
+                || mount("tmpfs", storeDir.c_str(), "tmpfs", 0, "size=2m") < 0)
+                return "SKIP";
+            std::string out;
+            try {
+                Store store(storeDir);
+                Fd lock = store.lock(true);
+                Fd src(open(tar.c_str(), O_RDONLY | O_CLOEXEC));
+                store.addLayer(src.get(), "", "", "layer big.tar");
+                out = "OK";
+            } catch (const Error &e) {
+                out = e.what();
             }
-            writeAll(pipefd[1], out.data(), out.size());
-            _exit(0);
-        }
-        close(pipefd[1]);
-        std::string got;
-        preadAll(pipefd[0], got);
-        close(pipefd[0]);
-        waitpid(pid, nullptr, 0);
+            out += "\n" + entries(QString::fromStdString(storeDir + "/layers")).join(",").toStdString();
+            return out + "\n" + entries(QString::fromStdString(storeDir + "/tmp")).join(",").toStdString();
+        });
         if (got == "SKIP")
             QSKIP("this machine refused a private mount namespace with a tmpfs");
         const QStringList lines = QString::fromStdString(got).split('\n');

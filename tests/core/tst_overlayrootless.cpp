@@ -119,26 +119,7 @@ private slots:
         imagetest::writeTar(base + "/top.tar", {{'d', "d/", ""}, {'f', "d/.wh..wh..opq", ""}, {'f', "d/new", "3"}});
         if (geteuid() == 0)
             QVERIFY(chown(base.c_str(), kNobody, kNobody) == 0 && chmod(base.c_str(), 0755) == 0);
-        int pipefd[2];
-        QVERIFY(pipe(pipefd) == 0);
-        const pid_t pid = fork();
-        if (pid == 0) {
-            close(pipefd[0]);
-            std::string out;
-            try {
-                out = rootlessRun(base);
-            } catch (const Error &e) {
-                out = std::string("error: ") + e.what();
-            }
-            writeAll(pipefd[1], out.data(), out.size());
-            _exit(0);
-        }
-        close(pipefd[1]);
-        std::string got;
-        preadAll(pipefd[0], got);
-        close(pipefd[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
+        const std::string got = imagetest::inChild([&] { return rootlessRun(base); });
         if (got.rfind("SKIP ", 0) == 0)
             QSKIP(got.c_str() + 5);
         const QStringList lines = QString::fromStdString(got).split('\n');
