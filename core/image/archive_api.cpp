@@ -32,7 +32,10 @@ ArchiveApi load()
     lib.get("archive_entry_size", api.entry_size);
     lib.get("archive_entry_symlink", api.entry_symlink);
     lib.get("archive_entry_uid", api.entry_uid);
+    lib.get("archive_entry_xattr_next", api.entry_xattr_next);
+    lib.get("archive_entry_xattr_reset", api.entry_xattr_reset);
     lib.get("archive_error_string", api.error_string);
+    lib.get("archive_filter_count", api.filter_count);
     lib.get("archive_read_data_block", api.read_data_block);
     lib.get("archive_read_free", api.read_free);
     lib.get("archive_read_new", api.read_new);

@@ -35,7 +35,10 @@ struct ArchiveApi {
     decltype(&::archive_entry_size) entry_size;
     decltype(&::archive_entry_symlink) entry_symlink;
     decltype(&::archive_entry_uid) entry_uid;
+    decltype(&::archive_entry_xattr_next) entry_xattr_next;
+    decltype(&::archive_entry_xattr_reset) entry_xattr_reset;
     decltype(&::archive_error_string) error_string;
+    decltype(&::archive_filter_count) filter_count;
     decltype(&::archive_read_data_block) read_data_block;
     decltype(&::archive_read_free) read_free;
     decltype(&::archive_read_new) read_new;

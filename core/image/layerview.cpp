@@ -1,6 +1,7 @@
 #include "layerview.h"
 
 #include "error.h"
+#include "store.h"
 #include "sys/fd.h"
 
 #include <algorithm>
@@ -293,10 +294,10 @@ void scoreEfficiency(const std::map<std::string, PathUse> &uses, LayerView &view
 }
 
 // History lines that made a layer, oldest first (ENV, CMD, ... make none).
-std::vector<const HistoryLine *> layerHistory(const std::vector<HistoryLine> &history)
+std::vector<const HistoryStep *> layerHistory(const std::vector<HistoryStep> &history)
 {
-    std::vector<const HistoryLine *> out;
-    for (const HistoryLine &h : history) {
+    std::vector<const HistoryStep *> out;
+    for (const HistoryStep &h : history) {
         if (!h.emptyLayer)
             out.push_back(&h);
     }
@@ -415,13 +416,13 @@ LayerInput scanLayerDir(const std::string &dir, bool writable)
     return input;
 }
 
-LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst, const std::vector<HistoryLine> &history)
+LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst, const std::vector<HistoryStep> &history)
 {
     LayerView view;
     Stack stack;
     std::map<std::string, PathUse> uses;
     LayerApplier applier(stack, uses, view.hiddenBytes);
-    const std::vector<const HistoryLine *> made = layerHistory(history);
+    const std::vector<const HistoryStep *> made = layerHistory(history);
     for (size_t i = 0; i < layersBaseFirst.size(); ++i) {
         const LayerInput &input = layersBaseFirst[i];
         LayerSummary s;
@@ -519,7 +520,7 @@ LayerInput upperFromMergedRoot(const std::string &mergedRoot, const std::vector<
     return input;
 }
 
-ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryLine> &history, const std::string &procRoot)
+ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryStep> &history, const std::string &procRoot)
 {
     const std::string proc = procRoot + "/" + std::to_string(pid);
     std::optional<OverlayLayers> overlay = rootOverlay(inspect::readMountTree(pid, procRoot));
@@ -539,8 +540,35 @@ ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryLine> &h
         layers.push_back(upperFromMergedRoot(out.upperSource, layers));
         layers.back().dir = overlay->upper;
     }
-    out.view = computeLayerView(layers, history);
+    out.view = computeLayerView(layers, history.empty() ? stackHistory(overlay->lowers) : history);
     return out;
+}
+
+std::vector<HistoryStep> stackHistory(const std::vector<std::string> &lowersTopFirst)
+{
+    if (lowersTopFirst.empty())
+        return {};
+    const std::string &top = lowersTopFirst.front();
+    const size_t at = top.rfind("/layers/");
+    const std::string tail = "/diff";
+    if (at == std::string::npos || top.size() < tail.size() || top.compare(top.size() - tail.size(), tail.size(), tail) != 0)
+        return {};
+    try {
+        Store store(top.substr(0, at));
+        Fd lock = store.lock(false);
+        for (const ImageRecord &image : store.images()) {
+            if (store.layerDirs(image) != lowersTopFirst)
+                continue;
+            std::vector<HistoryStep> out;
+            const std::vector<HistoryEntry> topFirst = store.history(image);
+            for (auto it = topFirst.rbegin(); it != topFirst.rend(); ++it)
+                out.push_back({it->createdBy, it->size, it->emptyLayer});
+            return out;
+        }
+    } catch (const std::exception &) {
+        // A store this user may not read (or a record half written by another process): the layers keep their directories' names.
+    }
+    return {};
 }
 
 bool inWritableLayer(pid_t pid, const std::string &path, const std::string &procRoot)

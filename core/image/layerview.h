@@ -42,9 +42,8 @@ struct LayerInput {
     std::string problem;             // why the directory could not be read, if it could not
 };
 
-// One line of an image's history, oldest first, as `docker history` lists it
-// (not store.h's HistoryEntry: this header needs no store, and a TU may want both).
-struct HistoryLine {
+// One line of an image's history, oldest first, as `docker history` lists it.
+struct HistoryStep {
     std::string createdBy; // "ADD file:... in /", "RUN apk add curl"
     uint64_t size = 0;
     bool emptyLayer = false; // ENV, CMD, ...: no layer of its own
@@ -107,7 +106,7 @@ LayerInput scanLayerDir(const std::string &dir, bool writable = false);
 // The stack's layers and their labels: `layersBaseFirst` as scanned, `history`
 // (optional, oldest first; empty layers are skipped when matching) labels them.
 LayerView computeLayerView(const std::vector<LayerInput> &layersBaseFirst,
-                           const std::vector<HistoryLine> &history = {});
+                           const std::vector<HistoryStep> &history = {});
 
 // The overlay mount's layer options: lowerdir (a:b:c, top first, or repeated
 // lowerdir+), upperdir, workdir.
@@ -139,9 +138,16 @@ struct ContainerLayers {
     std::string upperSource;  // the directory the writable layer was read from
     bool upperThroughMerged = false;
 };
-// Throws hood::Error when the process's root is not an overlay.
-ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryLine> &history = {},
+// Throws hood::Error when the process's root is not an overlay. Without a history
+// given, the store's image whose layers the overlay's lowers are labels them.
+ContainerLayers readContainerLayers(pid_t pid, const std::vector<HistoryStep> &history = {},
                                     const std::string &procRoot = "/proc");
+
+// The history (oldest first) of the stored image whose unpacked layers are exactly
+// lowersTopFirst (an overlay's lowerdir, <store>/layers/<hex>/diff each), read from
+// the store those directories are in, as `hoodctl history` shows it. Empty when no
+// image there has them (a directory image; a store this user cannot read).
+std::vector<HistoryStep> stackHistory(const std::vector<std::string> &lowersTopFirst);
 
 // Whether `path` (absolute inside the container) is in the running container's
 // writable layer now: copied up, created or whited out. For a lesson's wait-for.

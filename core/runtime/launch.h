@@ -28,6 +28,10 @@ struct RootfsLayers {
     std::vector<std::string> lowers; // absolute host paths, top first
     Upper upper = Upper::None;
     std::string upperDir, workDir;   // Persistent only
+    // Rootless: overlayfs keeps its metadata in user.overlay.* (opaque directories,
+    // as the store's unprivileged extraction wrote them) instead of trusted.*,
+    // which a user namespace cannot read or write (Linux 5.11, `userxattr`).
+    bool userXattr = false;
     bool overlay() const { return upper != Upper::None; }
 };
 

@@ -274,6 +274,12 @@ std::string lowerdirOption(const RootfsLayers &layers, const std::vector<int> &l
 }
 } // namespace
 
+std::string overlayOptions(const std::string &lowerdir, const std::string &upper, const std::string &work,
+                           bool userXattr)
+{
+    return "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work + (userXattr ? ",userxattr" : "");
+}
+
 MergedRoot mountOverlay(const RootfsLayers &layers, const std::vector<int> &lowerFds, int scratchFd,
                         const std::string &scratchPath)
 {
@@ -304,7 +310,7 @@ MergedRoot mountOverlay(const RootfsLayers &layers, const std::vector<int> &lowe
         merged = access(scratchPath.c_str(), W_OK) == 0 ? scratchPath
                                                           : "/proc/self/fd/" + std::to_string(scratchFd);
     }
-    doMount("overlay", merged, "overlay", 0, "lowerdir=" + lowerdir + ",upperdir=" + upper + ",workdir=" + work);
+    doMount("overlay", merged, "overlay", 0, overlayOptions(lowerdir, upper, work, layers.userXattr));
     return {merged, std::move(top)};
 }
 

@@ -51,6 +51,9 @@ void makeMountsPrivate();
 // cannot walk to it itself (a user namespace mapped to another uid).
 // The merged path may name the scratch tmpfs through /proc/self/fd: keep `root`
 // (close-on-exec) open until the switch of root is done.
+// The overlay mount's data: "lowerdir=A:B,upperdir=U,workdir=W[,userxattr]".
+std::string overlayOptions(const std::string &lowerdir, const std::string &upper, const std::string &work,
+                           bool userXattr);
 struct MergedRoot {
     std::string path;
     Fd root;

@@ -155,6 +155,7 @@ RootfsLayers rootfsLayers(const RunRequest &r)
         layers.upperDir = r.upperDir;
         layers.workDir = r.workDir;
     }
+    layers.userXattr = layers.overlay() && geteuid() != 0;
     return layers;
 }
 

@@ -150,6 +150,12 @@ bool removeEntries(Fd fd, dev_t dev, const std::string &path, std::string *why)
                 continue;
             }
             Fd sub(openat(dirfd(dir.get()), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            if (!sub && errno == EACCES && st.st_uid == geteuid()) {
+                // overlayfs leaves its workdir's work/ mode 000; a rootless owner must
+                // open it up to empty it (root needs no permission to).
+                fchmodat(dirfd(dir.get()), e->d_name, 0700, 0);
+                sub.reset(openat(dirfd(dir.get()), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            }
             if (sub)
                 ok = removeEntries(std::move(sub), dev, path + "/" + name, why) && ok;
         }

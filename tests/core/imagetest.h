@@ -11,16 +11,27 @@
 #include <QTemporaryDir>
 
 #include <string>
+#include <functional>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
+#include <utility>
 #include <vector>
 
 namespace imagetest {
 
 struct TarEntry {
+    using Xattrs = std::vector<std::pair<std::string, std::string>>;
+    TarEntry() = default;
+    TarEntry(char t, std::string n, std::string d, Xattrs x = {})
+        : type(t), name(std::move(n)), data(std::move(d)), xattrs(std::move(x))
+    {
+    }
     char type = 'f';     // f file, d dir, l symlink, h hardlink, c char device
     std::string name;
     std::string data;    // a file's content, a link's target
+    Xattrs xattrs;       // PAX SCHILY.xattr.NAME
 };
 
 // A tar of entries, compressed with "gzip", "zstd" or "" (plain), at path.
@@ -56,6 +67,8 @@ inline void writeTar(const std::string &path, const std::vector<TarEntry> &entri
             archive_entry_set_filetype(e, AE_IFREG);
             archive_entry_set_size(e, static_cast<la_int64_t>(t.data.size()));
         }
+        for (const auto &[name, value] : t.xattrs)
+            archive_entry_xattr_add_entry(e, name.c_str(), value.data(), value.size());
         archive_write_header(a, e);
         if (t.type == 'f' && !t.data.empty())
             archive_write_data(a, t.data.data(), t.data.size());
@@ -63,6 +76,33 @@ inline void writeTar(const std::string &path, const std::vector<TarEntry> &entri
     }
     archive_write_close(a);
     archive_write_free(a);
+}
+
+// What `body` returns, run in a forked child (a namespace or uid of its own must
+// not touch the test process); an exception's sentence becomes "error: ...".
+inline std::string inChild(const std::function<std::string()> &body)
+{
+    int pipefd[2];
+    if (pipe(pipefd) < 0)
+        return "error: pipe";
+    const pid_t pid = fork();
+    if (pid == 0) {
+        close(pipefd[0]);
+        std::string out;
+        try {
+            out = body();
+        } catch (const std::exception &e) {
+            out = std::string("error: ") + e.what();
+        }
+        hood::writeAll(pipefd[1], out.data(), out.size());
+        _exit(0);
+    }
+    close(pipefd[1]);
+    std::string got;
+    hood::preadAll(pipefd[0], got);
+    close(pipefd[0]);
+    waitpid(pid, nullptr, 0);
+    return got;
 }
 
 inline std::string fileDigest(const std::string &path)

@@ -45,14 +45,16 @@ std::string putLayoutBlob(const std::string &dir, const std::string &data)
 }
 
 Layout makeLayout(const QString &where, const std::string &platformArch = {}, bool corruptLayer = false,
-                  bool dropLayer = false)
+                  bool dropLayer = false, bool truncateLayer = false)
 {
     Layout l;
     l.dir = (where + "/layout").toStdString();
     QDir().mkpath(QString::fromStdString(l.dir + "/blobs/sha256"));
     const std::string tar = (where + "/l.tar").toStdString();
     imagetest::writeTar(tar, {{'f', "hello", "world"}}, "gzip");
-    const std::string layer = readFile(tar);
+    std::string layer = readFile(tar);
+    if (truncateLayer) // the digest is of the cut bytes: only the gzip stream says it ends early
+        layer.resize(layer.size() / 2);
     l.layerDigest = sha256Digest(layer);
     const std::string diffTar = (where + "/plain.tar").toStdString();
     imagetest::writeTar(diffTar, {{'f', "hello", "world"}});
@@ -151,10 +153,13 @@ private slots:
         QTest::addColumn<QString>("arch");
         QTest::addColumn<bool>("corrupt");
         QTest::addColumn<bool>("drop");
+        QTest::addColumn<bool>("truncate");
         QTest::addColumn<QString>("error");
-        QTest::addRow("digest-mismatch") << "" << true << false << "digest mismatch, blob sha256:";
-        QTest::addRow("missing-blob") << "" << false << true << ", which is not in it";
-        QTest::addRow("no-amd64") << "arm64" << false << false << "has no manifest for linux/amd64 (it has linux/arm64)";
+        QTest::addRow("digest-mismatch") << "" << true << false << false << "digest mismatch, blob sha256:";
+        QTest::addRow("missing-blob") << "" << false << true << false << ", which is not in it";
+        QTest::addRow("no-amd64") << "arm64" << false << false << false
+                                  << "has no manifest for linux/amd64 (it has linux/arm64)";
+        QTest::addRow("truncated-gzip") << "" << false << false << true << "truncated";
     }
 
     void badLayouts()
@@ -162,9 +167,10 @@ private slots:
         QFETCH(QString, arch);
         QFETCH(bool, corrupt);
         QFETCH(bool, drop);
+        QFETCH(bool, truncate);
         QFETCH(QString, error);
         QTemporaryDir tmp;
-        Layout l = makeLayout(tmp.path(), arch.toStdString(), corrupt, drop);
+        Layout l = makeLayout(tmp.path(), arch.toStdString(), corrupt, drop, truncate);
         Store store((tmp.path() + "/store").toStdString());
         QString got;
         try {
@@ -173,11 +179,38 @@ private slots:
             got = e.what();
         }
         QVERIFY2(got.contains(error), qPrintable(got));
-        if (corrupt || drop)
+        if (corrupt || drop || truncate)
             QVERIFY2(got.contains(QString::fromStdString(l.layerDigest)), qPrintable(got)); // names the blob
         QCOMPARE(entries(tmp.path() + "/store/layers"), QStringList());
         QCOMPARE(entries(tmp.path() + "/store/tmp"), QStringList());
         QVERIFY(store.images().empty());
+    }
+
+    // A layer blob the store's user alone may change is linked, not copied; one that
+    // others may write is copied (the store's blob must not change under it).
+    void blobLinkedOrCopied_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<bool>("linked");
+        QTest::addRow("owner-only") << 0644 << true;
+        QTest::addRow("group-writable") << 0664 << false;
+    }
+
+    void blobLinkedOrCopied()
+    {
+        QFETCH(int, mode);
+        QFETCH(bool, linked);
+        QTemporaryDir tmp;
+        Layout l = makeLayout(tmp.path());
+        const std::string source = l.dir + "/blobs/sha256/" + l.layerDigest.substr(7);
+        QVERIFY(chmod(source.c_str(), static_cast<mode_t>(mode)) == 0);
+        Store store((tmp.path() + "/store").toStdString());
+        loadImages(store, l.dir);
+        struct stat a {}, b {};
+        QVERIFY(stat(source.c_str(), &a) == 0);
+        QVERIFY(stat(store.blobPath(l.layerDigest).c_str(), &b) == 0);
+        QCOMPARE(a.st_ino == b.st_ino, linked);
+        QCOMPARE(readFile(store.blobPath(l.layerDigest)), readFile(source));
     }
 
     void amd64FromIndex()
@@ -219,36 +252,24 @@ private slots:
         imagetest::writeTar(tar, {{'f', "big", noise}});
         const std::string storeDir = (tmp.path() + "/store").toStdString();
         QDir().mkpath(QString::fromStdString(storeDir));
-        int pipefd[2];
-        QVERIFY(pipe(pipefd) == 0);
-        pid_t pid = fork();
-        if (pid == 0) { // a mount namespace of its own: the tmpfs never shows on the host
-            close(pipefd[0]);
-            std::string out;
+        // A mount namespace of its own: the tmpfs never shows on the host.
+        const std::string got = imagetest::inChild([&]() -> std::string {
             if (unshare(CLONE_NEWNS) < 0 || mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0
-                || mount("tmpfs", storeDir.c_str(), "tmpfs", 0, "size=2m") < 0) {
-                out = "SKIP";
-            } else {
-                try {
-                    Store store(storeDir);
-                    Fd lock = store.lock(true);
-                    Fd src(open(tar.c_str(), O_RDONLY | O_CLOEXEC));
-                    store.addLayer(src.get(), "", "", "layer big.tar");
-                    out = "OK";
-                } catch (const Error &e) {
-                    out = e.what();
-                }
-                out += "\n" + QDir(QString::fromStdString(storeDir + "/layers")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).join(",").toStdString();
-                out += "\n" + QDir(QString::fromStdString(storeDir + "/tmp")).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).join(",").toStdString();
+                || mount("tmpfs", storeDir.c_str(), "tmpfs", 0, "size=2m") < 0)
+                return "SKIP";
+            std::string out;
+            try {
+                Store store(storeDir);
+                Fd lock = store.lock(true);
+                Fd src(open(tar.c_str(), O_RDONLY | O_CLOEXEC));
+                store.addLayer(src.get(), "", "", "layer big.tar");
+                out = "OK";
+            } catch (const Error &e) {
+                out = e.what();
             }
-            writeAll(pipefd[1], out.data(), out.size());
-            _exit(0);
-        }
-        close(pipefd[1]);
-        std::string got;
-        preadAll(pipefd[0], got);
-        close(pipefd[0]);
-        waitpid(pid, nullptr, 0);
+            out += "\n" + entries(QString::fromStdString(storeDir + "/layers")).join(",").toStdString();
+            return out + "\n" + entries(QString::fromStdString(storeDir + "/tmp")).join(",").toStdString();
+        });
         if (got == "SKIP")
             QSKIP("this machine refused a private mount namespace with a tmpfs");
         const QStringList lines = QString::fromStdString(got).split('\n');

@@ -204,6 +204,97 @@ private slots:
         QCOMPARE(QFile(tmp.path() + "/target/d/f").size(), qint64(100000));
     }
 
+    // A directory keeps the mtime its entry gives, though files were written in it
+    // after it (and a whiteout made in it): the times are set at the end.
+    void directoryMtimes_data()
+    {
+        QTest::addColumn<std::vector<TarEntry>>("entries");
+        QTest::addColumn<QString>("dir");
+        QTest::addRow("files-after") << std::vector<TarEntry> {{'d', "d/", ""}, {'f', "d/a", "x"}, {'f', "d/b", "y"}}
+                                     << "d";
+        QTest::addRow("nested") << std::vector<TarEntry> {{'d', "d/", ""}, {'d', "d/e/", ""}, {'f', "d/e/a", "x"}}
+                                << "d/e";
+        QTest::addRow("parent-of-nested") << std::vector<TarEntry> {{'d', "d/", ""}, {'d', "d/e/", ""}, {'f', "d/e/a", "x"}}
+                                          << "d";
+        QTest::addRow("whiteout-in-it") << std::vector<TarEntry> {{'d', "d/", ""}, {'f', "d/.wh.gone", ""}} << "d";
+    }
+
+    void directoryMtimes()
+    {
+        QFETCH(std::vector<TarEntry>, entries);
+        QFETCH(QString, dir);
+        QTemporaryDir tmp;
+        const std::string tar = (tmp.path() + "/layer.tar").toStdString();
+        imagetest::writeTar(tar, entries);
+        Outcome o = extract(tmp, tar, geteuid() == 0);
+        QVERIFY2(o.error.empty(), o.error.c_str());
+        struct stat st {};
+        QVERIFY(lstat((tmp.path() + "/target/" + dir).toUtf8().constData(), &st) == 0);
+        QCOMPARE(st.st_mtime, time_t(1700000000)); // imagetest::writeTar's mtime
+    }
+
+    // A directory replaced by a symlink later in the tar: its recorded mtime is not
+    // set through the link (the target outside keeps its own).
+    void directoryMtimeNotThroughSymlink()
+    {
+        QTemporaryDir tmp;
+        const std::string out = (tmp.path() + "/outside").toStdString();
+        const std::string tar = (tmp.path() + "/layer.tar").toStdString();
+        imagetest::writeTar(tar, {{'d', "d/", ""}, {'l', "d", out}});
+        QDir().mkpath(QString::fromStdString(out));
+        struct stat before {};
+        QVERIFY(stat(out.c_str(), &before) == 0);
+        Outcome o = extract(tmp, tar);
+        QVERIFY2(o.error.empty(), o.error.c_str());
+        struct stat after {};
+        QVERIFY(stat(out.c_str(), &after) == 0);
+        QCOMPARE(after.st_mtime, before.st_mtime);
+        QVERIFY(after.st_mtime != time_t(1700000000));
+    }
+
+    // Extended attributes of files and directories are kept; overlayfs's own are
+    // never taken from a layer.
+    void xattrs_data()
+    {
+        QTest::addColumn<char>("type");
+        QTest::addRow("file") << 'f';
+        QTest::addRow("directory") << 'd';
+    }
+
+    void xattrs()
+    {
+        QFETCH(char, type);
+        QTemporaryDir tmp;
+        const std::string tar = (tmp.path() + "/layer.tar").toStdString();
+        TarEntry e {type, type == 'd' ? "x/" : "x", "data", {{"user.hood.test", "kept"}, {"user.overlay.opaque", "y"}}};
+        imagetest::writeTar(tar, {e});
+        Outcome o = extract(tmp, tar, geteuid() == 0);
+        QVERIFY2(o.error.empty(), o.error.c_str());
+        const QByteArray path = (tmp.path() + "/target/x").toUtf8();
+        char v[16] = {};
+        const ssize_t n = getxattr(path.constData(), "user.hood.test", v, sizeof v);
+        if (n < 0 && errno == ENOTSUP)
+            QSKIP("the file system of the temporary directory has no user.* extended attributes");
+        QCOMPARE(std::string(v, static_cast<size_t>(std::max<ssize_t>(n, 0))), std::string("kept"));
+        QCOMPARE(getxattr(path.constData(), "user.overlay.opaque", v, sizeof v), ssize_t(-1));
+    }
+
+    // Without root, a trusted.* or security.* attribute cannot be set: skipped, with
+    // one warning naming it, and the layer is still unpacked.
+    void xattrsRootless()
+    {
+        QTemporaryDir tmp;
+        const std::string tar = (tmp.path() + "/layer.tar").toStdString();
+        imagetest::writeTar(tar, {{'f', "ping", "x", {{"security.capability", std::string("\x01\0\0\x02", 4)}}},
+                                  {'f', "b", "y", {{"trusted.hood", "z"}}}});
+        Outcome o = extract(tmp, tar, false);
+        QVERIFY2(o.error.empty(), o.error.c_str());
+        QCOMPARE(o.warnings.size(), size_t(1));
+        QVERIFY2(QString::fromStdString(o.warnings[0]).contains("extended attribute security.capability of \"ping\" skipped"),
+                 o.warnings[0].c_str());
+        QVERIFY(QFile::exists(tmp.path() + "/target/b"));
+    }
+
     void truncatedGzip()
     {
         QTemporaryDir tmp;

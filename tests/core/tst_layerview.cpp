@@ -191,7 +191,7 @@ void TestLayerView::history()
     QTemporaryDir tmp;
     const Built built = build(tmp, "f /bin/busybox 1000 | f /etc/motd 7 | U:f /x 1");
     QVERIFY(built.skip.isEmpty());
-    const std::vector<HistoryLine> history = {{"ADD busybox /", 1000, false},
+    const std::vector<HistoryStep> history = {{"ADD busybox /", 1000, false},
                                                {"ENV PATH=/bin", 0, true},
                                                {"RUN echo hi > /etc/motd", 7, false}};
     const LayerView view = computeLayerView(built.layers, history);

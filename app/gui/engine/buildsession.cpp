@@ -155,7 +155,7 @@ LayerSnapshot imageLayerSnapshot(const QString &storeDir, const QString &image, 
                 *layer = int(i);
         }
         // The store lists history top first; the view wants it oldest first.
-        std::vector<image::HistoryLine> lines;
+        std::vector<image::HistoryStep> lines;
         for (auto h = history.rbegin(); h != history.rend(); ++h)
             lines.push_back({h->createdBy, h->size, h->emptyLayer});
         s.layers.view = image::computeLayerView(inputs, lines);

@@ -362,13 +362,20 @@ void LayersPage::showSnapshot(const LayerSnapshot &s)
     showSummary();
 }
 
-// The whole stack up to four layers; a taller one scrolls (and its part of the
-// page can be dragged larger).
+// The whole stack while it takes at most half the page (at least four layers); a
+// taller one scrolls (and its part of the page can be dragged larger). A 5-layer
+// image and its writable layer fit whole at 1920x1080.
 void LayersPage::fitStack()
 {
     const int want = m_stack->sizeHint().height();
-    m_stackScroll->setMinimumHeight(std::min(want, m_stack->heightFor(4)));
+    m_stackScroll->setMinimumHeight(std::min(want, std::max(m_stack->heightFor(4), height() / 2)));
     m_stackScroll->setMaximumHeight(want);
+}
+
+void LayersPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitStack();
 }
 
 void LayersPage::showSummary()
