@@ -113,7 +113,11 @@ private slots:
             podman({"rm", "--all", "--force", "--time", "0"});
             podman({"system", "reset", "--force"});
         }
-        const QStringList left = leftovers(m_hoodRoot);
+        QStringList left = leftovers(m_hoodRoot);
+        // podman's cgroupsPath (cgroupfs): /libpod_parent/libpod-ID in every hierarchy.
+        for (const QString &h : QDir("/sys/fs/cgroup").entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            for (const QString &c : QDir("/sys/fs/cgroup/" + h + "/libpod_parent").entryList({"libpod-*"}, QDir::Dirs))
+                left << "cgroup /sys/fs/cgroup/" + h + "/libpod_parent/" + c;
         QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
         QFile mounts("/proc/self/mountinfo");
         QVERIFY(mounts.open(QIODevice::ReadOnly));
@@ -238,6 +242,8 @@ private slots:
         QTest::addRow("oom-score-adj") << QStringList {"--oom-score-adj", "300"} << "cat /proc/self/oom_score_adj";
         QTest::addRow("read-only-root") << QStringList {"--read-only"} << "touch /x 2>&1; echo $?";
         QTest::addRow("mounts") << QStringList {} << "awk '$2 !~ /^\\/(dev|proc)(\\/|$)/ {print $2, $3}' /proc/self/mounts | sort";
+        // linux.cgroupsPath (/libpod_parent/libpod-ID with cgroupfs) is where both put the cgroup.
+        QTest::addRow("cgroup-path") << QStringList {} << "sed -E 's/libpod-[0-9a-f]+/libpod-ID/' /proc/self/cgroup | grep -v '^0::'";
         QTest::addRow("env-workdir") << QStringList {"-e", "A=b", "-w", "/tmp"} << "echo $A; pwd";
     }
 

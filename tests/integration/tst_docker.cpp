@@ -192,6 +192,26 @@ private slots:
         QCOMPARE(docker({"rm", "bg"}).code, 0);
     }
 
+    // Hood's `save --format docker-archive` of the built-in busybox loads in Docker
+    // and runs there, on Hood's engine (issue 8: Hood's save output loads in docker).
+    void savedImageLoadsAndRuns()
+    {
+        if (!m_skip.isEmpty())
+            QSKIP(qPrintable(m_skip));
+        const QString tar = path("hood-saved.tar");
+        Result save = hoodtest::run(path("hood-state"), {"--store", path("hood-store"), "save", "--format",
+                                                         "docker-archive", "-o", tar, "busybox"});
+        QVERIFY2(save.code == 0, qPrintable(save.err));
+        Run load = docker({"load", "-i", tar});
+        QVERIFY2(load.code == 0, qPrintable(load.err));
+        const QRegularExpressionMatch named = QRegularExpression("Loaded image: (\\S+)").match(load.out);
+        QVERIFY2(named.hasMatch(), qPrintable(load.out));
+        Run r = docker(QStringList {"run", "--rm"} + runFlags() + QStringList {named.captured(1), "sh", "-c", "echo from-saved"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QString("from-saved\n"));
+        QCOMPARE(docker({"rmi", named.captured(1)}).code, 0);
+    }
+
     void terminal()
     {
         if (!m_skip.isEmpty())
