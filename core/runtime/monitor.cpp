@@ -365,7 +365,7 @@ void Monitor::launch()
         awaitExecOrReady(socks.first.get());
         if (!m_config.waitForStart) // `create`: `start` runs them
             runHooks("poststart", m_config.spec.hooks.poststart,
-                     hookState(m_state.id, "running", m_state.pid, m_state.bundle));
+                     hookState(m_state.id, "created", m_state.pid, m_state.bundle)); // runc's word here
         collectTrace();
         if (m_config.direct) {
             // No monitor from here on: the caller of `create` is about to exit.

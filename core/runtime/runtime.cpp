@@ -508,7 +508,8 @@ void Runtime::start(const std::string &id)
         throw Error("container \"" + id + "\" did not start: its init is not waiting any more");
     const Hooks hooks = specAsRun(containerDir(id)).hooks;
     try {
-        runHooks("poststart", hooks.poststart, hookState(id, "running", i.state.pid, i.state.bundle));
+        // "created", as runc's poststart reads it (its state still sees the fifo then).
+        runHooks("poststart", hooks.poststart, hookState(id, "created", i.state.pid, i.state.bundle));
     } catch (const Error &) {
         ::kill(i.state.pid, SIGKILL); // runc's rule: a failed poststart ends the container
         throw;

@@ -120,7 +120,7 @@ void TestSpec::updateResources_data()
     // containerd's shim sends every field; 0 is "not changed".
     QTest::addRow("zeros-unset") << R"({"memory": {"limit": 0, "swap": 0}, "cpu": {"shares": 0, "quota": 0, "period": 0}, "pids": {"limit": 0}})" << -2LL << -2LL << "";
     QTest::addRow("too-small") << R"({"memory": {"limit": 4096}})" << 0LL << 0LL << "stdin: linux.resources.memory.limit: must be at least 1 MiB (1048576 bytes)";
-    QTest::addRow("not-json") << "{" << 0LL << 0LL << "stdin: syntax error at line 1, column 1: unexpected end of input; expected string literal";
+    QTest::addRow("not-json") << "{" << 0LL << 0LL << "stdin: syntax error at line 1, column 2: unexpected end of input; expected string literal";
 }
 
 void TestSpec::updateResources()
@@ -153,8 +153,8 @@ void TestSpec::runcSpecOutput()
 {
     const ParsedSpec parsed = parseSpec(fixture("runc-spec.json"));
     const Spec &s = parsed.spec;
-    QCOMPARE(toQt(parsed.warnings),
-             QStringList{"config.json: linux.resources.devices ignored (an OCI field Hood does not implement)"});
+    QCOMPARE(toQt(parsed.warnings), QStringList{}); // every field of runc's template is read
+    QCOMPARE(s.resources.devices, (std::vector<DeviceRule>{{false, 'a', -1, -1, "rwm"}}));
     QCOMPARE(s.ociVersion, std::string("1.0.2-dev"));
     QVERIFY(s.process.terminal);
     QCOMPARE(s.process.args, std::vector<std::string>{"sh"});
@@ -520,7 +520,10 @@ void TestSpec::defaultSpecIsRuncsTemplate()
     validateSpec(ours);
     QVERIFY(!ours.process.terminal);
     QCOMPARE(ours.hostname, std::string("hood"));
-    // The only differences from `runc spec`: no terminal, Hood's hostname, a released spec version.
+    // The only differences from `runc spec`: no terminal, Hood's hostname, a released spec
+    // version, and no device rules (hoodctl run makes no devices cgroup: /dev holds what it may use).
+    QVERIFY(ours.resources.devices.empty());
+    ours.resources.devices = {{false, 'a', -1, -1, "rwm"}};
     ours.process.terminal = true;
     ours.hostname = "runc";
     ours.ociVersion = "1.0.2-dev";

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/wait.h>
 
@@ -48,8 +49,10 @@ Out exec(const QString &program, const QStringList &args, const QString &nullStd
         p.waitForFinished();
         return {-2, {}, "timed out"};
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    if (!nullStdio.isEmpty())
+        return {code, {}, {}};
+    return {code, QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 Json readJson(const QString &path)
@@ -302,9 +305,18 @@ private slots:
             QVERIFY(f.open(QIODevice::ReadOnly));
             logs << QString::fromUtf8(f.readAll());
         }
+        // startContainer (the init, once `start` has opened the fifo) and poststart (the
+        // `start` process, after that) run at the same time in runc: their order is not
+        // fixed, so the two lines are compared as a set. runc's poststart reads "created".
+        for (QString &log : logs) {
+            QStringList lines = log.split('\n');
+            if (lines.size() > 6)
+                std::sort(lines.begin() + 4, lines.begin() + 6);
+            log = lines.join('\n');
+        }
         QCOMPARE(logs[0], QString("prestart \"status\":\"creating\"\ncreateRuntime \"status\":\"creating\"\n"
                                   "createRuntime-2 \"status\":\"creating\"\ncreateContainer \"status\":\"creating\"\n"
-                                  "startContainer \"status\":\"created\"\npoststart \"status\":\"running\"\n"
+                                  "poststart \"status\":\"created\"\nstartContainer \"status\":\"created\"\n"
                                   "process\npoststop \"status\":\"stopped\"\n"));
         QCOMPARE(logs[1], logs[0]);
     }
