@@ -20,29 +20,7 @@ namespace {
 
 const QString kImage = "localhost/hood-busybox:latest";
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000,
-               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    if (!p.waitForStarted())
-        return {-3, {}, program + " did not start"};
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, QString::fromUtf8(p.readAllStandardOutput()), "timed out"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = Result;
 
 } // namespace
 

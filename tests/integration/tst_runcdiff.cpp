@@ -26,33 +26,25 @@ const QString kRunc = "/usr/sbin/runc";
 // Where the cgroupsPath rows put their cgroups (every hierarchy); removed at the end.
 const QString kCgroupParent = "hood-runcdiff";
 
-struct Out {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using Out = Result;
 
-Out exec(const QString &program, const QStringList &args, const QString &nullStdio = {}, int timeoutMs = 60000)
+// nullStdio: stdin and stdout /dev/null, stderr to that file, as a `create` wants
+// them (its stdio becomes the container's, which outlives it).
+Out exec(const QString &program, const QStringList &args, const QString &nullStdio = {})
 {
+    if (nullStdio.isEmpty())
+        return runProgram(program, args, 60000);
     QProcess p;
-    if (!nullStdio.isEmpty()) {
-        p.setStandardInputFile(QProcess::nullDevice());
-        p.setStandardOutputFile(QProcess::nullDevice());
-        p.setStandardErrorFile(nullStdio); // a create's stderr is the container's
-    }
+    p.setStandardInputFile(QProcess::nullDevice());
+    p.setStandardOutputFile(QProcess::nullDevice());
+    p.setStandardErrorFile(nullStdio);
     p.start(program, args);
-    if (!p.waitForStarted())
-        return {-3, {}, program + " did not start"};
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
+    if (!p.waitForStarted() || !p.waitForFinished(60000)) {
         p.kill();
         p.waitForFinished();
-        return {-2, {}, "timed out"};
+        return {-2, {}, program + " did not start or timed out"};
     }
-    const int code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    if (!nullStdio.isEmpty())
-        return {code, {}, {}};
-    return {code, QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, {}, {}};
 }
 
 Json readJson(const QString &path)
