@@ -42,6 +42,8 @@ int cmdKill(Context &ctx, const Words &words);
 int cmdPause(Context &ctx, const Words &words);
 int cmdResume(Context &ctx, const Words &words);
 int cmdPs(Context &ctx, const Words &words);
+int cmdUpdate(Context &ctx, const Words &words);
+int cmdEvents(Context &ctx, const Words &words);
 int cmdFeatures(Context &ctx, const Words &words);
 int cmdStop(Context &ctx, const Words &words);
 int cmdDelete(Context &ctx, const Words &words);

@@ -1,14 +1,20 @@
 // hoodctl state / list / logs: verbs that only read.
 #include "cli.h"
+#include "report.h"
 
 #include "error.h"
+#include "cgroups/sampler.h"
 #include "runtime/runtime.h"
+#include "sys/fileio.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <sys/capability.h>
 #include <fcntl.h>
 #include <iomanip>
 #include <iostream>
+#include <iterator>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -102,6 +108,64 @@ int cmdPs(Context &ctx, const Words &words)
     std::cout << "PID\n";
     for (pid_t pid : pids)
         std::cout << pid << "\n";
+    return 0;
+}
+
+// runc update --resources FILE|- ID: the file (or stdin) holds a linux.resources object.
+int cmdUpdate(Context &ctx, const Words &words)
+{
+    Options o(words, {"--resources", "-r"}, {});
+    std::optional<std::string> file = o.value("--resources");
+    if (!file)
+        file = o.value("-r");
+    if (!file || o.positional().size() != 1)
+        throw Error("usage: hoodctl update --resources FILE|- ID (runc's flags one by one are not taken; "
+                    "the file holds linux.resources JSON)");
+    std::string text;
+    if (*file == "-") {
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    } else {
+        text = hood::readFile(*file);
+    }
+    std::vector<std::string> warnings;
+    hood::Resources resources = hood::parseResources(text, *file == "-" ? "stdin" : *file, warnings);
+    for (const std::string &w : warnings)
+        ctx.report.warn(w);
+    ctx.runtime.update(o.positional().front(), resources);
+    return 0;
+}
+
+// runc events --stats ID: one {"type":"stats","id","data"} line; the fields runc's
+// libcontainer/intelrdt-free Stats has that a cgroup tells (cpu, memory, pids).
+int cmdEvents(Context &ctx, const Words &words)
+{
+    Options o(words, {"--interval"}, {"--stats"});
+    if (o.positional().size() != 1)
+        throw Error("give exactly one container ID (hoodctl events --stats ID)");
+    if (!o.has("--stats"))
+        throw Error("hoodctl events streams no events (OOM notices are in state.json): give --stats");
+    const std::string &id = o.positional().front();
+    hood::ContainerInfo info = ctx.runtime.info(id);
+    if (info.status == hood::Status::Stopped)
+        throw Error("container \"" + id + "\" is not running");
+    hood::CgroupSample sample = hood::CgroupSampler(info.state.cgroupPaths).sample();
+    const hood::CgroupStats &st = sample.stats;
+    nlohmann::ordered_json data;
+    data["cpu"]["usage"] = {{"total", st.cpuUsageNs}};
+    data["cpu"]["throttling"] = {{"throttled_periods", st.throttledPeriods}, {"throttled_time", st.throttledNs}};
+    data["memory"]["usage"] = {{"limit", st.memoryLimit.value_or(UINT64_MAX)},
+                               {"usage", st.memoryCurrent},
+                               {"max", st.memoryPeak},
+                               {"failcnt", sample.memoryLimitHits}};
+    data["memory"]["raw"] = {{"rss", sample.memory.anon}, {"cache", sample.memory.file},
+                             {"shmem", sample.memory.shmem}, {"mapped_file", sample.memory.fileMapped}};
+    data["pids"] = {{"current", st.pidsCurrent}};
+    if (st.pidsMax)
+        data["pids"]["limit"] = *st.pidsMax;
+    data["blkio"] = nlohmann::json::object();
+    data["hugetlb"] = nlohmann::json::object();
+    nlohmann::ordered_json event = {{"type", "stats"}, {"id", id}, {"data", data}};
+    std::cout << event.dump() << "\n";
     return 0;
 }
 

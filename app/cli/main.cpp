@@ -37,6 +37,8 @@ const auto kVerbs = std::to_array<Verb>({
     {"pause", cmdPause, "pause ID                 freeze every process of a container (cgroup freezer)"},
     {"resume", cmdResume, "resume ID                thaw a paused container"},
     {"ps", cmdPs, "ps [--format json] ID    the host pids of a container's processes"},
+    {"update", cmdUpdate, "update --resources FILE|- ID   new memory, CPU and pids limits (linux.resources JSON, as runc)"},
+    {"events", cmdEvents, "events --stats ID        one stats object of a container's cgroup, as runc prints it"},
     {"features", cmdFeatures, "features                 what this runtime supports, as runc's JSON"},
     {"stop", cmdStop, "stop [-t SECONDS] [--json] ID   SIGTERM, then SIGKILL after the grace period (10 s)"},
     {"delete", cmdDelete, "delete [--force] [--json] ID   remove a stopped container and all it holds"},
@@ -190,7 +192,7 @@ int main(int argc, char **argv)
         } catch (const std::exception &e) {
             Failure failure = failureOf(e);
             // runc's status on its own verbs: clients look for "does not exist" and 1.
-            static const Words kOciVerbs = {"start", "state", "kill", "delete", "pause", "resume", "ps"};
+            static const Words kOciVerbs = {"start", "state", "kill", "delete", "pause", "resume", "ps", "update", "events"};
             if (dynamic_cast<const hood::NoSuchContainer *>(&e)
                 && std::find(kOciVerbs.begin(), kOciVerbs.end(), v.name) != kOciVerbs.end())
                 failure.status = 1;

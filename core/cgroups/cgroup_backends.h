@@ -38,6 +38,15 @@ constexpr std::chrono::milliseconds kRemoveTimeout{1000};
 void createLeaf(const std::string &parent, const std::string &leaf,
                 const std::function<void()> &prepareParent);
 
+// linux.cgroupsPath (CgroupOptions::path) in one hierarchy: the leaf directory.
+// hierarchyDir is the mount (<root>/memory, or the v2 root); controller names the
+// v1 line of /proc/self/cgroup to start a relative path from ("" on v2, whose
+// relative paths start at the parent of this process's cgroup, as runc's fs2).
+std::string specCgroupLeaf(const std::string &hierarchyDir, const std::string &controller,
+                           const std::string &specPath);
+// The directories strictly between top and leaf that do not exist, outermost first.
+std::vector<std::string> missingBetween(const std::string &top, const std::string &leaf);
+
 // One sentence for a controller the machine does not offer.
 [[noreturn]] void throwMissingController(const std::string &controller, const std::string &detail);
 

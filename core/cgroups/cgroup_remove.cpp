@@ -5,6 +5,7 @@
 
 #include "cgroup_backends.h"
 #include "cgroup_fs.h"
+#include "cgroup_paths.h"
 #include "error.h"
 
 #include <cerrno>
@@ -105,6 +106,35 @@ bool isDelegatedBase(const std::string &base, dev_t *dev)
     return false;
 }
 
+// The mount root of a cgroup filesystem that path lies strictly below, or "".
+std::string mountRootAbove(const std::string &path, dev_t *dev)
+{
+    for (std::string up = path; up.size() > 1;) {
+        up = up.substr(0, up.rfind('/'));
+        if (up.empty())
+            return {};
+        if (isCgroupMountRoot(up, dev))
+            return up;
+    }
+    return {};
+}
+
+// True when path is this process's cgroup or above it in that hierarchy: killing
+// what is in it would kill us (and whoever shares our cgroup).
+bool holdsUs(const std::string &mountRoot, const std::string &path)
+{
+    try {
+        for (const ProcCgroupLine &line : readProcCgroup()) {
+            const std::string own = mountRoot + (line.path == "/" ? "" : line.path);
+            if (own == path || own.rfind(path + "/", 0) == 0)
+                return true;
+        }
+    } catch (const Error &) {
+        return true; // cannot tell: do not risk it
+    }
+    return false;
+}
+
 bool removeChecked(const std::string &path, const std::string &parent, std::string *why)
 {
     auto deadline = std::chrono::steady_clock::now() + detail::kKillTimeout;
@@ -117,11 +147,40 @@ bool removeChecked(const std::string &path, const std::string &parent, std::stri
     }
     if (!cgfs::removeTree(path, std::chrono::steady_clock::now() + detail::kRemoveTimeout, why))
         return false;
-    cgfs::removeParentIfEmpty(parent);
+    if (!parent.empty())
+        cgfs::removeParentIfEmpty(parent);
     return true;
 }
 
 } // namespace
+
+// linux.cgroupsPath put the cgroup where the client said (/libpod_parent/libpod-ID,
+// /docker/ID). Root only, strictly below a cgroup mount root, and never a cgroup
+// holding this process: a journal line cannot make Hood kill its own caller.
+bool removeSpecCgroup(const std::string &path, std::string *why)
+{
+    std::vector<std::string> parts;
+    if (!splitNormalized(path, parts))
+        return refuse(why, path, "not an absolute, normalized path");
+    dev_t dev = 0;
+    const std::string mountRoot = mountRootAbove(path, &dev);
+    if (::geteuid() != 0 || mountRoot.empty())
+        return refuse(why, path, "not a cgroup below a cgroup mount root (nor under a \"hood\" parent)");
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT)
+        return true;
+    if (!isDirOn(path, dev))
+        return refuse(why, path, "not a cgroup directory of " + mountRoot);
+    if (holdsUs(mountRoot, path))
+        return refuse(why, path, "it holds the cgroup of hoodctl itself");
+    try {
+        return removeChecked(path, "", why);
+    } catch (const std::exception &error) {
+        if (why)
+            *why = error.what();
+        return false;
+    }
+}
 
 bool removeCgroupPath(const std::string &path, std::string *why)
 {
@@ -158,6 +217,21 @@ bool removeCgroupPath(const std::string &path, std::string *why)
             *why = error.what();
         return false;
     }
+}
+
+bool removeCgroupParent(const std::string &path, std::string *why)
+{
+    std::vector<std::string> parts;
+    dev_t dev = 0;
+    if (!splitNormalized(path, parts) || ::geteuid() != 0 || mountRootAbove(path, &dev).empty())
+        return refuse(why, path, "not a directory below a cgroup mount root");
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT)
+        return true;
+    if (!isDirOn(path, dev))
+        return refuse(why, path, "not a cgroup directory");
+    cgfs::removeParentIfEmpty(path); // EBUSY: another container's cgroup is in it
+    return true;
 }
 
 } // namespace hood

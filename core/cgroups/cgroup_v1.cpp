@@ -38,6 +38,7 @@ public:
 
     CgroupMode mode() const override { return m_mode; }
     std::vector<std::string> paths() const override;
+    std::vector<std::string> missingParents() const override;
     void create() override;
     void apply(const Resources &resources) override;
     void addProcess(pid_t pid) override;
@@ -51,28 +52,32 @@ private:
     struct Hierarchy {
         std::string dir; // <root>/memory, <root>/cpu,cpuacct
         std::vector<std::string> controllers;
+        std::string leaf; // <dir>/hood/<name>, or where linux.cgroupsPath puts it
     };
-    std::string parentIn(const Hierarchy &h) const { return join(h.dir, m_parent); }
-    std::string leafIn(const Hierarchy &h) const { return join(parentIn(h), m_name); }
+    std::string parentIn(const Hierarchy &h) const { return h.leaf.substr(0, h.leaf.rfind('/')); }
+    const std::string &leafIn(const Hierarchy &h) const { return h.leaf; }
     // The leaf directory of a controller; a plain sentence when there is none.
     std::string leafFor(const std::string &controller) const;
     void applyMemory(int64_t limit);
     void applyCpu(const Resources &resources);
     void applyPids(int64_t limit);
+    void applyDevices(const std::vector<DeviceRule> &rules);
 
     std::string m_root;
-    std::string m_parent;
-    std::string m_name;
+    bool m_specPath; // linux.cgroupsPath: the parents are the journal's to remove
     CgroupMode m_mode;
     std::vector<Hierarchy> m_hierarchies; // distinct directories, in kV1Controllers order
 };
 
 CgroupV1::CgroupV1(const CgroupOptions &options, CgroupMode mode)
-    : m_root(options.root), m_parent(options.parent), m_name(options.name), m_mode(mode)
+    : m_root(options.root), m_specPath(!options.path.empty()), m_mode(mode)
 {
     if (::access(m_root.c_str(), R_OK | X_OK) != 0)
         throw Error::sys("open", m_root, errno);
-    for (const char *controller : kV1Controllers) {
+    std::vector<const char *> controllers(std::begin(kV1Controllers), std::end(kV1Controllers));
+    if (options.devices)
+        controllers.push_back("devices");
+    for (const char *controller : controllers) {
         auto dir = findV1Hierarchy(m_root, controller);
         if (!dir)
             continue;
@@ -81,8 +86,21 @@ CgroupV1::CgroupV1(const CgroupOptions &options, CgroupMode mode)
         if (same != m_hierarchies.end())
             same->controllers.push_back(controller);
         else
-            m_hierarchies.push_back({*dir, {controller}});
+            m_hierarchies.push_back({*dir, {controller}, {}});
     }
+    for (Hierarchy &h : m_hierarchies)
+        h.leaf = m_specPath ? specCgroupLeaf(h.dir, h.controllers.front(), options.path)
+                            : join(join(h.dir, options.parent), options.name);
+}
+
+std::vector<std::string> CgroupV1::missingParents() const
+{
+    std::vector<std::string> missing;
+    for (const Hierarchy &h : m_hierarchies) {
+        std::vector<std::string> here = missingBetween(h.dir, h.leaf);
+        missing.insert(missing.end(), here.begin(), here.end());
+    }
+    return missing;
 }
 
 std::vector<std::string> CgroupV1::paths() const
@@ -105,8 +123,12 @@ std::string CgroupV1::leafFor(const std::string &controller) const
 
 void CgroupV1::create()
 {
-    for (const Hierarchy &h : m_hierarchies)
+    for (const Hierarchy &h : m_hierarchies) {
+        for (const std::string &dir : missingBetween(h.dir, parentIn(h)))
+            if (int err = cgfs::makeDir(dir))
+                throw Error::sys("mkdir", dir, err);
         createLeaf(parentIn(h), leafIn(h), [] {});
+    }
 }
 
 void CgroupV1::apply(const Resources &resources)
@@ -117,6 +139,30 @@ void CgroupV1::apply(const Resources &resources)
         applyCpu(resources);
     if (resources.pidsLimit)
         applyPids(*resources.pidsLimit);
+    if (!resources.devices.empty())
+        applyDevices(resources.devices);
+}
+
+// The spec's rules in order, then runc's defaults, each to devices.allow or
+// devices.deny ("c 1:3 rwm"; "a" alone for every device). A fresh cgroup copies
+// its parent's list, so a spec that starts with "deny all" (podman, Docker, runc
+// spec) ends with exactly the allowed devices.
+void CgroupV1::applyDevices(const std::vector<DeviceRule> &rules)
+{
+    const std::string dir = leafFor("devices");
+    auto number = [](int64_t n) { return n < 0 ? std::string("*") : std::to_string(n); };
+    auto write = [&](const DeviceRule &r) {
+        std::string line(1, r.type);
+        if (r.type != 'a')
+            line += " " + number(r.major) + ":" + number(r.minor) + " " + r.access;
+        else if (r.access != "rwm")
+            line = "a *:* " + r.access;
+        cgfs::writeFile(join(dir, r.allow ? "devices.allow" : "devices.deny"), line);
+    };
+    for (const DeviceRule &r : rules)
+        write(r);
+    for (const DeviceRule &r : defaultAllowedDevices())
+        write(r);
 }
 
 void CgroupV1::applyMemory(int64_t limit)
@@ -204,7 +250,8 @@ void CgroupV1::destroy() noexcept
     auto deadline = std::chrono::steady_clock::now() + kRemoveTimeout;
     for (const Hierarchy &h : m_hierarchies) {
         cgfs::removeTree(leafIn(h), deadline, nullptr);
-        cgfs::removeParentIfEmpty(parentIn(h));
+        if (!m_specPath)
+            cgfs::removeParentIfEmpty(parentIn(h));
     }
 }
 

@@ -28,11 +28,14 @@ class CgroupV2 final : public CgroupManager {
 public:
     explicit CgroupV2(const CgroupOptions &options)
         : m_base(options.base.empty() ? options.root : options.base),
-          m_parent(join(m_base, options.parent)), m_leaf(join(m_parent, options.name))
+          m_leaf(options.path.empty() ? join(join(m_base, options.parent), options.name)
+                                      : specCgroupLeaf(m_base, "", options.path)),
+          m_parent(m_leaf.substr(0, m_leaf.rfind('/'))), m_specPath(!options.path.empty())
     {}
 
     CgroupMode mode() const override { return CgroupMode::V2; }
     std::vector<std::string> paths() const override { return {m_leaf}; }
+    std::vector<std::string> missingParents() const override { return missingBetween(m_base, m_leaf); }
     void create() override;
     void apply(const Resources &resources) override;
     void addProcess(pid_t pid) override;
@@ -49,12 +52,16 @@ private:
     void applyCpu(const Resources &resources);
 
     std::string m_base; // the hierarchy root, or a subtree delegated to the caller
-    std::string m_parent;
     std::string m_leaf;
+    std::string m_parent;
+    bool m_specPath; // linux.cgroupsPath: the parents are the journal's to remove
 };
 
 void CgroupV2::create()
 {
+    for (const std::string &dir : missingBetween(m_base, m_parent))
+        if (int err = cgfs::makeDir(dir))
+            throw Error::sys("mkdir", dir, err);
     createLeaf(m_parent, m_leaf, [this] {
         // Controllers reach a child only when every ancestor enables them in its
         // subtree_control: the root (usually done by systemd already) or the
@@ -62,6 +69,14 @@ void CgroupV2::create()
         // subtree (systemd) has enabled what it delegates.
         auto available = cgfs::readWords(join(m_base, "cgroup.controllers"));
         enableControllers(m_base, available);
+        // A cgroupsPath's parents, each a level that must pass the controllers on.
+        for (size_t slash = m_parent.find('/', m_base.size() + 1); slash != std::string::npos;
+             slash = m_parent.find('/', slash + 1)) {
+            const std::string dir = m_parent.substr(0, slash);
+            if (int err = cgfs::makeDir(dir))
+                throw Error::sys("mkdir", dir, err);
+            enableControllers(dir, available);
+        }
         enableControllers(m_parent, available);
     });
 }
@@ -163,7 +178,8 @@ void CgroupV2::destroy() noexcept
         // rmdir below fails for what survived; the journal keeps the path for gc.
     }
     cgfs::removeTree(m_leaf, std::chrono::steady_clock::now() + kRemoveTimeout, nullptr);
-    cgfs::removeParentIfEmpty(m_parent);
+    if (!m_specPath)
+        cgfs::removeParentIfEmpty(m_parent);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "cgroup_backends.h"
 #include "cgroup_fs.h"
+#include "cgroup_paths.h"
 #include "error.h"
 
 #include <cerrno>
@@ -153,6 +154,63 @@ void createLeaf(const std::string &parent, const std::string &leaf,
     }
     if (err)
         throw Error::sys("mkdir", leaf, err);
+}
+
+namespace {
+
+// runc's cleanPath: "." and ".." resolved lexically, and a relative path can
+// never climb above where it starts ("../../x" is "x").
+std::string cleanPath(const std::string &path)
+{
+    std::vector<std::string> parts;
+    size_t pos = 0;
+    while (pos <= path.size()) {
+        size_t slash = path.find('/', pos);
+        if (slash == std::string::npos)
+            slash = path.size();
+        std::string part = path.substr(pos, slash - pos);
+        if (part == "..") {
+            if (!parts.empty())
+                parts.pop_back();
+        } else if (!part.empty() && part != ".") {
+            parts.push_back(part);
+        }
+        pos = slash + 1;
+    }
+    std::string out;
+    for (const std::string &part : parts)
+        out += "/" + part;
+    return out; // "" for "/" or "."
+}
+
+} // namespace
+
+std::string specCgroupLeaf(const std::string &hierarchyDir, const std::string &controller,
+                           const std::string &specPath)
+{
+    const std::string inner = cleanPath(specPath);
+    if (inner.empty())
+        throw Error("linux.cgroupsPath \"" + specPath + "\" names no cgroup below the hierarchy's root");
+    if (specPath[0] == '/')
+        return hierarchyDir + inner;
+    const std::vector<ProcCgroupLine> lines = readProcCgroup();
+    const ProcCgroupLine *own = cgroupLineFor(lines, controller);
+    std::string base = own ? cleanPath(own->path) : "";
+    if (controller.empty()) // v2: this process's cgroup has processes; its parent can have children
+        base = base.substr(0, base.rfind('/') == std::string::npos ? 0 : base.rfind('/'));
+    return hierarchyDir + base + inner;
+}
+
+std::vector<std::string> missingBetween(const std::string &top, const std::string &leaf)
+{
+    std::vector<std::string> missing;
+    for (size_t slash = leaf.find('/', top.size() + 1); slash != std::string::npos;
+         slash = leaf.find('/', slash + 1)) {
+        std::string dir = leaf.substr(0, slash);
+        if (!cgfs::exists(dir))
+            missing.push_back(dir);
+    }
+    return missing;
 }
 
 void throwMissingController(const std::string &controller, const std::string &detail)

@@ -52,6 +52,9 @@ public:
     // Every directory create() makes, parent ("hood") excluded, so the caller can
     // journal them before they exist. For v1 one per hierarchy used.
     virtual std::vector<std::string> paths() const = 0;
+    // The directories above paths() that create() will make because they do not
+    // exist yet (a cgroupsPath's parents), outermost first, for the journal.
+    virtual std::vector<std::string> missingParents() const = 0;
     // Makes the directories (and the shared "hood" parent, enabling controllers in
     // v2's cgroup.subtree_control where needed). Throws hood::Error.
     virtual void create() = 0;
@@ -82,6 +85,13 @@ struct CgroupOptions {
     std::string parent = "hood";         // under base (root when base is empty)
     std::string name;                    // the container's ID
     std::optional<CgroupMode> mode;      // detected when not set
+    // v1: a directory in the devices hierarchy too, for linux.resources.devices
+    // (only then: it costs a mkdir and an rmdir per container).
+    bool devices = false;
+    // linux.cgroupsPath, as runc's cgroupfs driver reads it: absolute, below each
+    // hierarchy's root; relative, below the cgroup of this process (v2: its
+    // parent). ".." cannot climb out. Empty: Hood's own <base>/<parent>/<name>.
+    std::string path;
 };
 
 std::unique_ptr<CgroupManager> makeCgroupManager(const CgroupOptions &options);
@@ -102,6 +112,14 @@ bool cgroupFrozen(const std::vector<std::string> &paths);
 // subtree); anything else is refused with a reason. An empty "hood" parent is
 // removed with it.
 bool removeCgroupPath(const std::string &path, std::string *why = nullptr);
+// A container's cgroup at its linux.cgroupsPath (/libpod_parent/libpod-ID): as
+// removeCgroupPath, for root only, strictly below a cgroup mount root, and never a
+// cgroup that holds this process.
+bool removeSpecCgroup(const std::string &path, std::string *why = nullptr);
+// A parent a container's cgroupsPath made: rmdir when it is empty (another
+// container may still use it: then it stays, and that is no failure). Only a
+// directory strictly below a cgroup mount root is touched. Never throws.
+bool removeCgroupParent(const std::string &path, std::string *why = nullptr);
 
 
 } // namespace hood

@@ -8,6 +8,7 @@
 
 #include "channel.h"
 #include "error.h"
+#include "hooks.h"
 #include "privops.h"
 #include "process.h"
 #include "rootfs.h"
@@ -146,6 +147,21 @@ MergedRoot prepareRootfs(const LaunchConfig &c, int &sock, const GoMessage &go)
     return merged;
 }
 
+// The mounts are made and the old root is still in sight (runc's point): the
+// monitor runs prestart and createRuntime in its namespaces, then this process
+// runs createContainer in the container's.
+void runCreateHooks(const LaunchConfig &c, int sock)
+{
+    const Hooks &hooks = c.spec.hooks;
+    if (!hooks.prestart.empty() || !hooks.createRuntime.empty()) {
+        sendMessage(sock, msg::Hooks, "");
+        std::string reply;
+        if (receiveMessage(sock, reply, nullptr) <= 0 || reply[0] != msg::HooksDone)
+            _exit(125); // the monitor failed (and says why) or is gone
+    }
+    runHooks("createContainer", hooks.createContainer, hookState(c.id, "creating", getpid(), c.bundle));
+}
+
 void redirectToLog(const LaunchConfig &c)
 {
     if (c.stdio != StdioMode::Log)
@@ -185,14 +201,10 @@ void run(const LaunchConfig &c, int &sock, bool &started)
         priv::becomeRootInUserNamespace();
     joinSpecNamespaces(spec);
     unshareCgroupNamespace(spec);
-    Fd fifo;
-    if (c.waitForStart) {
-        fifo.reset(open((c.stateDir + "/exec.fifo").c_str(), O_PATH | O_CLOEXEC));
-        if (!fifo)
-            throw Error::sys("open", c.stateDir + "/exec.fifo", errno);
-    }
+    Fd fifo(c.execFifoFd); // the monitor's O_PATH fd, our copy (launch.h)
     redirectToLog(c);
     MergedRoot rootfs = prepareRootfs(c, sock, go);
+    runCreateHooks(c, sock);
     c.useChroot ? chrootInto(rootfs.path) : pivotInto(rootfs.path);
     rootfs.root.reset();
     go = {};
@@ -219,8 +231,8 @@ void run(const LaunchConfig &c, int &sock, bool &started)
         if (!started)
             warnToMonitor(w, &sock);
     };
-    if (c.waitForStart)
-        steps.beforeUserSwitch = [&] {
+    steps.beforeUserSwitch = [&] {
+        if (c.waitForStart) {
             sendTrace(sock); // `create` ends here: the steps so far are the start-up
             // runc mode: the caller of `create` exits now, and the init lives on
             // under the caller's subreaper.
@@ -230,7 +242,13 @@ void run(const LaunchConfig &c, int &sock, bool &started)
             waitForStart(fifo);
             fifo.reset();
             started = true;
-        };
+        }
+        // In the container, as its root and before capabilities are dropped (runc runs
+        // them a step later, as the process's user); the process's environment is the
+        // default, as runc gives it.
+        runHooks("startContainer", spec.hooks.startContainer,
+                 hookState(c.id, "created", getpid(), c.bundle), spec.process.env);
+    };
     if (!c.direct)
         steps.dieWithParent = [&] { dieWithParent(monitor); };
     steps.preserveFds = c.preserveFds;

@@ -38,10 +38,14 @@ struct RootfsLayers {
 struct LaunchConfig {
     std::string id;
     std::string stateDir;
+    std::string bundle;            // for the hooks' state (empty: none given)
     Spec spec;                     // validated
     RootfsLayers layers;           // what the root filesystem is made of
     bool useChroot = false;        // chroot(2) instead of pivot_root(2), for the lesson
     bool waitForStart = false;     // `create`: block on exec.fifo until `start`
+    // exec.fifo opened (O_PATH) by the monitor: an init mapped to a uid that cannot
+    // walk the state directory still reaches it (uid/gid maps whose root is not root).
+    int execFifoFd = -1;
     // runc mode (create with a bundle, as podman and Docker call it): no monitor.
     // The caller of `create` clones the init and exits; the init re-parents to the
     // caller's subreaper (conmon, containerd-shim), which reaps it. docs/runtime-modes.md
@@ -74,6 +78,8 @@ constexpr char Ready = 'R';   // init -> monitor: set up, waiting for `start`
 constexpr char Error = 'E';   // init -> monitor: one sentence follows
 constexpr char Warning = 'W'; // init -> monitor: one sentence follows
 constexpr char Console = 'T'; // init -> monitor: pty master attached (SCM_RIGHTS)
+constexpr char Hooks = 'H';     // init -> monitor: mounts made, run prestart and createRuntime hooks
+constexpr char HooksDone = 'D'; // monitor -> init: they ran; go on to switch root
 constexpr char Trace = 'S';   // init -> monitor, just before exec: the init's start-up steps (JSON)
 } // namespace msg
 

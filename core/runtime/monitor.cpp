@@ -3,6 +3,7 @@
 #include "channel.h"
 #include "netstep.h"
 #include "error.h"
+#include "hooks.h"
 #include "privops.h"
 #include "procfs.h"
 #include "statedir.h"
@@ -130,6 +131,32 @@ void Monitor::makeStateDir()
         throw;
     }
     m_madeStateDir = true;
+    if (m_config.waitForStart)
+        openExecFifo();
+}
+
+// The init opens the fifo for writing through its own copy of this fd; with a user
+// namespace it is then root inside but not outside, so the fifo becomes the
+// mapped root's (runc chowns it the same way).
+void Monitor::openExecFifo()
+{
+    const std::string path = m_config.stateDir + "/exec.fifo";
+    m_execFifo.reset(open(path.c_str(), O_PATH | O_CLOEXEC));
+    if (!m_execFifo)
+        throw Error::sys("open", path, errno);
+    m_config.execFifoFd = m_execFifo.get();
+    if (!m_config.userNamespace)
+        return;
+    auto hostIdOfRoot = [](const std::vector<IdMapping> &maps) -> std::optional<uint32_t> {
+        for (const IdMapping &m : maps)
+            if (m.containerID == 0 && m.size > 0)
+                return m.hostID;
+        return std::nullopt;
+    };
+    auto uid = hostIdOfRoot(m_config.spec.uidMappings);
+    auto gid = hostIdOfRoot(m_config.spec.gidMappings);
+    if (uid && gid && (*uid != geteuid() || *gid != getegid()))
+        priv::giveExecFifo(m_execFifo.get(), path, *uid, *gid);
 }
 
 // The overlay's mount point (<state>/rootfs, gone with the state directory) and,
@@ -159,7 +186,12 @@ void Monitor::makeCgroup()
     CgroupOptions options;
     options.name = m_config.id;
     options.base = m_config.cgroupBase;
+    options.devices = !m_config.spec.resources.devices.empty();
+    options.path = m_config.spec.cgroupsPath;
     m_cgroup = makeCgroupManager(options);
+    if (options.devices && m_cgroup->mode() == CgroupMode::V2)
+        m_warn("linux.resources.devices is not enforced: on cgroup v2 it takes an eBPF device program, "
+               "which Hood does not load yet; the container has the device nodes its /dev holds");
     // The cgroup namespace is shared by every state root (/run/hood, a test's
     // HOOD_ROOT): a container of the same name elsewhere must not be adopted, nor
     // removed by our cleanup, so refuse before journaling anything.
@@ -173,8 +205,13 @@ void Monitor::makeCgroup()
         }
     }
     // Journal first: a crash between mkdir and the next line must not leak it.
+    // A cgroupsPath's new parents go first, so that replay (newest first) tries
+    // them after the leaves.
+    for (const std::string &path : m_cgroup->missingParents())
+        m_resources.journal().record(resource::CgroupParent, path);
+    const ResourceType &kind = options.path.empty() ? resource::Cgroup : resource::SpecCgroup;
     for (const std::string &path : m_cgroup->paths())
-        m_resources.journal().record(resource::Cgroup, path);
+        m_resources.journal().record(kind, path);
     m_state.cgroupPaths = m_cgroup->paths();
     m_cgroup->create(); // each mkdir and control-file write is a step of its own
     m_cgroup->apply(m_config.spec.resources);
@@ -235,6 +272,14 @@ void Monitor::awaitExecOrReady(int sock)
         case msg::Error: throw Error(message.substr(1));
         case msg::Warning: m_warn(message.substr(1)); break;
         case msg::Console: m_consoleMaster = std::move(received); break;
+        case msg::Hooks: {
+            // The init's pid as this (the runtime's) pid namespace sees it, as runc gives it.
+            const std::string state = hookState(m_state.id, "creating", m_state.pid, m_state.bundle);
+            runHooks("prestart", m_config.spec.hooks.prestart, state);
+            runHooks("createRuntime", m_config.spec.hooks.createRuntime, state);
+            sendMessage(sock, msg::HooksDone, "");
+            break;
+        }
         case msg::Trace: {
             double execStart = trace::now();
             for (trace::Step &s : trace::fromLines(message.substr(1)))
@@ -308,6 +353,7 @@ void Monitor::launch()
         m_config.monitorSock = socks.first.get();
         m_state.pid = cloneInit(socks.second.get());
         socks.second.reset();
+        m_execFifo.reset(); // the init has its copy
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
         attachNetwork(m_config, m_resources, m_state.pid);
@@ -317,6 +363,9 @@ void Monitor::launch()
         trace::faultPoint(); // state.json is on disk: a step of its own for the kill test
         sendGo(socks.first.get());
         awaitExecOrReady(socks.first.get());
+        if (!m_config.waitForStart) // `create`: `start` runs them
+            runHooks("poststart", m_config.spec.hooks.poststart,
+                     hookState(m_state.id, "created", m_state.pid, m_state.bundle)); // runc's word here
         collectTrace();
         if (m_config.direct) {
             // No monitor from here on: the caller of `create` is about to exit.
@@ -508,6 +557,7 @@ int Monitor::supervise(bool removeWhenDone)
     if (removeWhenDone) {
         m_resources.releaseAll();
         removeTree(m_config.stateDir);
+        runPoststopHooks(m_config.spec.hooks, m_state, m_warn);
     } else {
         try {
             saveState(m_config.stateDir, m_state);

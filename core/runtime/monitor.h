@@ -49,6 +49,7 @@ public:
 
 private:
     void makeStateDir();
+    void openExecFifo();
     void makeCgroup();
     pid_t cloneInit(int childSock);
     void writeIdMaps();
@@ -73,6 +74,7 @@ private:
     std::unique_ptr<CgroupManager> m_cgroup;
     Fd m_signalFd;
     Fd m_cloneIntoFd;              // v2 leaf for CLONE_INTO_CGROUP
+    Fd m_execFifo;                 // <state>/exec.fifo (O_PATH) until the init has its copy
     bool m_placedAtClone = false;  // the init is in its cgroup without addProcess
     Fd m_consoleMaster;
     Fd m_logFd;                    // <state>/container.log, detached only

@@ -129,6 +129,19 @@ void writeIdMaps(pid_t pid, const std::string &uidMap, const std::string &gidMap
     write("gid_map", gidMap);
 }
 
+void giveExecFifo(int fd, const std::string &path, uid_t uid, gid_t gid)
+{
+    // fd may be O_PATH: AT_EMPTY_PATH changes the file it names.
+    // Safe: the fifo is one this monitor just made in the container's own state
+    // directory (0700, root's), so the new owner can reach it only through the fd
+    // its init inherits; it carries nothing but the one byte that starts the command.
+    Scope step(Phase::State, "fchown", path + " to " + std::to_string(uid) + ":" + std::to_string(gid));
+    if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0) {
+        step.fail(errno);
+        throw Error::sys("chown", path, errno);
+    }
+}
+
 void writeCgroupFile(const std::string &path, std::string_view value)
 {
     // Safe: every path is below a cgroup Hood made for this container (hood/<id>),

@@ -29,6 +29,9 @@ pid_t cloneInit(uint64_t flags, int cgroupFd, bool *placedInCgroup);
 void joinPidNamespaceForChildren(const std::string &path);
 // /proc/<pid>/setgroups (when denySetgroups), uid_map and gid_map of the init.
 void writeIdMaps(pid_t pid, const std::string &uidMap, const std::string &gidMap, bool denySetgroups);
+// fchown of <state>/exec.fifo (open at fd) to the host ids of the container's root,
+// so that an init mapped to another uid may open it for writing (runc does the same).
+void giveExecFifo(int fd, const std::string &path, uid_t uid, gid_t gid);
 
 // ---- cgroups (monitor, exec, gc) ------------------------------------------
 

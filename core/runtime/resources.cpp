@@ -15,6 +15,16 @@ bool destroyCgroup(const std::string &path, std::string *why)
     return removeCgroupPath(path, why);
 }
 
+bool destroySpecCgroup(const std::string &path, std::string *why)
+{
+    return removeSpecCgroup(path, why);
+}
+
+bool destroyCgroupParent(const std::string &path, std::string *why)
+{
+    return removeCgroupParent(path, why);
+}
+
 bool destroyDir(const std::string &path, std::string *why)
 {
     return removeTree(path, why);
@@ -27,13 +37,15 @@ struct Registry {
 
 Registry &registry()
 {
-    static Registry r {{}, {&resource::Cgroup, &resource::Mount, &resource::Dir}};
+    static Registry r {{}, {&resource::Cgroup, &resource::SpecCgroup, &resource::CgroupParent, &resource::Mount, &resource::Dir}};
     return r;
 }
 } // namespace
 
 namespace resource {
 const ResourceType Cgroup {"cgroup", "cgroup", destroyCgroup};
+const ResourceType SpecCgroup {"cgroup-path", "cgroup", destroySpecCgroup};
+const ResourceType CgroupParent {"cgroup-parent", "cgroup parent", destroyCgroupParent};
 const ResourceType Mount {"mount", "mount", priv::detachMount};
 const ResourceType Dir {"dir", "directory", destroyDir};
 } // namespace resource

@@ -27,6 +27,8 @@ struct ResourceType {
 
 namespace resource {
 extern const ResourceType Cgroup; // a cgroup directory (v1: one per controller)
+extern const ResourceType SpecCgroup;   // a cgroup at the spec's linux.cgroupsPath
+extern const ResourceType CgroupParent; // a parent a cgroupsPath made (removed when empty)
 extern const ResourceType Mount;  // a mount visible from the host's namespace
 extern const ResourceType Dir;    // a directory tree outside the state directory
 } // namespace resource

@@ -4,6 +4,7 @@
 #include "cgroups/cgroups.h"
 #include "cgroups/delegation.h"
 #include "error.h"
+#include "hooks.h"
 #include "journal.h"
 #include "monitor.h"
 #include "netresources.h"
@@ -218,6 +219,17 @@ std::vector<pid_t> cgroupPids(const ContainerState &s)
     return pids;
 }
 
+// The spec a container was started with (<state>/config.json, as the monitor wrote
+// it); a default one when it cannot be read, so that delete still works.
+Spec specAsRun(const std::string &dir)
+{
+    try {
+        return parseSpec(readFile(dir + "/config.json"), dir + "/config.json").spec;
+    } catch (const Error &) {
+        return {};
+    }
+}
+
 } // namespace
 
 void sendConsole(const std::string &path, int master)
@@ -330,6 +342,7 @@ Runtime::Prepared Runtime::prepare(RunRequest &r, bool detached, bool waitForSta
     LaunchConfig &c = p.config;
     c.id = r.id;
     c.stateDir = containerDir(r.id);
+    c.bundle = r.bundle;
     c.layers = rootfsLayers(r);
     c.useChroot = r.useChroot;
     c.waitForStart = waitForStart;
@@ -494,6 +507,14 @@ void Runtime::start(const std::string &id)
     unlink(fifo.c_str());
     if (!ok)
         throw Error("container \"" + id + "\" did not start: its init is not waiting any more");
+    const Hooks hooks = specAsRun(containerDir(id)).hooks;
+    try {
+        // "created", as runc's poststart reads it (its state still sees the fifo then).
+        runHooks("poststart", hooks.poststart, hookState(id, "created", i.state.pid, i.state.bundle));
+    } catch (const Error &) {
+        ::kill(i.state.pid, SIGKILL); // runc's rule: a failed poststart ends the container
+        throw;
+    }
 }
 
 void Runtime::kill(const std::string &id, int sig, bool all)
@@ -524,6 +545,37 @@ void Runtime::resume(const std::string &id)
     if (i.status != Status::Paused)
         throw Error("container \"" + id + "\" cannot be resumed: it is " + statusName(i.status) + ", not paused");
     freezeCgroup(i.state.cgroupPaths, false);
+}
+
+void Runtime::update(const std::string &id, const Resources &resources)
+{
+    Fd held = lock(id);
+    ContainerInfo i = info(id);
+    if (i.status == Status::Stopped)
+        throw Error("container \"" + id + "\" cannot be updated: it is stopped");
+    if (i.state.cgroupPaths.empty())
+        throw Error("container \"" + id + "\" has no cgroup of its own (rootless without a delegated "
+                    "subtree), so it has no limits to update");
+    // The manager that made the cgroup, rebuilt from what made it.
+    const Spec spec = specAsRun(containerDir(id));
+    CgroupOptions options;
+    options.name = id;
+    options.path = spec.cgroupsPath;
+    options.devices = !spec.resources.devices.empty();
+    if (geteuid() != 0)
+        options.base = detectDelegation().base;
+    std::unique_ptr<CgroupManager> cgroup = makeCgroupManager(options);
+    if (cgroup->paths() != i.state.cgroupPaths)
+        throw Error("container \"" + id + "\": its cgroup " + i.state.cgroupPaths.front()
+                    + " is not where this hoodctl finds it (" + cgroup->paths().front()
+                    + "; a relative cgroupsPath is read from the caller's own cgroup)");
+    Resources limits = resources;
+    limits.devices.clear();
+    cgroup->apply(limits);
+    if (resources.memoryLimit) {
+        i.state.memoryLimit = resources.memoryLimit;
+        saveState(containerDir(id), i.state);
+    }
 }
 
 void Runtime::waitForMonitorExit(const ContainerState &s, int timeoutMs) const
@@ -562,10 +614,12 @@ void Runtime::remove(const std::string &id, bool force)
         ::kill(pid, SIGKILL);
     waitForMonitorExit(i.state, 5000);
     std::string dir = containerDir(id);
+    const Hooks hooks = specAsRun(dir).hooks;
     std::vector<std::string> left = replayJournal(readJournal(dir + "/journal"));
     std::string why;
     if (!removeTree(dir, &why))
         left.push_back(why);
+    runPoststopHooks(hooks, i.state, m_warn);
     if (!left.empty())
         throw Error("container \"" + id + "\" was not removed completely: " + left.front());
 }

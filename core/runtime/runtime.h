@@ -93,6 +93,9 @@ public:
     // The freezer of the container's cgroup (runc pause / resume).
     void pause(const std::string &id);
     void resume(const std::string &id);
+    // runc update: new memory, CPU and pids limits for a running container's cgroup
+    // (device rules are not changed this way). Throws hood::Error naming the file.
+    void update(const std::string &id, const Resources &resources);
     ContainerInfo info(const std::string &id) const;
     // all: every process in the container's cgroup (runc kill --all); a stopped
     // container is then no error (what is left of it is signalled).

@@ -110,4 +110,15 @@ const std::vector<std::string> &dockerDefaultCapabilities()
     return caps;
 }
 
+const std::vector<DeviceRule> &defaultAllowedDevices()
+{
+    static const std::vector<DeviceRule> kRules = {
+        {true, 'c', -1, -1, "m"}, {true, 'b', -1, -1, "m"},
+        {true, 'c', 1, 3, "rwm"}, {true, 'c', 1, 8, "rwm"}, {true, 'c', 1, 7, "rwm"}, {true, 'c', 5, 0, "rwm"},
+        {true, 'c', 1, 5, "rwm"}, {true, 'c', 1, 9, "rwm"}, {true, 'c', 136, -1, "rwm"}, {true, 'c', 5, 2, "rwm"},
+        {true, 'c', 10, 200, "rwm"},
+    };
+    return kRules;
+}
+
 } // namespace hood

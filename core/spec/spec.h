@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hood {
@@ -70,12 +71,63 @@ struct IdMapping {
     bool operator==(const IdMapping &) const = default;
 };
 
+// One entry of config.json's hooks: a program run by the runtime at a point of the
+// container's life, with the container's state JSON on its stdin.
+struct Hook {
+    std::string path;               // absolute
+    std::vector<std::string> args;  // argv, args[0] included; empty: {path}
+    std::vector<std::string> env;   // empty: an empty environment (startContainer: the process's)
+    std::optional<int> timeout;     // seconds; nullopt: no limit
+    bool operator==(const Hook &) const = default;
+};
+
+// The points the runtime spec names, in the order they come:
+//   prestart, createRuntime  by the runtime, in its namespaces, after the container's
+//                            mounts are made and before its root is switched
+//   createContainer          in the container's namespaces, at the same point
+//   startContainer           in the container, after `start`, before the user's command
+//   poststart                by the runtime, once the user's command runs
+//   poststop                 by the runtime, when the container is deleted
+struct Hooks {
+    std::vector<Hook> prestart, createRuntime, createContainer, startContainer, poststart, poststop;
+    bool empty() const
+    {
+        return prestart.empty() && createRuntime.empty() && createContainer.empty()
+            && startContainer.empty() && poststart.empty() && poststop.empty();
+    }
+    // Each point's config.json name and list, in the order above.
+    std::vector<std::pair<const char *, const std::vector<Hook> *>> points() const
+    {
+        return {{"prestart", &prestart},   {"createRuntime", &createRuntime},
+                {"createContainer", &createContainer}, {"startContainer", &startContainer},
+                {"poststart", &poststart}, {"poststop", &poststop}};
+    }
+    bool operator==(const Hooks &) const = default;
+};
+
+// linux.resources.devices: one rule of the device cgroup, applied in order.
+struct DeviceRule {
+    bool allow = false;
+    char type = 'a';           // 'a' (all), 'b' (block), 'c' (char)
+    int64_t major = -1;        // -1: any
+    int64_t minor = -1;        // -1: any
+    std::string access = "rwm";
+    bool operator==(const DeviceRule &) const = default;
+};
+
+// What runc allows after the spec's device rules (specconv's AllowedDevices):
+// mknod of any device, and /dev/null, zero, full, random, urandom, tty, ptmx, the
+// ptys and /dev/net/tun, so that a "deny all" still leaves a working /dev.
+const std::vector<DeviceRule> &defaultAllowedDevices();
+
 struct Resources {
     std::optional<int64_t> memoryLimit;  // bytes
     std::optional<int64_t> cpuQuota;     // microseconds per period; -1 = no limit
     std::optional<uint64_t> cpuPeriod;   // microseconds
     std::optional<uint64_t> cpuShares;   // relative weight (v1 shares, 2..262144)
     std::optional<int64_t> pidsLimit;    // -1 = no limit
+    // The device cgroup's rules (v1 devices controller); not a limit: empty() ignores them.
+    std::vector<DeviceRule> devices;
     bool empty() const
     {
         return !memoryLimit && !cpuQuota && !cpuPeriod && !cpuShares && !pidsLimit;
@@ -100,6 +152,7 @@ struct Spec {
     std::vector<std::string> readonlyPaths;
     // linux.seccomp: absent, no filter (as runc); hoodctl run puts Docker's default here.
     std::optional<Seccomp> seccomp;
+    Hooks hooks;
 
     bool hasNamespace(NsKind kind) const;
     const NamespaceSetting *namespaceSetting(NsKind kind) const;
@@ -119,6 +172,11 @@ struct ParsedSpec {
 //   "config.json: linux.resources.memory.limit: must be a positive number of bytes"
 //   "config.json: syntax error at line 3, column 7: ..."
 ParsedSpec parseSpec(std::string_view json, std::string_view source = "config.json");
+
+// `update --resources`: a linux.resources object alone (as runc and containerd's
+// shim send it); messages name the fields as linux.resources.memory.limit.
+Resources parseResources(std::string_view json, std::string_view source, std::vector<std::string> &warnings);
+void validateResources(const Resources &resources, std::string_view source);
 
 // Validates a spec built in code (hoodctl run's flags); same messages as parseSpec.
 void validateSpec(const Spec &spec, std::string_view source = "config.json");

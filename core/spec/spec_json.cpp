@@ -69,6 +69,18 @@ Json resourcesJson(const Resources &r)
         j["cpu"]["period"] = *r.cpuPeriod;
     if (r.pidsLimit)
         j["pids"]["limit"] = *r.pidsLimit;
+    if (!r.devices.empty()) {
+        Json &devices = j["devices"] = Json::array();
+        for (const DeviceRule &d : r.devices) {
+            Json rule = {{"allow", d.allow}, {"type", std::string(1, d.type)}};
+            if (d.major >= 0)
+                rule["major"] = d.major;
+            if (d.minor >= 0)
+                rule["minor"] = d.minor;
+            rule["access"] = d.access;
+            devices.push_back(std::move(rule));
+        }
+    }
     return j;
 }
 
@@ -79,7 +91,7 @@ Json linuxJson(const Spec &spec)
         j["uidMappings"] = idMappingsJson(spec.uidMappings);
     if (!spec.gidMappings.empty())
         j["gidMappings"] = idMappingsJson(spec.gidMappings);
-    if (!spec.resources.empty())
+    if (!spec.resources.empty() || !spec.resources.devices.empty())
         j["resources"] = resourcesJson(spec.resources);
     if (!spec.cgroupsPath.empty())
         j["cgroupsPath"] = spec.cgroupsPath;
@@ -101,6 +113,27 @@ Json linuxJson(const Spec &spec)
     return j;
 }
 
+Json hooksJson(const Hooks &h)
+{
+    Json j = Json::object();
+    for (const auto &[name, list] : h.points()) {
+        if (list->empty())
+            continue;
+        Json &out = j[name] = Json::array();
+        for (const Hook &hook : *list) {
+            Json entry = {{"path", hook.path}};
+            if (!hook.args.empty())
+                entry["args"] = hook.args;
+            if (!hook.env.empty())
+                entry["env"] = hook.env;
+            if (hook.timeout)
+                entry["timeout"] = *hook.timeout;
+            out.push_back(std::move(entry));
+        }
+    }
+    return j;
+}
+
 } // namespace
 
 std::string specToJson(const Spec &spec)
@@ -111,6 +144,8 @@ std::string specToJson(const Spec &spec)
         j["hostname"] = spec.hostname;
     if (!spec.mounts.empty())
         j["mounts"] = mountsJson(spec.mounts);
+    if (!spec.hooks.empty())
+        j["hooks"] = hooksJson(spec.hooks);
     j["linux"] = linuxJson(spec);
     // Bytes that are not UTF-8 become U+FFFD, as Go's encoding/json (runc) writes them.
     return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

@@ -42,6 +42,7 @@ public:
         : m_source(source), m_warnings(warnings) {}
 
     void spec(const Json &j, Spec &spec);
+    void resourcesOnly(const Json &j, Resources &r) { resources(j, "linux.resources", r); }
 
 private:
     [[noreturn]] void fail(const std::string &path, std::string_view what) const
@@ -73,6 +74,9 @@ private:
     void namespaceSetting(const Json &j, const std::string &path, NamespaceSetting &ns);
     void idMapping(const Json &j, const std::string &path, IdMapping &m);
     void resources(const Json &j, const std::string &path, Resources &r);
+    void deviceRule(const Json &j, const std::string &path, DeviceRule &d);
+    void hooks(const Json &j, const std::string &path, Hooks &h);
+    void hook(const Json &j, const std::string &path, Hook &h);
 
     std::string_view m_source;
     std::vector<std::string> &m_warnings;
@@ -186,7 +190,31 @@ void Reader::spec(const Json &j, Spec &spec)
         {"hostname", into(spec.hostname)},
         {"mounts", list(spec.mounts, &Reader::mount)},
         {"linux", [&](const Json &v, const std::string &at) { linux(v, at, spec); }},
-    }, {"annotations", "hooks", "domainname", "solaris", "windows", "vm", "zos"});
+        {"hooks", [&](const Json &v, const std::string &at) { hooks(v, at, spec.hooks); }},
+    }, {"annotations", "domainname", "solaris", "windows", "vm", "zos"});
+}
+
+void Reader::hooks(const Json &j, const std::string &path, Hooks &h)
+{
+    object(j, path, {
+        {"prestart", list(h.prestart, &Reader::hook)},
+        {"createRuntime", list(h.createRuntime, &Reader::hook)},
+        {"createContainer", list(h.createContainer, &Reader::hook)},
+        {"startContainer", list(h.startContainer, &Reader::hook)},
+        {"poststart", list(h.poststart, &Reader::hook)},
+        {"poststop", list(h.poststop, &Reader::hook)},
+    });
+}
+
+void Reader::hook(const Json &j, const std::string &path, Hook &h)
+{
+    object(j, path, {
+        {"path", into(h.path)},
+        {"args", into(h.args)},
+        {"env", into(h.env)},
+        {"timeout", into(h.timeout, rules::kHookTimeout)},
+    });
+    require(j, path, {"path"});
 }
 
 void Reader::process(const Json &j, const std::string &path, Process &p)
@@ -339,7 +367,26 @@ void Reader::resources(const Json &j, const std::string &path, Resources &r)
         {"pids", [&](const Json &v, const std::string &at) {
              object(v, at, {{"limit", into(r.pidsLimit, rules::kPidsLimit)}});
          }},
-    }, {"devices", "blockIO", "hugepageLimits", "network", "rdma", "unified"});
+        {"devices", list(r.devices, &Reader::deviceRule)},
+    }, {"blockIO", "hugepageLimits", "network", "rdma", "unified"});
+}
+
+void Reader::deviceRule(const Json &j, const std::string &path, DeviceRule &d)
+{
+    std::string type = "a";
+    object(j, path, {
+        {"allow", into(d.allow)},
+        {"type", into(type)},
+        {"major", into(d.major, rules::kDeviceNumber)},
+        {"minor", into(d.minor, rules::kDeviceNumber)},
+        {"access", into(d.access)},
+    });
+    require(j, path, {"allow"});
+    if (type != "a" && type != "b" && type != "c")
+        fail(member(path, "type"), "must be a (all), b (block) or c (char)");
+    d.type = type[0];
+    if (d.access.empty() || d.access.find_first_not_of("rwm") != std::string::npos)
+        fail(member(path, "access"), "must be letters of rwm (read, write, mknod)");
 }
 
 // A well-formed name this kernel (or libcap) does not know, such as CAP_BPF on an
@@ -413,17 +460,39 @@ std::string numberOutOfRange(std::string_view text, const std::string &what)
 
 } // namespace
 
-ParsedSpec parseSpec(std::string_view json, std::string_view source)
+namespace {
+Json parseJson(std::string_view json, std::string_view source)
 {
-    Json j;
     try {
-        j = Json::parse(json);
+        return Json::parse(json);
     } catch (const nlohmann::json::parse_error &e) {
         throw Error(std::string(source) + ": syntax error at " + position(json, e.byte) + ": "
                     + syntaxProblem(e.what()));
     } catch (const nlohmann::json::out_of_range &e) {
         throw Error(std::string(source) + ": " + numberOutOfRange(json, e.what()));
     }
+}
+} // namespace
+
+Resources parseResources(std::string_view json, std::string_view source, std::vector<std::string> &warnings)
+{
+    Resources r;
+    Reader(source, warnings).resourcesOnly(parseJson(json, source), r);
+    // containerd's shim sends every field, 0 for the ones not changed (runc's
+    // update reads 0 so); in a config.json, 0 stays an error.
+    if (r.memoryLimit == 0)
+        r.memoryLimit.reset();
+    if (r.pidsLimit == 0)
+        r.pidsLimit.reset();
+    if (r.cpuQuota == 0)
+        r.cpuQuota.reset();
+    validateResources(r, source);
+    return r;
+}
+
+ParsedSpec parseSpec(std::string_view json, std::string_view source)
+{
+    Json j = parseJson(json, source);
     ParsedSpec parsed;
     Reader(source, parsed.warnings).spec(j, parsed.spec);
     dropUnknownCapabilities(parsed.spec, source, parsed.warnings);

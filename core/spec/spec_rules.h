@@ -18,6 +18,8 @@ inline constexpr std::string_view kCpuShares = "must be an integer from 2 to 262
 inline constexpr std::string_view kPidsLimit = "must be -1 (no limit) or a positive number of processes";
 inline constexpr std::string_view kId = "must be an integer from 0 to 4294967295";
 inline constexpr std::string_view kRlimitValue = "must be an integer from 0 to 18446744073709551615";
+inline constexpr std::string_view kDeviceNumber = "must be -1 (any) or a device number";
+inline constexpr std::string_view kHookTimeout = "must be a positive number of seconds";
 inline constexpr std::string_view kOomScoreAdj = "must be an integer from -1000 to 1000";
 
 // A floor that catches a missing unit ("64" meant as MiB). Docker's is 6 MiB; Hood's is

@@ -48,6 +48,7 @@ public:
     explicit Validator(std::string_view source) : m_source(source) {}
 
     void spec(const Spec &spec);
+    void resources(const Resources &r);
 
 private:
     [[noreturn]] void fail(const std::string &path, std::string_view what) const
@@ -61,8 +62,8 @@ private:
     void hostname(const Spec &spec);
     void namespaces(const std::vector<NamespaceSetting> &namespaces);
     void idMappings(const std::vector<IdMapping> &mappings, std::string_view path, const Spec &spec);
-    void resources(const Resources &r);
     void absolutePaths(const std::vector<std::string> &paths, std::string_view path);
+    void hooks(const Hooks &h);
 
     std::string_view m_source;
 };
@@ -83,6 +84,21 @@ void Validator::spec(const Spec &spec)
     resources(spec.resources);
     absolutePaths(spec.maskedPaths, "linux.maskedPaths");
     absolutePaths(spec.readonlyPaths, "linux.readonlyPaths");
+    hooks(spec.hooks);
+}
+
+void Validator::hooks(const Hooks &h)
+{
+    for (const auto &[name, list] : h.points()) {
+        for (size_t i = 0; i < list->size(); ++i) {
+            const Hook &hook = (*list)[i];
+            const std::string path = item("hooks." + std::string(name), i);
+            if (!isAbsolute(hook.path))
+                fail(path + ".path", "must be an absolute path");
+            if (hook.timeout && *hook.timeout <= 0)
+                fail(path + ".timeout", rules::kHookTimeout);
+        }
+    }
 }
 
 void Validator::process(const Process &p)
@@ -208,6 +224,11 @@ void Validator::absolutePaths(const std::vector<std::string> &paths, std::string
 void validateSpec(const Spec &spec, std::string_view source)
 {
     Validator(source).spec(spec);
+}
+
+void validateResources(const Resources &resources, std::string_view source)
+{
+    Validator(source).resources(resources);
 }
 
 } // namespace hood

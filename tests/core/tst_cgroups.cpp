@@ -114,6 +114,8 @@ private slots:
     void paths();
     void createV1MakesParentAndLeaves();
     void destroyKeepsSharedParent();
+    void specPath_data();
+    void specPath();
     void createV2_data();
     void createV2();
     void applyV1_data();
@@ -320,6 +322,56 @@ void TestCgroups::createV2()
     QCOMPARE(tree.read("cgroup.subtree_control"), rootAfter);
     QCOMPARE(tree.read("hood/cgroup.subtree_control"), parentAfter);
     QVERIFY(!tree.exists("hood/cgroup.procs")); // no process is ever put in the parent
+}
+
+// linux.cgroupsPath: absolute paths lie below each hierarchy's root, ".." cannot
+// climb out, the new parents are listed for the journal and left by destroy().
+void TestCgroups::specPath_data()
+{
+    QTest::addColumn<int>("layout");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QStringList>("leaves");
+    QTest::addColumn<QStringList>("parents");
+    QTest::addRow("v1-podman") << int(Layout::V1) << "/libpod_parent/libpod-x"
+        << QStringList{"memory/libpod_parent/libpod-x", "cpu/libpod_parent/libpod-x", "cpuacct/libpod_parent/libpod-x",
+                       "pids/libpod_parent/libpod-x", "blkio/libpod_parent/libpod-x", "freezer/libpod_parent/libpod-x"}
+        << QStringList{"memory/libpod_parent", "cpu/libpod_parent", "cpuacct/libpod_parent", "pids/libpod_parent",
+                       "blkio/libpod_parent", "freezer/libpod_parent"};
+    QTest::addRow("v2-docker") << int(Layout::V2) << "/docker/x" << QStringList{"docker/x"} << QStringList{"docker"};
+    QTest::addRow("v2-deep-dotdot") << int(Layout::V2) << "/../a/./b/../c/x" << QStringList{"a/c/x"}
+                                    << QStringList{"a", "a/c"};
+}
+
+void TestCgroups::specPath()
+{
+    QFETCH(int, layout);
+    QFETCH(QString, path);
+    QFETCH(QStringList, leaves);
+    QFETCH(QStringList, parents);
+    Tree tree;
+    buildTree(tree, Layout(layout));
+    CgroupOptions options;
+    options.root = tree.rootStd();
+    options.name = "ignored";
+    options.path = path.toStdString();
+    options.mode = modeOf(Layout(layout));
+    auto cg = makeCgroupManager(options);
+    QCOMPARE(relativePaths(tree, cg->paths()), leaves);
+    QCOMPARE(relativePaths(tree, cg->missingParents()), parents);
+    if (Layout(layout) == Layout::V2) // the kernel's files, which a mkdir on tmpfs does not make
+        for (const QString &dir : parents) {
+            tree.mkdir(dir);
+            tree.write(dir + "/cgroup.subtree_control", "");
+        }
+    cg->create();
+    for (const QString &leaf : leaves)
+        QVERIFY2(QFileInfo(tree.path(leaf)).isDir(), qPrintable(leaf));
+    QVERIFY(cg->missingParents().empty());
+    cg->destroy();
+    for (const QString &leaf : leaves)
+        QVERIFY2(!tree.exists(leaf), qPrintable(leaf));
+    for (const QString &parent : parents)
+        QVERIFY2(tree.exists(parent), qPrintable(parent)); // the journal's to remove
 }
 
 void TestCgroups::applyV1_data()

@@ -83,7 +83,63 @@ private slots:
     void dockerCapabilities();
     void rlimitNames();
     void zeroCpuSharesIsUnset();
+    void hooksAndDevices();
+    void updateResources_data();
+    void updateResources();
 };
+
+const char *const kHooksAndDevices = R"({"ociVersion": "1.0.2", "process": {"args": ["sh"]}, "root": {"path": "rootfs"},
+    "hooks": {"prestart": [{"path": "/bin/a", "args": ["a", "1"], "env": ["X=1"], "timeout": 5}],
+              "poststop": [{"path": "/bin/b"}]},
+    "linux": {"resources": {"devices": [{"allow": false, "access": "rwm"},
+                                        {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]}}})";
+
+// hooks and linux.resources.devices are read in full and survive specToJson.
+void TestSpec::hooksAndDevices()
+{
+    const ParsedSpec parsed = parseSpec(kHooksAndDevices);
+    QVERIFY(parsed.warnings.empty());
+    const Spec &s = parsed.spec;
+    QCOMPARE(s.hooks.prestart.size(), size_t(1));
+    QCOMPARE(s.hooks.prestart[0], (Hook{"/bin/a", {"a", "1"}, {"X=1"}, 5}));
+    QCOMPARE(s.hooks.poststop[0], (Hook{"/bin/b", {}, {}, std::nullopt}));
+    QCOMPARE(s.resources.devices.size(), size_t(2));
+    QCOMPARE(s.resources.devices[0], (DeviceRule{false, 'a', -1, -1, "rwm"}));
+    QCOMPARE(s.resources.devices[1], (DeviceRule{true, 'c', 1, 3, "rw"}));
+    QVERIFY(s.resources.empty()); // device rules are no limit
+    QVERIFY(parseSpec(specToJson(s)).spec == s);
+}
+
+void TestSpec::updateResources_data()
+{
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<qlonglong>("memory"); // -2: unset
+    QTest::addColumn<qlonglong>("pids");
+    QTest::addColumn<QString>("error");
+    QTest::addRow("memory-and-pids") << R"({"memory": {"limit": 33554432}, "pids": {"limit": 20}})" << 33554432LL << 20LL << "";
+    // containerd's shim sends every field; 0 is "not changed".
+    QTest::addRow("zeros-unset") << R"({"memory": {"limit": 0, "swap": 0}, "cpu": {"shares": 0, "quota": 0, "period": 0}, "pids": {"limit": 0}})" << -2LL << -2LL << "";
+    QTest::addRow("too-small") << R"({"memory": {"limit": 4096}})" << 0LL << 0LL << "stdin: linux.resources.memory.limit: must be at least 1 MiB (1048576 bytes)";
+    QTest::addRow("not-json") << "{" << 0LL << 0LL << "stdin: syntax error at line 1, column 2: unexpected end of input; expected string literal";
+}
+
+void TestSpec::updateResources()
+{
+    QFETCH(QString, json);
+    QFETCH(qlonglong, memory);
+    QFETCH(qlonglong, pids);
+    QFETCH(QString, error);
+    std::vector<std::string> warnings;
+    try {
+        Resources r = parseResources(json.toStdString(), "stdin", warnings);
+        QVERIFY(error.isEmpty());
+        QCOMPARE(r.memoryLimit.value_or(-2), memory);
+        QCOMPARE(r.pidsLimit.value_or(-2), pids);
+        QVERIFY(!r.cpuShares && !r.cpuQuota && !r.cpuPeriod);
+    } catch (const Error &e) {
+        QCOMPARE(QString(e.what()), error);
+    }
+}
 
 // Docker 20.10 sends "shares": 0 and "period": 0 for "not set"; runc reads them so.
 void TestSpec::zeroCpuSharesIsUnset()
@@ -97,8 +153,8 @@ void TestSpec::runcSpecOutput()
 {
     const ParsedSpec parsed = parseSpec(fixture("runc-spec.json"));
     const Spec &s = parsed.spec;
-    QCOMPARE(toQt(parsed.warnings),
-             QStringList{"config.json: linux.resources.devices ignored (an OCI field Hood does not implement)"});
+    QCOMPARE(toQt(parsed.warnings), QStringList{}); // every field of runc's template is read
+    QCOMPARE(s.resources.devices, (std::vector<DeviceRule>{{false, 'a', -1, -1, "rwm"}}));
     QCOMPARE(s.ociVersion, std::string("1.0.2-dev"));
     QVERIFY(s.process.terminal);
     QCOMPARE(s.process.args, std::vector<std::string>{"sh"});
@@ -258,6 +314,12 @@ void TestSpec::rejectsInvalid_data()
     QTest::addRow("seccomp-arg-index") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 6, "value": 0, "op": "SCMP_CMP_EQ"}]}]})" << cfg + "linux.seccomp.syscalls[0].args[0].index: must be an argument number from 0 to 5";
     QTest::addRow("seccomp-arg-op") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "args": [{"index": 0, "value": 0, "op": "EQ"}]}]})" << cfg + "linux.seccomp.syscalls[0].args[0].op: must be one of SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ";
     QTest::addRow("seccomp-errno") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 5000})" << cfg + "linux.seccomp.defaultErrnoRet: must be an errno number from 0 to 4095";
+    QTest::addRow("hook-relative") << "/hooks" << R"({"prestart": [{"path": "bin/true"}]})" << cfg + "hooks.prestart[0].path: must be an absolute path";
+    QTest::addRow("hook-no-path") << "/hooks" << R"({"poststop": [{"args": ["x"]}]})" << cfg + "hooks.poststop[0].path: required field missing";
+    QTest::addRow("hook-timeout-zero") << "/hooks" << R"({"createRuntime": [{"path": "/bin/true", "timeout": 0}]})" << cfg + "hooks.createRuntime[0].timeout: must be a positive number of seconds";
+    QTest::addRow("device-type") << "/linux/resources/devices" << R"([{"allow": true, "type": "x"}])" << cfg + "linux.resources.devices[0].type: must be a (all), b (block) or c (char)";
+    QTest::addRow("device-access") << "/linux/resources/devices" << R"([{"allow": true, "access": "rx"}])" << cfg + "linux.resources.devices[0].access: must be letters of rwm (read, write, mknod)";
+    QTest::addRow("device-no-allow") << "/linux/resources/devices" << R"([{"access": "r"}])" << cfg + "linux.resources.devices[0].allow: required field missing";
     QTest::addRow("seccomp-arch") << "/linux/seccomp" << R"({"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["x86_64"]})" << cfg + "linux.seccomp.architectures[0]: must be an SCMP_ARCH_ name";
 }
 
@@ -370,7 +432,6 @@ void TestSpec::warnings_data()
     QTest::addRow("unknown-in-namespace") << "/linux/namespaces/0/flags" << "0" << "config.json: unknown field linux.namespaces[0].flags ignored";
     QTest::addRow("annotations") << "/annotations" << R"({"org.example": "x"})" << "config.json: annotations" + unimplemented;
     QTest::addRow("devices") << "/linux/devices" << "[]" << "config.json: linux.devices" + unimplemented;
-    QTest::addRow("cgroup-devices") << "/linux/resources/devices" << R"([{"allow": false, "access": "rwm"}])" << "config.json: linux.resources.devices" + unimplemented;
     QTest::addRow("memory-swap") << "/linux/resources/memory/swap" << "0" << "config.json: linux.resources.memory.swap" + unimplemented;
     QTest::addRow("apparmor") << "/process/apparmorProfile" << R"("docker-default")" << "config.json: process.apparmorProfile" + unimplemented;
     // runc's rule: a name this kernel does not know is left out, not refused (podman and
@@ -422,6 +483,7 @@ void TestSpec::roundTrip_data()
     Spec filtered = defaultSpec();
     filtered.seccomp = dockerDefaultSeccomp(hostSeccompTarget(dockerDefaultCapabilities()));
     QTest::addRow("docker-seccomp") << QByteArray::fromStdString(specToJson(filtered));
+    QTest::addRow("hooks-and-devices") << QByteArray(kHooksAndDevices);
     QTest::addRow("nulls-are-absent") << QByteArray(R"({"process": {"args": ["sh"], "capabilities": null, "env": null},
                                                     "root": {"path": "r"}, "hostname": null})");
 }
@@ -458,7 +520,10 @@ void TestSpec::defaultSpecIsRuncsTemplate()
     validateSpec(ours);
     QVERIFY(!ours.process.terminal);
     QCOMPARE(ours.hostname, std::string("hood"));
-    // The only differences from `runc spec`: no terminal, Hood's hostname, a released spec version.
+    // The only differences from `runc spec`: no terminal, Hood's hostname, a released spec
+    // version, and no device rules (hoodctl run makes no devices cgroup: /dev holds what it may use).
+    QVERIFY(ours.resources.devices.empty());
+    ours.resources.devices = {{false, 'a', -1, -1, "rwm"}};
     ours.process.terminal = true;
     ours.hostname = "runc";
     ours.ociVersion = "1.0.2-dev";

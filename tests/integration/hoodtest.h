@@ -61,6 +61,26 @@ inline Result run(const QString &stateRoot, const QStringList &args, int timeout
     return r;
 }
 
+// Any program (podman, runc, docker's tools), with its status and output; -2 when it
+// timed out (and was killed), -3 when it did not start.
+inline Result runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000,
+                         const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(program, args);
+    if (!p.waitForStarted())
+        return {-3, {}, program + " did not start"};
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return {-2, QString::fromUtf8(p.readAllStandardOutput()), "timed out"};
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
 // "key: value" lines (hood-demo whoami) -> map.
 inline QMap<QString, QString> keyValues(const QString &text)
 {

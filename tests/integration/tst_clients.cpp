@@ -20,29 +20,7 @@ namespace {
 
 const QString kImage = "localhost/hood-busybox:latest";
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run runProgram(const QString &program, const QStringList &args, int timeoutMs = 120000,
-               const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(program, args);
-    if (!p.waitForStarted())
-        return {-3, {}, program + " did not start"};
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, QString::fromUtf8(p.readAllStandardOutput()), "timed out"};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = Result;
 
 } // namespace
 
@@ -113,7 +91,11 @@ private slots:
             podman({"rm", "--all", "--force", "--time", "0"});
             podman({"system", "reset", "--force"});
         }
-        const QStringList left = leftovers(m_hoodRoot);
+        QStringList left = leftovers(m_hoodRoot);
+        // podman's cgroupsPath (cgroupfs): /libpod_parent/libpod-ID in every hierarchy.
+        for (const QString &h : QDir("/sys/fs/cgroup").entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            for (const QString &c : QDir("/sys/fs/cgroup/" + h + "/libpod_parent").entryList({"libpod-*"}, QDir::Dirs))
+                left << "cgroup /sys/fs/cgroup/" + h + "/libpod_parent/" + c;
         QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
         QFile mounts("/proc/self/mountinfo");
         QVERIFY(mounts.open(QIODevice::ReadOnly));
@@ -238,6 +220,10 @@ private slots:
         QTest::addRow("oom-score-adj") << QStringList {"--oom-score-adj", "300"} << "cat /proc/self/oom_score_adj";
         QTest::addRow("read-only-root") << QStringList {"--read-only"} << "touch /x 2>&1; echo $?";
         QTest::addRow("mounts") << QStringList {} << "awk '$2 !~ /^\\/(dev|proc)(\\/|$)/ {print $2, $3}' /proc/self/mounts | sort";
+        // linux.cgroupsPath (/libpod_parent/libpod-ID with cgroupfs) is where both put the
+        // cgroup, in the hierarchies Hood uses (runc joins cpuset and name=systemd too).
+        QTest::addRow("cgroup-path") << QStringList {}
+            << "sed -E 's/libpod-[0-9a-f]+/libpod-ID/' /proc/self/cgroup | grep -E ':(memory|cpu|cpuacct|pids|blkio|freezer|devices):'";
         QTest::addRow("env-workdir") << QStringList {"-e", "A=b", "-w", "/tmp"} << "echo $A; pwd";
     }
 

@@ -18,11 +18,7 @@ namespace {
 const QString kDocker = "/usr/bin/docker";
 const QString kImage = "hood-busybox:latest";
 
-struct Run {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using Run = Result;
 
 } // namespace
 
@@ -33,26 +29,15 @@ class TestDocker : public QObject {
     QString m_skip;
     QProcess m_containerd;
     QProcess m_dockerd;
+    bool m_dockerCgroupBefore = false; // dockerd makes /docker in every hierarchy (cgroupfs)
 
     QString path(const QString &rel) const { return m_tmp.path() + "/" + rel; }
 
     Run docker(const QStringList &args, int timeoutMs = 120000)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("DOCKER_HOST", "unix://" + path("docker.sock"));
-        p.setProcessEnvironment(env);
-        p.start(kDocker, args);
-        if (!p.waitForStarted())
-            return {-3, {}, "docker did not start"};
-        p.closeWriteChannel();
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            return {-2, QString::fromUtf8(p.readAllStandardOutput()), "timed out"};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return runProgram(kDocker, args, timeoutMs, env);
     }
 
     static QStringList runFlags() { return {"--runtime", "hood", "--network", "none"}; }
@@ -81,6 +66,7 @@ private slots:
             }
         }
         QVERIFY(m_tmp.isValid());
+        m_dockerCgroupBefore = QFile::exists("/sys/fs/cgroup/memory/docker") || QFile::exists("/sys/fs/cgroup/docker");
         QFile config(path("containerd.toml"));
         QVERIFY(config.open(QIODevice::WriteOnly));
         config.write(QString("version = 2\nroot = \"%1\"\nstate = \"%2\"\n"
@@ -121,6 +107,14 @@ private slots:
         }
         stopDaemon(m_dockerd);
         stopDaemon(m_containerd);
+        // The cgroup parent dockerd made at start-up (cgroupfs driver), empty once its
+        // containers are gone; rmdir leaves it if anything is still in it.
+        if (!m_dockerCgroupBefore) {
+            for (const QString &h : QDir("/sys/fs/cgroup").entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+                QDir("/sys/fs/cgroup/" + h).rmdir("docker");
+            QDir("/sys/fs/cgroup").rmdir("docker");
+            QVERIFY2(!QFile::exists("/sys/fs/cgroup/memory/docker"), "dockerd's /docker cgroup stayed");
+        }
         if (!m_tmp.path().isEmpty()) {
             // Mounts of the daemons' own (their data roots, the shim's) that they left
             // are Docker's, not Hood's: said, removed, and checked gone. On a fresh
@@ -190,6 +184,26 @@ private slots:
         QCOMPARE(docker({"stop", "-t", "1", "bg"}).code, 0);
         QCOMPARE(docker({"inspect", "bg", "--format", "{{.State.ExitCode}}"}).out.trimmed(), QString("137"));
         QCOMPARE(docker({"rm", "bg"}).code, 0);
+    }
+
+    // Hood's `save --format docker-archive` of the built-in busybox loads in Docker
+    // and runs there, on Hood's engine (issue 8: Hood's save output loads in docker).
+    void savedImageLoadsAndRuns()
+    {
+        if (!m_skip.isEmpty())
+            QSKIP(qPrintable(m_skip));
+        const QString tar = path("hood-saved.tar");
+        Result save = hoodtest::run(path("hood-state"), {"--store", path("hood-store"), "save", "--format",
+                                                         "docker-archive", "-o", tar, "busybox"});
+        QVERIFY2(save.code == 0, qPrintable(save.err));
+        Run load = docker({"load", "-i", tar});
+        QVERIFY2(load.code == 0, qPrintable(load.err));
+        const QRegularExpressionMatch named = QRegularExpression("Loaded image: (\\S+)").match(load.out);
+        QVERIFY2(named.hasMatch(), qPrintable(load.out));
+        Run r = docker(QStringList {"run", "--rm"} + runFlags() + QStringList {named.captured(1), "sh", "-c", "echo from-saved"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(r.out, QString("from-saved\n"));
+        QCOMPARE(docker({"rmi", named.captured(1)}).code, 0);
     }
 
     void terminal()
