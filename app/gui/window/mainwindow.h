@@ -19,6 +19,8 @@ class QTabWidget;
 class QTableView;
 class QFrame;
 class QHBoxLayout;
+class QVBoxLayout;
+class WelcomeBanner;
 
 namespace hood::gui {
 
@@ -73,6 +75,11 @@ public:
     NetworkPage *networkPage() const { return m_network; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
+    // On the first run (no settings yet): the welcome above the pages; else null.
+    WelcomeBanner *welcomeBanner() const { return m_welcome; }
+    // True when no size was remembered: the window fills the screen (main shows it
+    // maximized).
+    bool sizedToScreen() const { return m_sizedToScreen; }
     QString lastError() const { return m_lastError; }
 
     bool presentationMode() const { return m_presentation.on; }
@@ -117,6 +124,8 @@ private:
     void createActions();
     void createMenus();
     void createLessonsDock();
+    void welcomeOnFirstRun(QVBoxLayout *layout);
+    void restoreOrFitGeometry();
     QWidget *createContainerPanel();
     QFrame *createErrorBar();
     void showError(const QString &sentence);
@@ -159,6 +168,8 @@ private:
     LayersPage *m_layersPage = nullptr;
     NetworkPage *m_network = nullptr;
     LessonsDock *m_lessons = nullptr;
+    WelcomeBanner *m_welcome = nullptr;
+    bool m_sizedToScreen = false;
 
     QAction *m_stop = nullptr;
     QAction *m_kill = nullptr;

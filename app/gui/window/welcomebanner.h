@@ -1,15 +1,27 @@
-// The first page: what Hood is and where to start.
+// The welcome a new user sees on the first run, above the pages: what Hood is in two
+// sentences and where to begin (the lessons dock, open on the first lesson). Shown
+// once; "Begin" and "Close" both dismiss it for good.
 #pragma once
 
+#include <QFrame>
 #include <QIcon>
 #include <QPixmap>
-#include <QWidget>
 
-class WelcomePage : public QWidget {
+class QPushButton;
+
+class WelcomeBanner : public QFrame {
     Q_OBJECT
 
 public:
-    explicit WelcomePage(QWidget *parent = nullptr);
+    explicit WelcomeBanner(QWidget *parent = nullptr);
+    QPushButton *beginButton() const { return m_begin; }
+
+signals:
+    void beginRequested(); // "Begin the first lesson"
+    void dismissed();      // either button
+
+private:
+    QPushButton *m_begin = nullptr;
 };
 
 // Hood's logo (resources/icons/hood.svg) rendered at size x size device-independent pixels.
