@@ -546,7 +546,8 @@ void TestGui::consoleSizeReachesThePty()
     QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1 && w.currentContainer() == "sized", 30000);
     w.openPage("console");
     TerminalWidget *t = w.consolePage()->terminal();
-    QTRY_VERIFY_WITH_TIMEOUT(t->screen().text().contains("/ # "), 20000);
+    // The prompt (the screen's text has no spaces at the ends of its lines).
+    QTRY_VERIFY2_WITH_TIMEOUT(t->screen().text().contains("/ #"), qPrintable(t->screen().text().right(300)), 20000);
     auto sttySays = [&](const QString &mark) {
         w.typeInConsole("echo " + mark + " $(stty size)\n");
         const QString want = QStringLiteral("%1 %2 %3").arg(mark).arg(t->screen().rows()).arg(t->screen().columns());
