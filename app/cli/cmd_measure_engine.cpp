@@ -219,8 +219,8 @@ void pushAndPull(const Scratch &s, Figures &f, std::string &summary)
     mustRun("image", s.cmd({"push", "--tls-verify=false", "busybox", "127.0.0.1:5000/lesson/busybox:1"}), &push);
     const std::string other = s.dir() + "/store-pulled";
     mustRun("image", s.cmd({"pull", "--tls-verify=false", "127.0.0.1:5000/lesson/busybox:1"}, other), &pull);
-    f.bars.push_back({"push to a local registry (docker-registry)", push});
-    f.bars.push_back({"pull from it into a third store", pull});
+    f.bars.push_back({"push (docker-registry)", push});
+    f.bars.push_back({"pull (a third store)", pull});
     const std::string pulled = imageIdIn(s, other, "127.0.0.1:5000/lesson/busybox");
     summary += " Pushed and pulled back through docker-registry on 127.0.0.1:5000 (in a network namespace of "
                "its own): the image ID after the pull is "
@@ -240,8 +240,8 @@ int measureImage(const Words &words)
     mustRun("image", s.cmd({"save", "--format", "oci-dir", "-o", layout, "busybox"}), &save);
     const Layout l = readLayout(layout);
     mustRun("image", s.cmd({"load", layout}, s.dir() + "/store-loaded"), &load);
-    f.bars = {{"save as an OCI layout (hoodctl save --format oci-dir)", save},
-              {"load into another store (every digest checked)", load}};
+    f.bars = {{"save (an OCI layout)", save},
+              {"load (another store)", load}};
     const std::string loaded = imageIdIn(s, s.dir() + "/store-loaded", "busybox");
     uint64_t bytes = 0;
     for (const auto &layer : l.layers)
@@ -318,11 +318,11 @@ int measureBuild(const Words &words)
     f.title = "One Dockerfile built three times";
     f.unit = "ms";
     auto label = [](const std::string &what, const BuildRun &b) {
-        return what + " (" + std::to_string(b.cached) + " of " + std::to_string(b.steps) + " steps cached)";
+        return what + " (" + std::to_string(b.cached) + "/" + std::to_string(b.steps) + " cached)";
     };
     f.bars = {{label("first build", first), first.ms},
-              {label("again, nothing changed", again), again.ms},
-              {label("after an edit of message.txt", edited), edited.ms}};
+              {label("unchanged", again), again.ms},
+              {label("after an edit", edited), edited.ms}};
     f.summary = "The unchanged rebuild took every step from the cache; after the edit, the steps before the COPY "
                 "came from the cache and the COPY and every step after it ran again (a COPY's key is the "
                 "content of the files it takes).";
@@ -385,8 +385,8 @@ int measureNetwork(const Words &words)
     Figures f;
     f.title = std::to_string(requests) + " HTTP requests to a published port, counted on the container's veth";
     f.unit = "packets";
-    f.bars = {{"to the container (" + veth + " sent)", double(after.first - before.first)},
-              {"from the container (" + veth + " received)", double(after.second - before.second)}};
+    f.bars = {{"to the container", double(after.first - before.first)},
+              {"from the container", double(after.second - before.second)}};
     f.summary = std::to_string(answered) + " of " + std::to_string(requests) + " requests to " + url
                 + " were answered by httpd in the container at " + addressOf(s, id)
                 + ":80: nft's rule in table inet hood rewrote 127.0.0.1:8080 to it (DNAT), and the packets "
@@ -550,9 +550,9 @@ int measureRunc(const Words &words)
     Figures f;
     f.title = "runc's verbs on an OCI bundle, as podman's conmon and containerd's shim call them";
     f.unit = "ms";
-    f.bars = {{"spec (write config.json)", spec}, {"create (namespaces, mounts; the init waits)", create},
-              {"state (read the state as JSON)", state}, {"start (the init execs the process)", start},
-              {"delete (cgroups, mounts, state gone)", del}};
+    f.bars = {{"spec", spec}, {"create", create},
+              {"state", state}, {"start", start},
+              {"delete", del}};
     f.summary = "After create the container was \"" + created + "\", after start \"" + after
                 + "\": create does all the setup and leaves the init waiting before execve, so a client can "
                   "add hooks or networking in between; start only lets it go. "
@@ -560,7 +560,7 @@ int measureRunc(const Words &words)
                                 + podman->second + "\"."
                           : "No podman run: " + why + ".");
     if (podman)
-        f.bars.push_back({"podman run --rm, hoodctl as its runtime (conmon calls the verbs)", podman->first});
+        f.bars.push_back({"podman run --rm", podman->first});
     f.method = "hoodctl spec, then config.json's root.path set to the built-in busybox and process.args to sh "
                "-c 'echo ...' without a terminal; hoodctl create --bundle, state, start, state until stopped, "
                "delete: wall time of each (the first spec and state untimed, to warm the page cache); then podman "
