@@ -219,8 +219,8 @@ void pushAndPull(const Scratch &s, Figures &f, std::string &summary)
     mustRun("image", s.cmd({"push", "--tls-verify=false", "busybox", "127.0.0.1:5000/lesson/busybox:1"}), &push);
     const std::string other = s.dir() + "/store-pulled";
     mustRun("image", s.cmd({"pull", "--tls-verify=false", "127.0.0.1:5000/lesson/busybox:1"}, other), &pull);
-    f.bars.push_back({"push (docker-registry)", push});
-    f.bars.push_back({"pull (a third store)", pull});
+    f.bars.push_back({"push", push});
+    f.bars.push_back({"pull", pull});
     const std::string pulled = imageIdIn(s, other, "127.0.0.1:5000/lesson/busybox");
     summary += " Pushed and pulled back through docker-registry on 127.0.0.1:5000 (in a network namespace of "
                "its own): the image ID after the pull is "
@@ -240,8 +240,8 @@ int measureImage(const Words &words)
     mustRun("image", s.cmd({"save", "--format", "oci-dir", "-o", layout, "busybox"}), &save);
     const Layout l = readLayout(layout);
     mustRun("image", s.cmd({"load", layout}, s.dir() + "/store-loaded"), &load);
-    f.bars = {{"save (an OCI layout)", save},
-              {"load (another store)", load}};
+    f.bars = {{"save", save},
+              {"load", load}};
     const std::string loaded = imageIdIn(s, s.dir() + "/store-loaded", "busybox");
     uint64_t bytes = 0;
     for (const auto &layer : l.layers)
@@ -317,15 +317,12 @@ int measureBuild(const Words &words)
     Figures f;
     f.title = "One Dockerfile built three times";
     f.unit = "ms";
-    auto label = [](const std::string &what, const BuildRun &b) {
-        return what + " (" + std::to_string(b.cached) + "/" + std::to_string(b.steps) + " cached)";
-    };
-    f.bars = {{label("first build", first), first.ms},
-              {label("unchanged", again), again.ms},
-              {label("after an edit", edited), edited.ms}};
-    f.summary = "The unchanged rebuild took every step from the cache; after the edit, the steps before the COPY "
-                "came from the cache and the COPY and every step after it ran again (a COPY's key is the "
-                "content of the files it takes).";
+    f.bars = {{"first build", first.ms}, {"unchanged", again.ms}, {"after an edit", edited.ms}};
+    auto cached = [](const BuildRun &b) { return std::to_string(b.cached) + " of " + std::to_string(b.steps); };
+    f.summary = "Steps from the cache: " + cached(first) + " in the first build, " + cached(again)
+                + " unchanged, " + cached(edited) + " after the edit of message.txt. A step's key is its "
+                  "instruction and the layer below it, and a COPY's also the content of its files: the edit "
+                  "misses at the COPY, and every step after it runs again.";
     f.method = std::string("hoodctl build --progress json on a fresh store, three times, counting the steps "
                            "reported \"cached\"; the Dockerfile: ")
                + oneLine(kDockerfile) + "; wall time of each build.";
