@@ -183,8 +183,8 @@ int measureProot(Context &ctx, const Words &words)
     f.unit = "ms";
     // Short labels: the lessons dock draws them beside the bars.
     f.bars = {{"native", timedMs(native, &r1)},
-              {"under PRoot (ptrace)", timedMs(underProot, &r2)},
-              {"in a Hood container", timedMs(container, &r3)}};
+              {"PRoot", timedMs(underProot, &r2)},
+              {"container", timedMs(container, &r3)}};
     if (r1.status != 0 || r2.status != 0 || r3.status != 0)
         throw hood::Error("measure proot: a run failed (native " + std::to_string(r1.status) + ", proot "
                           + std::to_string(r2.status) + ", container " + std::to_string(r3.status) + ")");
