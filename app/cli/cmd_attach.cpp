@@ -3,11 +3,14 @@
 #include "cli.h"
 
 #include "error.h"
+#include "runtime/attachframe.h"
 #include "runtime/runtime.h"
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <termios.h>
@@ -50,7 +53,28 @@ bool forwardKeys(int sock, bool &sawCtrlP)
             return false;
         sawCtrlP = buf[i] == 0x10;
     }
-    return send(sock, buf, static_cast<size_t>(n), MSG_NOSIGNAL) == n;
+    const std::string frame = hood::attach::encodeInput(std::string_view(buf, static_cast<size_t>(n)));
+    return send(sock, frame.data(), frame.size(), MSG_NOSIGNAL) == ssize_t(frame.size());
+}
+
+volatile sig_atomic_t g_resized = 0;
+
+// Our terminal's size, to the monitor: the container's pty takes it (TIOCSWINSZ).
+void sendWindowSize(int sock)
+{
+    winsize ws {};
+    if (ioctl(0, TIOCGWINSZ, &ws) < 0)
+        return;
+    const std::string frame = hood::attach::encodeWindowSize({ws.ws_row, ws.ws_col});
+    send(sock, frame.data(), frame.size(), MSG_NOSIGNAL);
+}
+
+// SIGWINCH interrupts poll (no SA_RESTART), and the loop sends the new size.
+void watchWindowSize()
+{
+    struct sigaction sa {};
+    sa.sa_handler = [](int) { g_resized = 1; };
+    sigaction(SIGWINCH, &sa, nullptr);
 }
 
 } // namespace
@@ -73,7 +97,13 @@ int cmdAttach(Context &ctx, const Words &words)
     }
     bool sawCtrlP = false;
     bool stdinOpen = true;
+    watchWindowSize();
+    sendWindowSize(sock);
     for (;;) {
+        if (g_resized) {
+            g_resized = 0;
+            sendWindowSize(sock);
+        }
         pollfd fds[2] = {{sock, POLLIN, 0}, {stdinOpen ? 0 : -1, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0 && errno != EINTR)
             break;

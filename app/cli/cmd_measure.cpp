@@ -7,6 +7,7 @@
 // --json gives {"bars": [{"label", "value"}], "unit", "summary", "method", ...},
 // the form the lessons' bar chart draws.
 #include "cli.h"
+#include "measure.h"
 
 #include "error.h"
 #include "image/builtin.h"
@@ -25,45 +26,7 @@ namespace hoodctl {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct Bar {
-    std::string label;
-    double value = 0;
-};
-
-struct Figures {
-    std::string title;
-    std::string unit;
-    std::vector<Bar> bars;
-    std::string summary;
-    std::string method;
-};
-
-std::string selfExe()
-{
-    char buf[4096];
-    ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    return n > 0 ? std::string(buf, size_t(n)) : std::string("hoodctl");
-}
-
-int print(const Figures &f, bool json)
-{
-    if (json) {
-        nlohmann::json bars = nlohmann::json::array();
-        for (const Bar &b : f.bars)
-            bars.push_back({{"label", b.label}, {"value", b.value}});
-        std::cout << nlohmann::json{{"title", f.title}, {"unit", f.unit}, {"bars", bars},
-                                    {"summary", f.summary}, {"method", f.method}}
-                         .dump(2)
-                  << "\n";
-        return 0;
-    }
-    std::cout << f.title << "\n";
-    for (const Bar &b : f.bars)
-        std::printf("  %-44s %10.1f %s\n", b.label.c_str(), b.value, f.unit.c_str());
-    std::cout << f.summary << "\nmethod: " << f.method << "\n";
-    return 0;
-}
+using namespace measure;
 
 // --- context switches ------------------------------------------------------------
 
@@ -72,12 +35,6 @@ struct Busy {
     std::string id;
     pid_t pid = 0;
 };
-
-std::vector<std::string> hoodctl(const std::string &root, std::vector<std::string> words)
-{
-    words.insert(words.begin(), {selfExe(), "--root", root});
-    return words;
-}
 
 // A container whose init is a busy shell loop pinned to CPU 0 (busybox taskset).
 Busy startBusy(const std::string &root, const std::string &id)
@@ -206,14 +163,6 @@ int measureSwitches(Context &ctx, const Words &words)
 
 // --- PRoot -------------------------------------------------------------------------
 
-double timedMs(const std::vector<std::string> &argv, int &status)
-{
-    auto t = Clock::now();
-    hood::vm::ProgramResult r = hood::vm::runProgram(argv, {}, std::chrono::seconds(300));
-    status = r.status;
-    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
-}
-
 int measureProot(Context &ctx, const Words &words)
 {
     Options o(words, {"--loops"}, {"--json"});
@@ -223,21 +172,22 @@ int measureProot(Context &ctx, const Words &words)
         throw hood::Error("measure proot: proot not found: install the Debian package proot");
     const std::string rootfs = hood::builtinImageRootfs("busybox");
     const std::string loop = "i=0; while [ $i -lt " + std::to_string(loops) + " ]; do cat /dev/null; i=$((i+1)); done";
-    int st1 = 0, st2 = 0, st3 = 0;
+    hood::vm::ProgramResult r1, r2, r3;
     const std::vector<std::string> native = {rootfs + "/bin/sh", "-c", loop};
     const std::vector<std::string> underProot = {proot, "-r", rootfs, "/bin/sh", "-c", loop};
     const std::vector<std::string> container = hoodctl(ctx.root, {"run", "--", "sh", "-c", loop});
     // One run first, unmeasured, so every one finds the files in the page cache.
-    timedMs(native, st1);
+    timedMs(native, &r1);
     Figures f;
     f.title = "One workload (" + std::to_string(loops) + " × fork and exec of cat), wall time";
     f.unit = "ms";
-    f.bars = {{"native (the image's busybox)", timedMs(native, st1)},
-              {"PRoot (ptrace: every system call stops in proot)", timedMs(underProot, st2)},
-              {"Hood container (namespaces; start-up included)", timedMs(container, st3)}};
-    if (st1 != 0 || st2 != 0 || st3 != 0)
-        throw hood::Error("measure proot: a run failed (native " + std::to_string(st1) + ", proot "
-                          + std::to_string(st2) + ", container " + std::to_string(st3) + ")");
+    // Short labels: the lessons dock draws them beside the bars.
+    f.bars = {{"native", timedMs(native, &r1)},
+              {"PRoot", timedMs(underProot, &r2)},
+              {"container", timedMs(container, &r3)}};
+    if (r1.status != 0 || r2.status != 0 || r3.status != 0)
+        throw hood::Error("measure proot: a run failed (native " + std::to_string(r1.status) + ", proot "
+                          + std::to_string(r2.status) + ", container " + std::to_string(r3.status) + ")");
     char line[200];
     std::snprintf(line, sizeof line,
                   "Under PRoot the same work took %.1f times as long as natively; in a container %.1f times "
@@ -251,16 +201,21 @@ int measureProot(Context &ctx, const Words &words)
 
 } // namespace
 
+// cmd_measure_engine.cpp: image, build, network, seccomp, runc; -1 for another name.
+int measureEngine(Context &ctx, const std::string &what, const Words &words);
+
 int cmdMeasure(Context &ctx, const Words &words)
 {
     if (words.empty())
-        throw hood::Error("measure needs what to measure: switches or proot (hoodctl help)");
+        throw hood::Error("measure needs what to measure: switches, proot, image, build, network, seccomp or runc (hoodctl help)");
     const Words rest(words.begin() + 1, words.end());
     if (words[0] == "switches")
         return measureSwitches(ctx, rest);
     if (words[0] == "proot")
         return measureProot(ctx, rest);
-    throw hood::Error("measure: unknown figure \"" + words[0] + "\" (switches, proot)");
+    if (int status = measureEngine(ctx, words[0], rest); status >= 0)
+        return status;
+    throw hood::Error("measure: unknown figure \"" + words[0] + "\" (switches, proot, image, build, network, seccomp, runc)");
 }
 
 } // namespace hoodctl

@@ -75,8 +75,10 @@ const auto kVerbs = std::to_array<Verb>({
                   "      vm kvm [--json]          whether KVM really runs a guest here\n"
                   "      vm translate [--arch aarch64|x86_64] [--json] [APPLET...]   qemu-user's translation blocks,\n"
                   "                               and a workload timed native vs translated"},
-    {"measure", cmdMeasure, "measure switches|proot [--json]   the lessons' live figures: context switches of two\n"
-                            "                           busy containers on one CPU; PRoot (ptrace) vs native vs a container"},
+    {"measure", cmdMeasure, "measure switches|proot|image|build|network|seccomp|runc [--json]   the lessons' live\n"
+                            "                           figures: context switches of two busy containers on one CPU; PRoot\n"
+                            "                           (ptrace) vs native vs a container; save/load/push/pull; a build and\n"
+                            "                           its cache; a published port's packets; seccomp on and off; runc's verbs"},
     {"spec", cmdSpec, "spec [--bundle DIR]      write a default config.json (as runc spec)"},
     {"help", nullptr, "help                     this text"},
 });

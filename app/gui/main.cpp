@@ -124,6 +124,9 @@ int main(int argc, char **argv)
         window.openPage(parser.value(page));
     if (parser.isSet(screenshot))
         return saveScreenshot(window, parser.value(screenshot));
-    window.show();
+    if (window.sizedToScreen())
+        window.showMaximized();
+    else
+        window.show();
     return app.exec();
 }

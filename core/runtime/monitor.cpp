@@ -10,6 +10,7 @@
 #include "sys/fileio.h"
 #include "terminal.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -418,7 +419,7 @@ void Monitor::openAttachSocket()
 
 void Monitor::dropClient(int fd)
 {
-    std::erase_if(m_clients, [fd](const Fd &client) { return client.get() == fd; });
+    std::erase_if(m_clients, [fd](const Client &client) { return client.fd.get() == fd; });
 }
 
 void Monitor::forwardConsoleOutput()
@@ -432,11 +433,12 @@ void Monitor::forwardConsoleOutput()
         return;
     }
     writeAll(m_state.detached ? m_logFd.get() : 1, buf, static_cast<size_t>(n));
-    std::erase_if(m_clients, [&](const Fd &client) {
-        return !writeAll(client.get(), buf, static_cast<size_t>(n));
+    std::erase_if(m_clients, [&](const Client &client) {
+        return !writeAll(client.fd.get(), buf, static_cast<size_t>(n));
     });
 }
 
+// The user's own terminal (a foreground run -t): raw keys.
 void Monitor::forwardInput(int from)
 {
     char buf[4096];
@@ -447,15 +449,44 @@ void Monitor::forwardInput(int from)
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    if (from == 0) {
-        // The user's input ended: pass it on as end-of-file (^D) on the terminal,
-        // as typing it would, and stop reading.
-        m_stdinOpen = false;
-        if (m_consoleMaster)
-            writeAll(m_consoleMaster.get(), "\x04", 1);
+    // The user's input ended: pass it on as end-of-file (^D) on the terminal, as
+    // typing it would, and stop reading.
+    m_stdinOpen = false;
+    if (m_consoleMaster)
+        writeAll(m_consoleMaster.get(), "\x04", 1);
+}
+
+void Monitor::acceptClient()
+{
+    Fd fd(accept4(m_listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+    if (!fd)
         return;
-    }
-    dropClient(from);
+    Client client {std::move(fd), {}};
+    client.frames.onInput = [this](std::string_view keys) {
+        if (m_consoleMaster)
+            writeAll(m_consoleMaster.get(), keys.data(), keys.size());
+    };
+    // The pty's size is the attached window's: busybox's sh and vi wrap at it.
+    client.frames.onWindowSize = [this](attach::WindowSize size) {
+        if (m_consoleMaster)
+            setWindowSize(m_consoleMaster.get(), size.rows, size.cols);
+    };
+    m_clients.push_back(std::move(client));
+}
+
+// A client of attach.sock: frames (attachframe.h); a malformed stream or its end
+// drops the client, the container goes on.
+void Monitor::readClient(int fd)
+{
+    char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    auto it = std::find_if(m_clients.begin(), m_clients.end(), [fd](const Client &c) { return c.fd.get() == fd; });
+    if (it == m_clients.end())
+        return;
+    if (n <= 0 || !it->frames.feed(std::string_view(buf, static_cast<size_t>(n))))
+        dropClient(fd);
 }
 
 void Monitor::handleSignals()
@@ -486,22 +517,19 @@ void Monitor::relayOnce(int timeoutMs)
                                {m_consoleMaster.get(), POLLIN, 0},
                                {interactive && m_stdinOpen ? 0 : -1, POLLIN, 0},
                                {m_listenFd.get(), POLLIN, 0}};
-    for (const Fd &client : m_clients)
-        fds.push_back({client.get(), POLLIN, 0});
+    for (const Client &client : m_clients)
+        fds.push_back({client.fd.get(), POLLIN, 0});
     if (poll(fds.data(), fds.size(), timeoutMs) <= 0)
         return;
     if (fds[1].revents)
         forwardConsoleOutput();
     if (fds[2].revents)
         forwardInput(0);
-    if (fds[3].revents & POLLIN) {
-        Fd client(accept4(m_listenFd.get(), nullptr, nullptr, SOCK_CLOEXEC));
-        if (client)
-            m_clients.push_back(std::move(client));
-    }
+    if (fds[3].revents & POLLIN)
+        acceptClient();
     for (size_t i = 4; i < fds.size(); ++i) {
         if (fds[i].revents)
-            forwardInput(fds[i].fd);
+            readClient(fds[i].fd);
     }
     if (fds[0].revents & POLLIN)
         handleSignals();

@@ -4,6 +4,7 @@
 // relays the terminal, and records how the container ended.
 #pragma once
 
+#include "attachframe.h"
 #include "cgroups/cgroups.h"
 #include "resources.h"
 #include "sys/fd.h"
@@ -63,6 +64,8 @@ private:
     void openAttachSocket();
     void forwardConsoleOutput();
     void forwardInput(int from);
+    void readClient(int fd);
+    void acceptClient();
     void dropClient(int fd);
     void handleSignals();
     void cleanupAfterFailure() noexcept;
@@ -79,7 +82,11 @@ private:
     Fd m_consoleMaster;
     Fd m_logFd;                    // <state>/container.log, detached only
     Fd m_listenFd;                 // <state>/attach.sock, detached terminals only
-    std::vector<Fd> m_clients;     // attached consoles
+    struct Client {
+        Fd fd;
+        attach::Decoder frames; // keys and window sizes (attachframe.h)
+    };
+    std::vector<Client> m_clients; // attached consoles
     trace::Trace m_trace;          // the start-up steps of monitor and init
     bool m_traceWritten = false;
     bool m_stdinOpen = true;

@@ -58,6 +58,16 @@ void copyWindowSize(int from, int to)
         ioctl(to, TIOCSWINSZ, &ws);
 }
 
+void setWindowSize(int pty, unsigned rows, unsigned cols)
+{
+    if (rows == 0 || cols == 0)
+        return;
+    winsize ws {};
+    ws.ws_row = static_cast<unsigned short>(rows);
+    ws.ws_col = static_cast<unsigned short>(cols);
+    ioctl(pty, TIOCSWINSZ, &ws); // the kernel sends the foreground group SIGWINCH
+}
+
 RawTerminal::RawTerminal(bool wanted)
 {
     if (!wanted || !isatty(0) || tcgetattr(0, &m_saved) < 0)

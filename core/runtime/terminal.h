@@ -33,6 +33,9 @@ void attachNewTerminal(int sock, char messageType, bool bindConsole);
 
 // Copies the window size of `from` to `to` (when `from` is a terminal).
 void copyWindowSize(int from, int to);
+// The pty's size as a client's window gives it (attach.sock); 0 rows or columns are
+// ignored (a terminal that has not been laid out yet).
+void setWindowSize(int pty, unsigned rows, unsigned cols);
 
 // The user's terminal in raw mode while a container's terminal is attached: every
 // key goes to the container's line discipline, which does echo and ^C there.

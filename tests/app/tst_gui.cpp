@@ -141,6 +141,7 @@ private slots:
     void oomKillIsMarked();
     void lessonActionsInARow();
     void lessonActionsWaitForEachOther();
+    void consoleSizeReachesThePty();
     void restartAndDarkTheme();
     void cleanup();
 
@@ -526,6 +527,42 @@ void TestGui::lessonActionsWaitForEachOther()
     QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty() && w.controller()->pendingCommands() == 0, 30000);
     const QStringList left = ourLeftovers(m_root.path(), {"order-a", "order-b"});
     QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
+}
+
+// The pty inside is as large as the Console's terminal: its rows and columns go to
+// the monitor on attach (TIOCSWINSZ), and again after every resize.
+void TestGui::consoleSizeReachesThePty()
+{
+    if (!hoodtest::isRoot())
+        QSKIP("launching containers needs root here; run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.resize(1280, 800);
+    w.show();
+    LaunchRequest r;
+    r.name = "sized";
+    r.command = {"sh"};
+    w.launch(r);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1 && w.currentContainer() == "sized", 30000);
+    w.openPage("console");
+    TerminalWidget *t = w.consolePage()->terminal();
+    // The prompt (the screen's text has no spaces at the ends of its lines).
+    QTRY_VERIFY2_WITH_TIMEOUT(t->screen().text().contains("/ #"), qPrintable(t->screen().text().right(300)), 20000);
+    auto sttySays = [&](const QString &mark) {
+        w.typeInConsole("echo " + mark + " $(stty size)\n");
+        const QString want = QStringLiteral("%1 %2 %3").arg(mark).arg(t->screen().rows()).arg(t->screen().columns());
+        QTRY_VERIFY2_WITH_TIMEOUT(t->screen().text().contains(want),
+                                  qPrintable("no \"" + want + "\" in: " + t->screen().text().right(300)), 15000);
+    };
+    QVERIFY(t->screen().columns() > 60);
+    sttySays("first");
+    // Narrower and shorter: the shell's next stty sees the new size.
+    const int before = t->screen().columns();
+    w.resize(900, 640);
+    QTRY_VERIFY(t->screen().columns() < before);
+    sttySays("resized");
+    w.controller()->removeAll();
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty() && w.controller()->pendingCommands() == 0, 30000);
 }
 
 // Restart keeps the name and settings and gives a new init; the dark theme keeps

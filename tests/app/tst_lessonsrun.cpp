@@ -18,6 +18,8 @@
 
 #include <QDir>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -28,13 +30,30 @@ using namespace hood::gui;
 namespace {
 // Every step at 1920x1080 in presentation mode, after its "Do it".
 const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots/lessons");
+const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_lessonsrun-screens.json");
+
+// One 1920x1080 screen: presentation mode is full screen, and the offscreen
+// platform's own screen is 800x800.
+bool writeScreensConfig()
+{
+    const QJsonObject screen {{"name", "projector-1920x1080"}, {"x", 0}, {"y", 0}, {"width", 1920}, {"height", 1080},
+                              {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
+    QFile f(kScreensConfig);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
+           && f.write(QJsonDocument(QJsonObject {{"screens", QJsonArray {screen}}}).toJson()) > 0;
+}
 } // namespace
 
 class TestLessonsRun : public QObject {
     Q_OBJECT
 
 public:
-    static void initMain() { QStandardPaths::setTestModeEnabled(true); }
+    static void initMain()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
+            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+    }
 
 private slots:
     void initTestCase();
@@ -63,6 +82,8 @@ void TestLessonsRun::initTestCase()
     m_dock->show();
     m_dock->setHoodctl(QStringLiteral(HOODCTL), m_root.path());
     QDir().mkpath(kShots);
+    QCoreApplication::processEvents();
+    QCOMPARE(m_window->size(), QSize(1920, 1080));
 }
 
 void TestLessonsRun::everyStep_data()

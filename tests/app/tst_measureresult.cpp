@@ -44,6 +44,8 @@ void TestMeasureResult::arguments_data()
     QTest::addRow("switches") << "switches" << QStringList{"measure", "switches", "--json"};
     QTest::addRow("proot") << "proot" << QStringList{"measure", "proot", "--json"};
     QTest::addRow("kvm") << "kvm" << QStringList{"vm", "kvm", "--json"};
+    for (const char *engine : {"image", "build", "network", "seccomp", "runc"})
+        QTest::addRow("%s", engine) << engine << QStringList{"measure", engine, "--json"};
     QTest::addRow("unknown") << "nope" << QStringList{};
 }
 

@@ -1,5 +1,9 @@
 #include "consolesession.h"
 
+#include "runtime/attachframe.h"
+
+#include <algorithm>
+
 namespace hood::gui {
 
 ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
@@ -11,6 +15,7 @@ ConsoleSession::ConsoleSession(QObject *parent) : QObject(parent)
         emit statusChanged(tr("Attached to %1's terminal (%2/attach.sock). Type here; Ctrl+C and Ctrl+D go to "
                               "the container.")
                                .arg(m_id, m_dir));
+        sendWindowSize();
         emit attached(m_id);
     });
     connect(&m_socket, &QLocalSocket::disconnected, this, [this] {
@@ -84,8 +89,26 @@ void ConsoleSession::tailLog()
 
 void ConsoleSession::write(const QByteArray &bytes)
 {
-    if (interactive())
-        m_socket.write(bytes);
+    if (!interactive())
+        return;
+    const std::string frame = hood::attach::encodeInput(std::string_view(bytes.constData(), size_t(bytes.size())));
+    m_socket.write(frame.data(), qint64(frame.size()));
+}
+
+void ConsoleSession::setWindowSize(int rows, int cols)
+{
+    m_rows = rows;
+    m_cols = cols;
+    sendWindowSize();
+}
+
+void ConsoleSession::sendWindowSize()
+{
+    if (!interactive() || m_rows <= 0 || m_cols <= 0)
+        return;
+    const auto clamp = [](int n) { return std::uint16_t(std::min(n, 0xffff)); };
+    const std::string frame = hood::attach::encodeWindowSize({clamp(m_rows), clamp(m_cols)});
+    m_socket.write(frame.data(), qint64(frame.size()));
 }
 
 } // namespace hood::gui

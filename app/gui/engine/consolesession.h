@@ -2,6 +2,9 @@
 // monitor listens on <state dir>/attach.sock: what we write goes to the container's
 // terminal, what the container writes comes back to every client (and to
 // container.log). Without a terminal there is only container.log, which is tailed.
+// Keys and the terminal's size go to the monitor in frames (core/runtime/attachframe.h):
+// the size on attach and on every change, so the container's pty is as wide as the
+// widget that shows it.
 #pragma once
 
 #include <QFile>
@@ -26,6 +29,8 @@ public:
 
 public slots:
     void write(const QByteArray &bytes);
+    // The console's rows and columns; sent now if attached, and on every attach.
+    void setWindowSize(int rows, int cols);
 
 signals:
     void output(const QByteArray &bytes);
@@ -35,6 +40,7 @@ signals:
 
 private:
     void tailLog();
+    void sendWindowSize();
 
     QLocalSocket m_socket;
     QFile m_log;
@@ -44,6 +50,8 @@ private:
     QString m_id;
     QString m_dir;
     bool m_terminal = false;
+    int m_rows = 0;
+    int m_cols = 0;
 };
 
 } // namespace hood::gui

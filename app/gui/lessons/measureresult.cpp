@@ -22,6 +22,12 @@ const QList<Measure> kMeasures = {
     {"switches", {"measure", "switches", "--json"}, "Run two busy containers on one CPU and count their context switches"},
     {"proot", {"measure", "proot", "--json"}, "Time one workload natively, under PRoot and in a container"},
     {"kvm", {"vm", "kvm", "--json"}, "Run a trial guest on /dev/kvm and time it"},
+    {"image", {"measure", "image", "--json"}, "Save busybox as an OCI layout, check its digests, load, push and pull it"},
+    {"build", {"measure", "build", "--json"}, "Build a Dockerfile, rebuild it, edit a file and rebuild again"},
+    {"network", {"measure", "network", "--json"},
+     "Start a web server on a bridge with a published port and count its packets"},
+    {"seccomp", {"measure", "seccomp", "--json"}, "Try two system calls with the default seccomp profile and without"},
+    {"runc", {"measure", "runc", "--json"}, "Run runc's verbs on an OCI bundle, each timed"},
 };
 
 const Measure *find(const QString &what)

@@ -33,7 +33,8 @@ struct MeasureResult {
     QString error; // one sentence; the rest may still hold what was measured
 };
 
-// The figures a lesson may ask for: vm-boot, translate, translate-x86, switches, proot, kvm.
+// The figures a lesson may ask for: vm-boot, translate, translate-x86, switches, proot, kvm,
+// image, build, network, seccomp, runc.
 QStringList measureNames();
 // hoodctl's words for one of them.
 QStringList measureArguments(const QString &what);

@@ -48,6 +48,10 @@ Metrics metrics(const NamespaceSnapshot &snapshot)
 {
     Metrics m;
     m.font = QApplication::font();
+    // The page scales the drawing down to fit (NamespacesPage::fit); hinted glyphs
+    // do not shrink with it and ran past their chips. Unhinted outlines scale exactly.
+    m.font.setHintingPreference(QFont::PreferNoHinting);
+    m.font.setStyleStrategy(QFont::ForceOutline);
     m.small = m.font;
     m.small.setPointSizeF(m.font.pointSizeF() * 0.85);
     const QFontMetricsF fm(m.font);
@@ -64,7 +68,8 @@ Metrics metrics(const NamespaceSnapshot &snapshot)
     qreal widest = fb.horizontalAdvance(QStringLiteral("host"));
     for (const NamespaceParticipant &p : snapshot.participants)
         widest = std::max(widest, std::min(m.nameMax, fb.horizontalAdvance(p.name)));
-    m.chipW = std::max(widest, QFontMetricsF(m.small).horizontalAdvance(QStringLiteral("4026531840"))) + 2 * m.pad;
+    // A little room beyond the measured width, for the rounding of a scaled font.
+    m.chipW = 1.08 * std::max(widest, QFontMetricsF(m.small).horizontalAdvance(QStringLiteral("4026531840"))) + 2 * m.pad;
     m.laneH = 2.1 * m.line + 4 * m.pad;
     return m;
 }
@@ -128,7 +133,7 @@ qreal NamespaceDiagram::drawLane(const NamespaceSnapshot &snapshot, NsKind kind,
     for (const NamespaceGroup &g : groups) {
         const QString word = groupWord(g, int(snapshot.participants.size()));
         const QString captionText = word + (g.known ? QStringLiteral("  ·  %1").arg(g.id.inode) : QString());
-        const qreal wordW = QFontMetricsF(m.small).horizontalAdvance(captionText) + 2 * m.pad;
+        const qreal wordW = 1.08 * QFontMetricsF(m.small).horizontalAdvance(captionText) + 2 * m.pad;
         const qreal boxW = std::max(g.members.size() * (m.chipW + m.pad) + m.pad, wordW);
         auto *box = addRect(x, y + m.pad, boxW, m.laneH - 2 * m.pad, QPen(text, 1), groupColor(g, pal));
         box->setToolTip(g.known ? tr("%1 namespace, inode %2: %3").arg(kindKey(kind)).arg(g.id.inode).arg(word) : word);

@@ -1,5 +1,6 @@
 #include "measureplot.h"
 
+#include <QResizeEvent>
 #include <QVBoxLayout>
 #include <qcustomplot.h>
 
@@ -67,6 +68,13 @@ void MeasurePlot::changeEvent(QEvent *event)
     }
 }
 
+void MeasurePlot::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (event->oldSize().width() != width())
+        rebuild();
+}
+
 void MeasurePlot::rebuild()
 {
     m_plot->clearPlottables();
@@ -95,8 +103,10 @@ void MeasurePlot::rebuild()
     values->setLabel(m_unit);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     QVector<double> keys, lengths;
+    // A label wider than two fifths of the plot would push the bars out of the dock.
+    const int labelWidth = std::max(100, width() * 2 / 5);
     for (int i = 0; i < n; ++i) {
-        ticker->addTick(i, m_bars[i].label);
+        ticker->addTick(i, QFontMetrics(font()).elidedText(m_bars[i].label, Qt::ElideRight, labelWidth));
         keys << i;
         lengths << m_bars[i].value;
     }

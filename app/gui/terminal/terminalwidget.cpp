@@ -53,9 +53,13 @@ void TerminalWidget::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
     const QFontMetrics fm(font());
-    m_screen.setSize(std::max(20, viewport()->width() / std::max(1, fm.horizontalAdvance(QLatin1Char('M'))) - 1),
-                     std::max(4, viewport()->height() / fm.lineSpacing()));
+    const int columns = std::max(20, viewport()->width() / std::max(1, fm.horizontalAdvance(QLatin1Char('M'))) - 1);
+    const int rows = std::max(4, viewport()->height() / fm.lineSpacing());
+    const bool changed = columns != m_screen.columns() || rows != m_screen.rows();
+    m_screen.setSize(columns, rows);
     updateScroll(true);
+    if (changed)
+        emit sizeChanged(rows, columns);
 }
 
 QColor TerminalWidget::cellColor(qint8 index) const

@@ -25,6 +25,8 @@ public:
 
 signals:
     void bytesTyped(const QByteArray &bytes);
+    // The screen has a new number of rows or columns (the pty should follow).
+    void sizeChanged(int rows, int columns);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

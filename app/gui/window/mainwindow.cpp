@@ -21,7 +21,7 @@
 #include "preflight.h"
 #include "recentlaunches.h"
 #include "sampler.h"
-#include "welcomepage.h"
+#include "welcomebanner.h"
 
 #include "cgroups/cgroups.h"
 #include "error.h"
@@ -36,6 +36,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -120,6 +121,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     readMachineInBackground();
     v->addWidget(m_preflight);
     v->addWidget(createErrorBar());
+    QVBoxLayout *welcomeSlot = v;
     auto *split = new QSplitter(Qt::Vertical, central);
     split->addWidget(createContainerPanel());
     m_tabs = new QTabWidget(split);
@@ -158,6 +160,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     setCentralWidget(central);
     createActions();
     createLessonsDock();
+    welcomeOnFirstRun(welcomeSlot);
     createMenus();
     statusBar()->addWidget(new ElidedLabel(machineSummary(), this), 1);
 
@@ -217,6 +220,8 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     connect(m_session, &ConsoleSession::reset, m_console->terminal(), &TerminalWidget::clearScreen);
     connect(m_session, &ConsoleSession::statusChanged, m_console, &ConsolePage::setStatus);
     connect(m_console->terminal(), &TerminalWidget::bytesTyped, m_session, &ConsoleSession::write);
+    connect(m_console->terminal(), &TerminalWidget::sizeChanged, m_session, &ConsoleSession::setWindowSize);
+    m_session->setWindowSize(m_console->terminal()->screen().rows(), m_console->terminal()->screen().columns());
     connect(m_session, &ConsoleSession::attached, this, [this] {
         // The first console attached after the text was queued is the new container's.
         if (!m_pendingTyping.isEmpty())
@@ -244,7 +249,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     applyTheme();
     onContainersChanged();
     updateCommands();
-    resize(1024, 700);
+    restoreOrFitGeometry();
 }
 
 MainWindow::~MainWindow() = default;
@@ -339,6 +344,40 @@ void MainWindow::createLessonsDock()
         if (!m_closing && isVisible())
             QSettings().setValue("view/lessons", visible);
     });
+}
+
+// A new user sees where to begin: the welcome, and the lessons dock open on the
+// first lesson. Remembered at once, so it greets a person only once.
+void MainWindow::welcomeOnFirstRun(QVBoxLayout *layout)
+{
+    QSettings settings;
+    if (settings.value("welcome/shown", false).toBool())
+        return;
+    settings.setValue("welcome/shown", true);
+    settings.setValue("view/lessons", true);
+    m_welcome = new WelcomeBanner(this);
+    layout->insertWidget(2, m_welcome); // under the preflight banner and the error bar
+    m_lessons->setVisible(true);
+    if (!m_lessons->lessons().isEmpty())
+        m_lessons->openLesson(m_lessons->lessons().first().slug, 0);
+    connect(m_welcome, &WelcomeBanner::beginRequested, this, [this] {
+        m_lessons->show();
+        m_lessons->raise();
+        m_lessons->setFocus();
+    });
+    connect(m_welcome, &WelcomeBanner::dismissed, m_welcome, &QWidget::hide);
+}
+
+// The size the window had when it was closed; the first time, the whole screen
+// (a fixed 1024x700 left most of a projector or a desktop unused).
+void MainWindow::restoreOrFitGeometry()
+{
+    if (restoreGeometry(QSettings().value("view/geometry").toByteArray()))
+        return;
+    if (QScreen *s = screen()) {
+        setGeometry(s->availableGeometry());
+        m_sizedToScreen = true;
+    }
 }
 
 void MainWindow::createActions()
@@ -474,6 +513,8 @@ void MainWindow::rememberLaunch(const LaunchSettings &s)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (!m_presentation.on)
+        QSettings().setValue("view/geometry", saveGeometry());
     const int running = m_controller->runningCount();
     if (m_closing || m_controller->containers().isEmpty()) {
         m_session->close();

@@ -19,6 +19,8 @@ class QTabWidget;
 class QTableView;
 class QFrame;
 class QHBoxLayout;
+class QVBoxLayout;
+class WelcomeBanner;
 
 namespace hood::gui {
 
@@ -75,6 +77,11 @@ public:
     BuildPage *buildPage() const { return m_build; }
     PreflightBanner *preflightBanner() const { return m_preflight; }
     LessonsDock *lessonsDock() const { return m_lessons; }
+    // On the first run (no settings yet): the welcome above the pages; else null.
+    WelcomeBanner *welcomeBanner() const { return m_welcome; }
+    // True when no size was remembered: the window fills the screen (main shows it
+    // maximized).
+    bool sizedToScreen() const { return m_sizedToScreen; }
     QString lastError() const { return m_lastError; }
 
     bool presentationMode() const { return m_presentation.on; }
@@ -119,6 +126,8 @@ private:
     void createActions();
     void createMenus();
     void createLessonsDock();
+    void welcomeOnFirstRun(QVBoxLayout *layout);
+    void restoreOrFitGeometry();
     QWidget *createContainerPanel();
     QFrame *createErrorBar();
     void showError(const QString &sentence);
@@ -163,6 +172,8 @@ private:
     NetworkPage *m_network = nullptr;
     BuildPage *m_build = nullptr;
     LessonsDock *m_lessons = nullptr;
+    WelcomeBanner *m_welcome = nullptr;
+    bool m_sizedToScreen = false;
 
     QAction *m_stop = nullptr;
     QAction *m_kill = nullptr;

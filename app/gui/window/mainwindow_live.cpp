@@ -1,6 +1,7 @@
 // The main window's live part: keeping the list, the pages and the console in step
 // with the containers, and the actions a lesson (or a key) can trigger.
 #include "mainwindow.h"
+#include "welcomebanner.h"
 
 #include "buildsession.h"
 #include "consolesession.h"
@@ -480,6 +481,10 @@ void MainWindow::setPresentationMode(bool on)
     if (on && m_presentation.fontScale < 1.5)
         m_presentation.fontScale = 1.75;
     m_presentationAction->setChecked(on);
+    // A speaker in front of a class has been here before: the welcome would only
+    // take the projector's height.
+    if (on && m_welcome)
+        m_welcome->hide();
     setLauncherScrolls(on);
     applyTheme();
     if (on)
