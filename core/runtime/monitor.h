@@ -9,6 +9,7 @@
 #include "sys/fd.h"
 #include "trace.h"
 #include "launch.h"
+#include "net/slirp.h"
 #include "state.h"
 
 #include <functional>
@@ -65,6 +66,7 @@ private:
     void dropClient(int fd);
     void handleSignals();
     void cleanupAfterFailure() noexcept;
+    void stopUserModeNetwork() noexcept;
 
     LaunchConfig m_config;
     ContainerState m_state;
@@ -76,6 +78,7 @@ private:
     bool m_placedAtClone = false;  // the init is in its cgroup without addProcess
     Fd m_consoleMaster;
     Fd m_logFd;                    // <state>/container.log, detached only
+    net::Slirp m_slirp;            // --network slirp4netns: ends when m_slirp.exit closes
     Fd m_listenFd;                 // <state>/attach.sock, detached terminals only
     std::vector<Fd> m_clients;     // attached consoles
     trace::Trace m_trace;          // the start-up steps of monitor and init
