@@ -182,7 +182,8 @@ int main(int argc, char **argv)
         if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
             std::cout << "usage: hoodctl " << v.summary << "\n";
             if (std::string_view(v.name) == "run")
-                std::cout << "\nNetwork: bridge is the default as root on /run/hood, none with --root/HOOD_ROOT. "
+                std::cout << "\nNetwork: bridge is the default as root on /run/hood, none with --root/HOOD_ROOT (no change to "
+                             "the machine's network unless asked). "
                           << hood::net::rootlessNetworkNote() << "\n";
             return 0;
         }

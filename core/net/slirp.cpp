@@ -30,8 +30,8 @@ std::string rootlessNetworkNote()
 {
     if (findTool("slirp4netns"))
         return "Without root a bridge cannot be made; slirp4netns is installed, so --network slirp4netns gives a "
-               "rootless container outbound TCP/UDP through a user-mode stack (10.0.2.100, gateway 10.0.2.2), "
-               "and none stays the default with --root/HOOD_ROOT.";
+               "rootless container outbound TCP/UDP through a user-mode stack (10.0.2.100 via 10.0.2.2), the "
+               "default on a user's own state root (none with --root/HOOD_ROOT).";
     if (findTool("pasta"))
         return "Without root a bridge cannot be made; pasta is installed but Hood drives only slirp4netns, so a "
                "rootless container gets --network none (loopback only).";

@@ -326,9 +326,9 @@ EquivalentCommands storedEquivalentCommands(const LaunchSettings &s, const QStri
         if (std::optional<net::Attachment> a = net::loadAttachment(stateDir.toStdString())) {
             c.shell += "\n\n" + networkLines(stateDir.toStdString(), *a).join('\n');
             static const QRegularExpression netFlag(QStringLiteral("--network (none|host)"));
-            c.docker.replace(netFlag, dockerNetworkFlags(*a));
-            if (a->mode != net::Mode::None) // the note is about none
+            if (a->mode != net::Mode::None) // the note is about none (and would match below)
                 c.docker.remove(QStringLiteral("\n# --network none: like Hood's own network namespace, only loopback inside."));
+            c.docker.replace(netFlag, dockerNetworkFlags(*a));
         }
         return c;
     } catch (const Error &e) {
