@@ -6,6 +6,7 @@
 #include "table.h"
 
 #include "error.h"
+#include "net/attachment.h"
 #include "inspect/inspectjson.h"
 #include "inspect/snapshot.h"
 #include "runtime/runtime.h"
@@ -224,9 +225,11 @@ std::string linkDetail(const in::NetLink &l, const in::NetView &v)
     return peer;
 }
 
-void printNetwork(const in::Snapshot &s)
+void printNetwork(const in::Snapshot &s, const std::string &mode)
 {
     heading("NETWORK", "as ip addr / ip route show table all inside");
+    if (!mode.empty())
+        std::cout << "  " << mode << "\n\n";
     if (!s.network.value) {
         std::cout << "  " << s.network.error << "\n";
         return;
@@ -267,6 +270,7 @@ struct Subject {
     std::string title; // "container demo", "process 42"
     in::SnapshotRequest request;
     std::map<pid_t, std::string> owners; // running containers' init pids -> "container ID"
+    std::optional<hood::net::Attachment> network; // what its network step made, for a container
 };
 
 Subject subjectOf(Context &ctx, const Options &o)
@@ -298,6 +302,7 @@ Subject subjectOf(Context &ctx, const Options &o)
         s.request.pid = info.state.pid;
         s.request.cgroupDirs = info.state.cgroupPaths;
         s.title = "container " + info.state.id;
+        s.network = hood::net::loadAttachment(ctx.runtime.containerDir(info.state.id));
     }
     for (const auto &[pid, owner] : s.owners) {
         if (pid != s.request.pid)
@@ -317,6 +322,10 @@ int cmdInspect(Context &ctx, const Words &words)
         nlohmann::json j = snapshot;
         if (!o.value("--pid"))
             j["id"] = o.positional().front();
+        if (subject.network) {
+            j["networkMode"] = hood::net::modeName(subject.network->mode);
+            j["networkNote"] = hood::net::describeAttachment(*subject.network);
+        }
         std::cout << j.dump(2) << "\n";
         return 0;
     }
@@ -325,7 +334,7 @@ int cmdInspect(Context &ctx, const Words &words)
     printMounts(snapshot);
     printCgroup(snapshot);
     printProcesses(snapshot);
-    printNetwork(snapshot);
+    printNetwork(snapshot, subject.network ? hood::net::describeAttachment(*subject.network) : std::string());
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include "error.h"
+#include "net/slirp.h"
 #include "runtime/runtime.h"
 #include "runtime/statedir.h"
 
@@ -24,7 +25,7 @@ struct Verb {
 const auto kVerbs = std::to_array<Verb>({
     {"run", cmdRun, "run [--name N] [--image NAME|DIR] [--ns pid,mnt,...] [--no-ns KIND] [--memory 64M]\n"
                     "        [--cpus 0.5] [--pids 100] [--hostname H] [-e K=V] [-w DIR] [--chroot] [--rootless]\n"
-                    "        [--network none|bridge|host|container:ID|NAME] [--ip A] [--mac-address M]\n"
+                    "        [--network none|bridge|host|container:ID|slirp4netns|NAME] [--ip A] [--mac-address M]\n"
                     "        [-p [HOST_IP:]HOST_PORT:PORT[/tcp|udp]]\n"
                     "        [--security-opt seccomp=unconfined|FILE] [--security-opt no-new-privileges=false]\n"
                     "        [-t] [-d] [--json] [--print-spec] -- CMD...\n"
@@ -182,6 +183,14 @@ int main(int argc, char **argv)
         if (words[0] != v.name || !v.run)
             continue;
         const Words args(words.begin() + 1, words.end());
+        if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+            std::cout << "usage: hoodctl " << v.summary << "\n";
+            if (std::string_view(v.name) == "run")
+                std::cout << "\nNetwork: bridge is the default as root on /run/hood, none with --root/HOOD_ROOT (no change to "
+                             "the machine's network unless asked). "
+                          << hood::net::rootlessNetworkNote() << "\n";
+            return 0;
+        }
         Report report;
         report.json = wantsJson(v.name, args);
         try {

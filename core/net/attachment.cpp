@@ -1,4 +1,5 @@
 #include "attachment.h"
+#include "slirp.h"
 
 #include "error.h"
 #include "sys/fileio.h"
@@ -32,6 +33,8 @@ std::string attachmentToJson(const Attachment &a)
         j["bridge"] = a.bridge;
         j["hostVeth"] = a.hostVeth;
         j["mac"] = a.mac;
+    }
+    if (a.bridged() || a.mode == Mode::Slirp4netns) {
         j["address"] = formatIpv4(a.address);
         j["prefix"] = a.prefix;
         j["gateway"] = formatIpv4(a.gateway);
@@ -68,6 +71,28 @@ std::optional<Attachment> loadAttachment(const std::string &stateDir)
     if (!text)
         return std::nullopt;
     return attachmentFromJson(*text, stateDir + "/network.json");
+}
+
+std::string describeAttachment(const Attachment &a)
+{
+    switch (a.mode) {
+    case Mode::Bridge:
+        return "bridge: eth0 " + formatIpv4(a.address) + "/" + std::to_string(a.prefix) + " (" + a.mac
+               + ") on " + a.bridge + " of network " + a.network + " through veth " + a.hostVeth + ", default via "
+               + formatIpv4(a.gateway) + ".";
+    case Mode::Slirp4netns:
+        return "slirp4netns: " + std::string(kSlirpTap) + " " + formatIpv4(a.address) + "/" + std::to_string(a.prefix)
+               + ", default via " + formatIpv4(a.gateway) + " and DNS at " + formatIpv4(kSlirpDns)
+               + ": a user-mode stack that connects out with ordinary sockets as the container's user, so it needs "
+                 "no root; the host's 127.0.0.1 is not reachable (--disable-host-loopback).";
+    case Mode::Host:
+        return "host: no network namespace of its own; the container uses the host's interfaces.";
+    case Mode::Container:
+        return "container:" + a.container + ": that container's network namespace, shared.";
+    case Mode::None:
+        break;
+    }
+    return "none: a network namespace with loopback only. " + rootlessNetworkNote();
 }
 
 } // namespace hood::net

@@ -30,5 +30,8 @@ std::string attachmentToJson(const Attachment &a);
 Attachment attachmentFromJson(const std::string &text, const std::string &source);
 // <stateDir>/network.json; nullopt when the container has none (made before networking).
 std::optional<Attachment> loadAttachment(const std::string &stateDir);
+// One sentence for `hoodctl inspect` and the GUI: what this mode gives the
+// container, and for none (and slirp4netns) what rootless networking is here.
+std::string describeAttachment(const Attachment &a);
 
 } // namespace hood::net

@@ -3,6 +3,11 @@
 #include "error.h"
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <functional>
 #include <memory>
 #include <net/if.h>
@@ -118,6 +123,33 @@ void deleteLink(const std::string &name)
     int err = rtnl_link_delete(sock.get(), link.get());
     if (err < 0 && err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND)
         throw nlError("ip link del " + name, err);
+}
+
+void deleteLinkDetached(const std::string &name)
+{
+    pid_t child = fork();
+    if (child < 0)
+        throw Error::sys("fork to delete link", name, errno);
+    if (child == 0) {
+        // The middle process exits at once: the deleter is nobody's child to wait for
+        // (a subreaper above, or init, reaps it).
+        if (fork() != 0)
+            _exit(0);
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        for (int fd : {0, 1, 2})
+            dup2(null, fd);
+        syscall(SYS_close_range, 3u, ~0u, 0u); // no pipe of the caller's stays open (shells wait for EOF)
+        setsid();
+        try {
+            deleteLink(name);
+        } catch (...) {
+            _exit(1);
+        }
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
 }
 
 void addAddress(const std::string &name, Ipv4 addr, int prefix)

@@ -20,6 +20,11 @@ void addVeth(const std::string &host, const std::string &peer, pid_t peerPid, co
 // ip link del NAME; a link that does not exist counts as deleted. Waits for an
 // RCU grace period in the kernel (tens of ms): never call it on a GUI thread.
 void deleteLink(const std::string &name);
+// deleteLink in a detached grandchild (stdio on /dev/null, no other fd, its own
+// session), so that the caller does not wait for the grace period: a container's
+// exit and `hoodctl delete` return at once. The caller needs to be single-threaded
+// (hoodctl, the monitor). Throws only when it cannot fork.
+void deleteLinkDetached(const std::string &name);
 // ip addr add ADDR/PREFIX dev NAME (an existing one is kept).
 void addAddress(const std::string &name, Ipv4 addr, int prefix);
 // ip link set NAME up

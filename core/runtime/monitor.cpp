@@ -358,6 +358,7 @@ void Monitor::launch()
         m_state.pidStartTime = processStartTime(m_state.pid);
         writeIdMaps();
         attachNetwork(m_config, m_resources, m_state.pid);
+        m_slirp = startUserModeNetwork(m_config, m_state.pid);
         if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
             m_cgroup->addProcess(m_state.pid);
         saveState(m_config.stateDir, m_state);
@@ -381,8 +382,20 @@ void Monitor::launch()
     }
 }
 
+// slirp4netns ends when its exit fd closes (it polls it); reaped here, so that it
+// never outlives the container as a zombie or a process.
+void Monitor::stopUserModeNetwork() noexcept
+{
+    if (m_slirp.pid <= 0)
+        return;
+    m_slirp.exit.reset();
+    waitpid(m_slirp.pid, nullptr, 0);
+    m_slirp.pid = -1;
+}
+
 void Monitor::cleanupAfterFailure() noexcept
 {
+    stopUserModeNetwork();
     if (m_state.pid > 0) {
         ::kill(m_state.pid, SIGKILL);
         waitpid(m_state.pid, nullptr, 0);
@@ -577,6 +590,7 @@ int Monitor::supervise(bool removeWhenDone)
         forwardConsoleOutput();
     }
     m_clients.clear();
+    stopUserModeNetwork();
     recordExit(m_initStatus, !removeWhenDone);
     if (m_cgroup)
         m_cgroup->destroy();

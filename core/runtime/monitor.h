@@ -10,6 +10,7 @@
 #include "sys/fd.h"
 #include "trace.h"
 #include "launch.h"
+#include "net/slirp.h"
 #include "state.h"
 
 #include <functional>
@@ -69,6 +70,7 @@ private:
     void dropClient(int fd);
     void handleSignals();
     void cleanupAfterFailure() noexcept;
+    void stopUserModeNetwork() noexcept;
 
     LaunchConfig m_config;
     ContainerState m_state;
@@ -81,6 +83,7 @@ private:
     bool m_placedAtClone = false;  // the init is in its cgroup without addProcess
     Fd m_consoleMaster;
     Fd m_logFd;                    // <state>/container.log, detached only
+    net::Slirp m_slirp;            // --network slirp4netns: ends when m_slirp.exit closes
     Fd m_listenFd;                 // <state>/attach.sock, detached terminals only
     struct Client {
         Fd fd;

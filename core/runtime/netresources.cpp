@@ -84,9 +84,12 @@ bool destroyLease(const std::string &path, std::string *why)
 
 bool destroyVeth(const std::string &name, std::string *why)
 {
+    // Detached: unregistering a device waits for an RCU grace period (10-15 ms
+    // here), which would be most of what bridge networking adds to a container's
+    // start and stop (tests/bench/net).
     return attempt("veth " + name, why, [&] {
         if (net::linkExists(name))
-            priv::deleteLink(name);
+            priv::deleteLinkDetached(name);
     });
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "launch.h"
+#include "net/slirp.h"
 #include "resources.h"
 
 #include <functional>
@@ -23,5 +24,9 @@ void prepareNetwork(LaunchConfig &config, HostResources &resources,
                     const std::function<void(const std::string &)> &warn);
 // After clone: the veth pair, the container's nft rules, <state>/network.json.
 void attachNetwork(const LaunchConfig &config, HostResources &resources, pid_t init);
+// After the id maps: --network slirp4netns's stack for the init's namespace, ready
+// (tap0 configured) before Go; an empty Slirp for every other mode. The monitor
+// keeps it: its exit fd closing ends slirp4netns, also when the monitor is killed.
+net::Slirp startUserModeNetwork(const LaunchConfig &config, pid_t init);
 
 } // namespace hood

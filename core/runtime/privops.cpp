@@ -444,6 +444,15 @@ void deleteLink(const std::string &name)
     netStep("ip link del", name, [&] { net::deleteLink(name); });
 }
 
+void deleteLinkDetached(const std::string &name)
+{
+    // Safe: as deleteLink; the deleter is a fork of this process that does only that.
+    // The link is going anyway: its peer's namespace dies with the container, and the
+    // kernel removes both ends then; deleting it ourselves covers a namespace that
+    // something still holds open.
+    netStep("ip link del (detached)", name, [&] { net::deleteLinkDetached(name); });
+}
+
 void nft(const std::string &what, const std::string &commands)
 {
     // Safe: every command names the table `inet hood`, which only Hood uses.
@@ -457,6 +466,18 @@ void configureEth0(uint32_t address, int prefix, uint32_t gateway)
             [&] { net::addAddress("eth0", address, prefix); });
     netStep("ip link set up", "eth0", [&] { net::setLinkUp("eth0"); });
     netStep("ip route add default", "via " + net::formatIpv4(gateway), [&] { net::addDefaultRoute(gateway); });
+}
+
+net::Slirp startSlirp4netns(const std::string &exe, pid_t pid, const std::string &logPath)
+{
+    // Safe: slirp4netns runs as the monitor's own user with no capability on the
+    // host; it joins only the user and network namespaces of our own unreaped child
+    // (so the pid cannot be another process), makes its tap there, and never reaches
+    // the host's 127.0.0.1 (--disable-host-loopback, as podman does).
+    net::Slirp s;
+    netStep("slirp4netns", std::to_string(pid) + " " + net::kSlirpTap + " (10.0.2.100/24 via 10.0.2.2)",
+            [&] { s = net::startSlirp4netns(exe, pid, logPath); });
+    return s;
 }
 
 } // namespace hood::priv

@@ -9,6 +9,7 @@
 // Failures throw hood::Error with the operation and the path, and errno.
 #pragma once
 
+#include "net/slirp.h"
 #include "spec/namespaces.h"
 #include "sys/fd.h"
 
@@ -79,10 +80,16 @@ void addBridge(const std::string &name, uint32_t gateway, int prefix);
 void addVeth(const std::string &host, pid_t pid, const std::string &mac, const std::string &bridge);
 // ip link del of a link Hood made (a veth's host end, an unused bridge).
 void deleteLink(const std::string &name);
+// The same in a detached process (net::deleteLinkDetached): a veth's host end at a
+// container's end, whose grace period nobody needs to wait for.
+void deleteLinkDetached(const std::string &name);
 // nft commands on Hood's own table `inet hood`; what names them for the trace.
 void nft(const std::string &what, const std::string &commands);
 // In the container's init: eth0's address, up, and the default route.
 void configureEth0(uint32_t address, int prefix, uint32_t gateway);
+// Rootless: slirp4netns (exe) gives the namespace of pid a tap0 and a user-mode
+// stack; it lives until the returned exit fd closes. Its stderr goes to logPath.
+net::Slirp startSlirp4netns(const std::string &exe, pid_t pid, const std::string &logPath);
 
 // ---- gc and cleanup -------------------------------------------------------
 

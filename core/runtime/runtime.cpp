@@ -7,6 +7,7 @@
 #include "hooks.h"
 #include "journal.h"
 #include "monitor.h"
+#include "net/slirp.h"
 #include "netresources.h"
 #include "procfs.h"
 #include "statedir.h"
@@ -178,23 +179,21 @@ bool waitForExit(pid_t pid, uint64_t startTime, int timeoutMs)
     return poll(&p, 1, timeoutMs) > 0;
 }
 
-bool onPath(const char *tool)
-{
-    for (const char *dir : {"/usr/bin/", "/usr/local/bin/", "/bin/"}) {
-        if (access((std::string(dir) + tool).c_str(), X_OK) == 0)
-            return true;
-    }
-    return false;
-}
-
-// docker's default is bridge; Hood's is bridge as root on the system's state root.
-// A private state root (--root, HOOD_ROOT: tests, other sandboxes) defaults to
-// none, so that nothing changes the machine's network unless it is asked for.
-net::Mode defaultNetworkMode(bool asRoot, const std::string &root)
+// docker's default is bridge; Hood's is bridge as root on the system's state root,
+// and slirp4netns (when installed) for a user on their own default state root, as
+// rootless podman does. A private state root (--root, HOOD_ROOT: tests, other
+// sandboxes) defaults to none, so that nothing changes the machine's network or
+// starts a helper unless it is asked for; so does --rootless as root.
+net::Mode defaultNetworkMode(bool bridgeAllowed, const std::string &root, bool asRoot)
 {
     const char *env = getenv("HOOD_ROOT");
-    bool systemRoot = (!env || !*env) && root == "/run/hood";
-    return asRoot && systemRoot ? net::Mode::Bridge : net::Mode::None;
+    if (env && *env)
+        return net::Mode::None;
+    if (bridgeAllowed && root == "/run/hood")
+        return net::Mode::Bridge;
+    if (!asRoot && root == defaultStateRoot() && net::findTool("slirp4netns"))
+        return net::Mode::Slirp4netns;
+    return net::Mode::None;
 }
 
 // The host pids in the container's cgroups (cgroup.procs of each hierarchy, once each).
@@ -279,18 +278,21 @@ void Runtime::applyNetwork(RunRequest &r, LaunchConfig &c, bool asRoot) const
     if (!n.mode && !r.spec.hasNamespace(NsKind::Network))
         n.mode = net::Mode::Host;
     if (!n.mode)
-        n.mode = defaultNetworkMode(asRoot && !r.rootless, m_root);
+        n.mode = defaultNetworkMode(asRoot && !r.rootless, m_root, asRoot);
     switch (*n.mode) {
     case net::Mode::Bridge:
         if (!asRoot)
             throw Error(std::string("--network bridge needs root: the bridge and veth pairs are made on the host "
                                     "(without root: --network none")
-                        + (onPath("slirp4netns") ? ", or slirp4netns, which is installed" : "") + ")");
+                        + (net::findTool("slirp4netns") ? ", or --network slirp4netns, which is installed" : "") + ")");
         r.spec.setNamespace(NsKind::Network, true);
         break;
     case net::Mode::Slirp4netns:
-        throw Error(std::string("--network slirp4netns: not supported by this version of Hood yet (slirp4netns is ")
-                    + (onPath("slirp4netns") ? "installed" : "not installed") + "); use --network none");
+        if (!net::findTool("slirp4netns"))
+            throw Error("--network slirp4netns: slirp4netns is not installed (Debian package slirp4netns); "
+                        "use --network none");
+        r.spec.setNamespace(NsKind::Network, true);
+        break;
     case net::Mode::Host:
         r.spec.setNamespace(NsKind::Network, false);
         break;

@@ -6,7 +6,10 @@
 #include "controller.h"
 #include "equivalent.h"
 
+#include "net/attachment.h"
+#include "runtime/state.h"
 #include "spec/spec.h"
+#include "sys/fileio.h"
 
 #include <QStandardPaths>
 
@@ -39,6 +42,7 @@ private slots:
     void refusedSettingsSayWhy();
     void storedConfigIsShownAsStored();
     void specMatchesWhatHoodctlMade();
+    void storedNetworkIsShownAsCommands();
 };
 
 void TestEquivalent::runArguments_data()
@@ -287,6 +291,49 @@ void TestEquivalent::storedConfigIsShownAsStored()
     QVERIFY(c.docker.contains("--pids-limit 7"));
     const EquivalentCommands missing = storedEquivalentCommands(s, dir.path() + "/nope", hood::CgroupMode::V2);
     QCOMPARE(missing.configJson, "# open " + dir.path() + "/nope/config.json: no such file or directory");
+}
+
+// A bridged container's page gets the ip and nft commands of its network step, with
+// its init's pid, and docker's line its --network and -p.
+void TestEquivalent::storedNetworkIsShownAsCommands()
+{
+    QTemporaryDir root;
+    const QString dir = root.path() + "/web";
+    QVERIFY(QDir().mkpath(dir));
+    hood::Spec spec = hood::defaultSpec();
+    spec.root.path = "/stored/rootfs";
+    spec.process.args = {"httpd"};
+    hood::writeNewFile((dir + "/config.json").toStdString(), hood::specToJson(spec));
+    hood::net::Attachment a;
+    a.mode = hood::net::Mode::Bridge;
+    a.network = "hood";
+    a.bridge = "hood0";
+    a.hostVeth = "h-web";
+    a.mac = "02:42:0a:58:00:05";
+    a.address = *hood::net::parseIpv4("10.88.0.5");
+    a.gateway = *hood::net::parseIpv4("10.88.0.1");
+    a.prefix = 16;
+    a.ports = {{"", 8080, 80, "tcp"}};
+    hood::writeNewFile((dir + "/network.json").toStdString(), hood::net::attachmentToJson(a));
+    hood::ContainerState state;
+    state.id = "web";
+    state.pid = 4242;
+    hood::saveState(dir.toStdString(), state);
+    LaunchSettings s;
+    s.name = "web";
+    const EquivalentCommands c = storedEquivalentCommands(s, dir, hood::CgroupMode::V2);
+    for (const char *line : {"ip link add h-web type veth peer name eth0 netns 4242 address 02:42:0a:58:00:05",
+                             "ip link set h-web master hood0 up",
+                             "nsenter -t 4242 -n ip addr add 10.88.0.5/16 dev eth0",
+                             "nsenter -t 4242 -n ip route add default via 10.88.0.1",
+                             "nft 'add rule inet hood prerouting meta nfproto ipv4 fib daddr type local tcp dport 8080 "
+                             "dnat ip to 10.88.0.5:80 comment \"ctr:web\"'"})
+        QVERIFY2(c.shell.contains(QLatin1String(line)), qPrintable(c.shell));
+    QVERIFY2(c.docker.contains("--network bridge -p 8080:80/tcp"), qPrintable(c.docker));
+    QVERIFY2(!c.docker.contains("--network none") && !c.docker.contains("only loopback"), qPrintable(c.docker));
+    // A container without network.json (a bundle) gets no network section.
+    QFile::remove(dir + "/network.json");
+    QVERIFY(!storedEquivalentCommands(s, dir, hood::CgroupMode::V2).shell.contains("# 4. The network"));
 }
 
 // The page claims its config.json is what hoodctl makes: run hoodctl with the same

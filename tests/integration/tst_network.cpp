@@ -12,11 +12,17 @@
 //     no veth, bridge, lease, port claim, address or nft table remains.
 #include "hoodtest.h"
 
+#include "sys/fd.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sched.h>
+#include <sys/socket.h>
 
 using namespace hoodtest;
 
@@ -105,6 +111,35 @@ class TestNetwork : public QObject {
         return (r.out + r.err).toUtf8();
     }
 
+    // A TCP listener on addr, any free port, in the test's namespace.
+    struct Listener {
+        hood::Fd fd;
+        quint16 port = 0;
+        explicit Listener(const char *addr)
+        {
+            fd.reset(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+            sockaddr_in a {};
+            a.sin_family = AF_INET;
+            inet_pton(AF_INET, addr, &a.sin_addr);
+            socklen_t len = sizeof a;
+            if (bind(fd.get(), reinterpret_cast<sockaddr *>(&a), len) == 0 && listen(fd.get(), 4) == 0
+                && getsockname(fd.get(), reinterpret_cast<sockaddr *>(&a), &len) == 0)
+                port = ntohs(a.sin_port);
+        }
+        // What the first connection sent (the kernel accepted it while we waited).
+        QByteArray firstMessage(int timeoutMs) const
+        {
+            pollfd p {fd.get(), POLLIN, 0};
+            if (poll(&p, 1, timeoutMs) <= 0)
+                return {};
+            hood::Fd peer(accept4(fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+            char buf[256];
+            pollfd q {peer.get(), POLLIN, 0};
+            ssize_t n = poll(&q, 1, timeoutMs) > 0 ? read(peer.get(), buf, sizeof buf) : -1;
+            return n > 0 ? QByteArray(buf, int(n)) : QByteArray();
+        }
+    };
+
 private slots:
     void initTestCase()
     {
@@ -180,6 +215,58 @@ private slots:
             }
             QVERIFY2(reply.contains("hello-from-hood"), qPrintable(host + ": " + reply));
         }
+    }
+
+    // Rootless (--rootless: a user namespace, root inside mapped to nobody) through
+    // slirp4netns: the container reaches a server on the test namespace's side (at
+    // 192.0.2.1, an address of its own as a LAN's would be), not its 127.0.0.1, and
+    // the stack goes with the container.
+    void rootlessThroughSlirp4netns()
+    {
+        if (QStandardPaths::findExecutable("slirp4netns", {"/usr/bin", "/usr/local/bin", "/bin"}).isEmpty())
+            QSKIP("slirp4netns is not installed (apt-get install slirp4netns)");
+        QCOMPARE(sh({"ip", "addr", "add", "192.0.2.1/32", "dev", "lo"}).code, 0);
+        auto removeAddress = qScopeGuard([] { sh({"ip", "addr", "del", "192.0.2.1/32", "dev", "lo"}); });
+        Listener lan("192.0.2.1"), loopback("127.0.0.1");
+        QVERIFY(lan.port && loopback.port);
+        Result r = hood({"run", "--rootless", "--network", "slirp4netns", "--", "sh", "-c",
+                         QString("cat /proc/self/uid_map; ip -o -4 addr show tap0; "
+                                 "echo hello-through-slirp | timeout 2 nc 192.0.2.1 %1; " // nc waits for the server's close
+                                 "echo no | timeout 2 nc 10.0.2.2 %2 && echo loopback-reached; exit 0")
+                             .arg(lan.port)
+                             .arg(loopback.port)});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains(QRegularExpression("0\\s+65534\\s+1")), qPrintable(r.out)); // a user namespace
+        QVERIFY2(r.out.contains("tap0    inet 10.0.2.100/24"), qPrintable(r.out));
+        QVERIFY2(!r.out.contains("loopback-reached"), qPrintable(r.out)); // --disable-host-loopback
+        QCOMPARE(lan.firstMessage(3000).trimmed(), QByteArray("hello-through-slirp"));
+        QVERIFY(loopback.firstMessage(0).isEmpty());
+        // The stack ended with the container: no slirp4netns left in this namespace.
+        const QString ourNet = QFileInfo("/proc/self/ns/net").symLinkTarget();
+        for (const QString &pid : QDir("/proc").entryList(QDir::Dirs)) {
+            QFile comm("/proc/" + pid + "/comm");
+            if (pid.toInt() > 0 && comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "slirp4netns")
+                QVERIFY2(QFileInfo("/proc/" + pid + "/ns/net").symLinkTarget() != ourNet,
+                         qPrintable("slirp4netns " + pid + " outlived its container"));
+        }
+    }
+
+    // Rootless explained: in run --help, and for a container in inspect.
+    void rootlessNetworkingIsExplained()
+    {
+        if (QStandardPaths::findExecutable("slirp4netns", {"/usr/bin", "/usr/local/bin", "/bin"}).isEmpty())
+            QSKIP("slirp4netns is not installed (apt-get install slirp4netns)");
+        QVERIFY2(hood({"run", "--help"}).out.contains("slirp4netns is installed, so --network slirp4netns gives a "
+                                                      "rootless container outbound TCP/UDP"),
+                 qPrintable(hood({"run", "--help"}).out));
+        QVERIFY(!startDetached({"--name", "s", "--rootless", "--network", "slirp4netns", "--", "sleep", "60"}).isEmpty());
+        QString text = hood({"inspect", "s"}).out;
+        QVERIFY2(text.contains("slirp4netns: tap0 10.0.2.100/24, default via 10.0.2.2"), qPrintable(text));
+        QJsonDocument j = QJsonDocument::fromJson(hood({"inspect", "s", "--json"}).out.toUtf8());
+        QCOMPARE(j["networkMode"].toString(), QString("slirp4netns"));
+        QVERIFY(!startDetached({"--name", "n", "--", "sleep", "60"}).isEmpty());
+        QVERIFY2(hood({"inspect", "n"}).out.contains("none: a network namespace with loopback only."),
+                 qPrintable(hood({"inspect", "n"}).out));
     }
 
     void reportedEqualsIpAndNft()

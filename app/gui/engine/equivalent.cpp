@@ -5,6 +5,9 @@
 #include "controller.h"
 
 #include "error.h"
+#include "net/attachment.h"
+#include "net/netcommands.h"
+#include "runtime/state.h"
 #include "spec/runoptions.h"
 #include "spec/units.h"
 #include "sys/fileio.h"
@@ -265,6 +268,43 @@ EquivalentCommands refused(const LaunchSettings &s, const QString &sentence)
     return c;
 }
 
+// A container's network as ip and nft commands (net::equivalentCommands), from the
+// network.json its monitor wrote; the init's pid from state.json, "$PID" without one.
+QStringList networkLines(const std::string &dir, const net::Attachment &a)
+{
+    net::CommandOptions o;
+    try {
+        if (pid_t pid = loadState(dir).pid; pid > 0)
+            o.pidWord = std::to_string(pid);
+    } catch (const Error &) {
+        // no state yet: the placeholder stays
+    }
+    const std::string id = dir.substr(dir.rfind('/') + 1);
+    QStringList out = {"# 4. The network, from a second root shell while the one above runs (PID: its first process):"};
+    for (const std::string &line : net::equivalentCommands(id, a, o))
+        out << qs(line);
+    return out;
+}
+
+QString dockerNetworkFlags(const net::Attachment &a)
+{
+    QStringList d;
+    if (a.bridged()) {
+        d << "--network " + shellQuote(qs(a.network == "hood" ? std::string("bridge") : a.network));
+        for (const net::PortMapping &p : a.ports)
+            d << QStringLiteral("-p %1%2:%3/%4")
+                     .arg(p.hostIp.empty() ? QString() : qs(p.hostIp) + ':')
+                     .arg(p.hostPort)
+                     .arg(p.containerPort)
+                     .arg(qs(p.protocol));
+    } else if (a.mode == net::Mode::Container) {
+        d << "--network container:" + shellQuote(qs(a.container));
+    } else {
+        d << "--network " + qs(net::modeName(a.mode));
+    }
+    return d.join(' ');
+}
+
 } // namespace
 
 EquivalentCommands equivalentCommands(const LaunchSettings &s, const QString &rootfs, CgroupMode mode)
@@ -282,7 +322,15 @@ EquivalentCommands storedEquivalentCommands(const LaunchSettings &s, const QStri
     const std::string path = (stateDir + "/config.json").toStdString();
     try {
         const std::string text = readFile(path);
-        return commandsFor(s, parseSpec(text, path).spec, qs(text), mode);
+        EquivalentCommands c = commandsFor(s, parseSpec(text, path).spec, qs(text), mode);
+        if (std::optional<net::Attachment> a = net::loadAttachment(stateDir.toStdString())) {
+            c.shell += "\n\n" + networkLines(stateDir.toStdString(), *a).join('\n');
+            static const QRegularExpression netFlag(QStringLiteral("--network (none|host)"));
+            if (a->mode != net::Mode::None) // the note is about none (and would match below)
+                c.docker.remove(QStringLiteral("\n# --network none: like Hood's own network namespace, only loopback inside."));
+            c.docker.replace(netFlag, dockerNetworkFlags(*a));
+        }
+        return c;
     } catch (const Error &e) {
         EquivalentCommands c = refused(s, {});
         c.shell = c.configJson = c.docker = "# " + qs(e.what());

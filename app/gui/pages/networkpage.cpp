@@ -214,8 +214,22 @@ void TopologyView::paintEvent(QPaintEvent *)
 
 NetworkPage::NetworkPage(QWidget *parent) : QWidget(parent)
 {
+    // Left: the drawing over the commands that build it (both as wide as the page
+    // allows); right: the plot and the ping that makes it move.
     auto *split = new QSplitter(Qt::Horizontal, this);
-    m_topology = new TopologyView(split);
+    auto *left = new QSplitter(Qt::Vertical, split);
+    m_topology = new TopologyView(left);
+    auto *commandsBox = new QWidget(left);
+    auto *cv = new QVBoxLayout(commandsBox);
+    cv->setContentsMargins(0, 0, 0, 0);
+    cv->addWidget(new QLabel(tr("The same network by hand (ip, nsenter, nft):"), commandsBox));
+    m_commands = new QPlainTextEdit(commandsBox);
+    m_commands->setReadOnly(true);
+    m_commands->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_commands->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    cv->addWidget(m_commands, 1);
+    left->setStretchFactor(0, 1);
+    left->setStretchFactor(1, 1);
     auto *right = new QWidget(split);
     auto *v = new QVBoxLayout(right);
     v->setContentsMargins(0, 0, 0, 0);
@@ -226,28 +240,24 @@ NetworkPage::NetworkPage(QWidget *parent) : QWidget(parent)
     ifRow->addWidget(m_interface, 1);
     v->addLayout(ifRow);
     m_plot = new NetPlot(right);
-    v->addWidget(m_plot, 2);
+    v->addWidget(m_plot, 1);
     auto *pingRow = new QHBoxLayout;
     m_from = new QComboBox(right);
     m_to = new QComboBox(right);
-    m_ping = new QPushButton(tr("Ping between these two"), right);
-    m_ping->setToolTip(tr("hoodctl exec FROM -- ping -c 5 TO: watch the packets move on the plot"));
     pingRow->addWidget(m_from, 1);
     pingRow->addWidget(new QLabel("→", right));
     pingRow->addWidget(m_to, 1);
-    pingRow->addWidget(m_ping);
     v->addLayout(pingRow);
+    m_ping = new QPushButton(tr("Ping between these two"), right);
+    m_ping->setToolTip(tr("hoodctl exec FROM -- ping -c 5 TO: watch the packets move on the plot"));
+    v->addWidget(m_ping); // a row of its own: never cut beside two wide choices
     m_pingResult = new QLabel(right);
     m_pingResult->setWordWrap(true);
     v->addWidget(m_pingResult);
-    v->addWidget(new QLabel(tr("The same network by hand (ip, nsenter, nft):"), right));
-    m_commands = new QPlainTextEdit(right);
-    m_commands->setReadOnly(true);
-    m_commands->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_commands->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    v->addWidget(m_commands, 2);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({3000, 2000}); // 3:2 from the start, not after the first drag
+    left->setSizes({3000, 2000});
     auto *outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     outer->addWidget(split);
