@@ -9,6 +9,7 @@
 #include "netresources.h"
 #include "procfs.h"
 #include "statedir.h"
+#include "trace.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -545,6 +546,7 @@ void Runtime::stop(const std::string &id, int graceSeconds)
 
 void Runtime::remove(const std::string &id, bool force)
 {
+    trace::begin("delete"); // its undo steps are trace steps: the kill-at-every-step hook counts them
     Fd held = lock(id);
     ContainerInfo i = info(id);
     if ((i.status == Status::Running || i.status == Status::Paused) && !force)

@@ -76,6 +76,8 @@ RunOptions runOptionsOf(const LaunchSettings &s, const QString &rootfs)
         o.pids = s.pids;
     o.terminal = s.terminal;
     o.rootless = s.rootless;
+    if (!s.seccomp)
+        o.seccomp = RunOptions::Seccomp::Unconfined;
     return o;
 }
 
