@@ -144,39 +144,30 @@ std::string_view reasonIn(const std::vector<PathInfo> &table, std::string_view p
     return otherwise;
 }
 
-// "CapEff:\t000001ffffffffff" -> the hex value; nullopt when the field is absent.
-std::optional<uint64_t> hexField(std::string_view status, std::string_view name)
+// "CapEff:\t000001ffffffffff" -> "000001ffffffffff"; nullopt when the field is absent.
+std::optional<std::string_view> fieldText(std::string_view status, std::string_view name)
 {
     for (std::string_view line : splitFields(status, "\n")) {
         if (line.size() <= name.size() || line.substr(0, name.size()) != name || line[name.size()] != ':')
             continue;
         std::string_view v = line.substr(name.size() + 1);
         v.remove_prefix(std::min(v.find_first_not_of(" \t"), v.size()));
-        uint64_t value = 0;
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value, 16);
-        if (ec != std::errc() || end == v.data())
-            return std::nullopt;
-        return value;
+        return v;
     }
     return std::nullopt;
 }
 
-std::optional<int> smallField(std::string_view status, std::string_view name)
+// The field as a number in `base`: the capability masks are hex, the rest decimal.
+template <typename T> std::optional<T> numberField(std::string_view status, std::string_view name, int base)
 {
-    // Decimal and hex agree below 10, and these fields are 0..2 (the count of filters
-    // may be larger: read it as decimal).
-    for (std::string_view line : splitFields(status, "\n")) {
-        if (line.size() <= name.size() || line.substr(0, name.size()) != name || line[name.size()] != ':')
-            continue;
-        std::string_view v = line.substr(name.size() + 1);
-        v.remove_prefix(std::min(v.find_first_not_of(" \t"), v.size()));
-        int value = 0;
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
-        if (ec != std::errc() || end == v.data())
-            return std::nullopt;
-        return value;
-    }
-    return std::nullopt;
+    const std::optional<std::string_view> v = fieldText(status, name);
+    T value {};
+    if (!v)
+        return std::nullopt;
+    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), value, base);
+    if (ec != std::errc() || end == v->data())
+        return std::nullopt;
+    return value;
 }
 
 } // namespace
@@ -199,14 +190,14 @@ std::string_view readonlyPathReason(std::string_view path)
 ProcSecurity parseProcSecurity(std::string_view status)
 {
     ProcSecurity s;
-    s.effective = hexField(status, "CapEff").value_or(0);
-    s.permitted = hexField(status, "CapPrm").value_or(0);
-    s.bounding = hexField(status, "CapBnd").value_or(0);
-    s.inheritable = hexField(status, "CapInh").value_or(0);
-    s.ambient = hexField(status, "CapAmb").value_or(0);
-    s.noNewPrivs = smallField(status, "NoNewPrivs");
-    s.seccompMode = smallField(status, "Seccomp");
-    s.seccompFilters = smallField(status, "Seccomp_filters");
+    s.effective = numberField<uint64_t>(status, "CapEff", 16).value_or(0);
+    s.permitted = numberField<uint64_t>(status, "CapPrm", 16).value_or(0);
+    s.bounding = numberField<uint64_t>(status, "CapBnd", 16).value_or(0);
+    s.inheritable = numberField<uint64_t>(status, "CapInh", 16).value_or(0);
+    s.ambient = numberField<uint64_t>(status, "CapAmb", 16).value_or(0);
+    s.noNewPrivs = numberField<int>(status, "NoNewPrivs", 10);
+    s.seccompMode = numberField<int>(status, "Seccomp", 10);
+    s.seccompFilters = numberField<int>(status, "Seccomp_filters", 10);
     return s;
 }
 
