@@ -538,6 +538,11 @@ void Runtime::stop(const std::string &id, int graceSeconds)
     if (i.status == Status::Stopped)
         return;
     ::kill(i.state.pid, SIGTERM);
+    // A frozen task neither handles SIGTERM nor dies of SIGKILL: with the signal
+    // pending, the freezer lets go, so it never runs a moment without it (docker stop
+    // of a paused container does the same). Found by tst_hardening::stopPaused.
+    if (i.status == Status::Paused)
+        freezeCgroup(i.state.cgroupPaths, false);
     if (!waitForExit(i.state.pid, i.state.pidStartTime, graceSeconds * 1000))
         ::kill(i.state.pid, SIGKILL);
     waitForExit(i.state.pid, i.state.pidStartTime, 5000);

@@ -142,8 +142,8 @@ private slots:
     {
         QTemporaryDir proc;
         QVERIFY(QDir().mkpath(proc.filePath("77")));
-        writeFile(proc.filePath("77/status").toStdString(), fixture("status-docker"));
-        writeFile(proc.filePath("77/uid_map").toStdString(), fixture("uid_map-userns"));
+        writeNewFile(proc.filePath("77/status").toStdString(), fixture("status-docker"));
+        writeNewFile(proc.filePath("77/uid_map").toStdString(), fixture("uid_map-userns"));
         Spec spec;
         spec.maskedPaths = {"/proc/kcore"};
         const SecurityView v = readSecurityView(proc.path().toStdString(), 77, spec, {"read"});
