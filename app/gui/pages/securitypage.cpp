@@ -95,13 +95,18 @@ SecurityPage::SecurityPage(ContainerController *controller, std::function<QStrin
     m_caps->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_caps->horizontalHeader()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_caps->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    // One text line a row, and both lists may shrink to a few rows: the page must
+    // fit under the container list in a 1280x720 window.
+    m_caps->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_caps->setMinimumHeight(fontMetrics().height() * 4);
     m_details = new QTreeWidget(split);
     m_details->setHeaderLabels({tr("What confines it"), tr("What it prevents")});
     m_details->setRootIsDecorated(true);
     m_details->setWordWrap(false);
     m_details->header()->setStretchLastSection(true);
-    split->setStretchFactor(0, 1);
-    split->setStretchFactor(1, 1);
+    m_details->setMinimumHeight(fontMetrics().height() * 4);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
     v->addWidget(split, 1);
     v->addWidget(buildProbeRow());
     m_follow.setInterval(300);
@@ -132,12 +137,13 @@ QWidget *SecurityPage::buildProbeRow()
     h->addWidget(label);
     h->addWidget(m_probe);
     h->addWidget(m_try);
-    h->addStretch();
     v->addLayout(h);
+    // Beside the button: the answer is one sentence, and the page has no height to spare.
     m_result = new QLabel(w);
     m_result->setWordWrap(true);
     m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    v->addWidget(m_result);
+    m_result->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    h->addWidget(m_result, 1);
     return w;
 }
 
@@ -249,7 +255,7 @@ void SecurityPage::fillDetails(const SecuritySnapshot &s)
     if (sc.configured) {
         addItem(seccomp, tr("Default action: %1").arg(QString::fromStdString(sc.defaultAction)),
                 tr("what a call no rule names gets"));
-        addItem(seccomp, tr("Allowed: %1 of the %2 syscalls this machine knows (%3 only with certain arguments)")
+        addItem(seccomp, tr("Allowed: %1 of this machine's %2 syscalls (%3 only with some arguments)")
                              .arg(sc.allowedHere).arg(sc.knownSyscalls).arg(sc.summary.conditional),
                 tr("clone without CLONE_NEW*, socket without AF_VSOCK, personality's safe values"));
         addItem(seccomp, tr("Blocked: %1 syscalls").arg(sc.blocked),
@@ -286,7 +292,20 @@ void SecurityPage::fillDetails(const SecuritySnapshot &s)
         addItem(ids, idMapText(v.gidMap, tr("Group ids")), tr("the same for groups"));
         ids->setExpanded(true);
     }
+    fitDetailColumns();
+}
+
+// The names, but never more than half the width: what each prevents is the point.
+void SecurityPage::fitDetailColumns()
+{
     m_details->resizeColumnToContents(0);
+    m_details->setColumnWidth(0, std::min(m_details->columnWidth(0), m_details->viewport()->width() / 2));
+}
+
+void SecurityPage::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitDetailColumns();
 }
 
 void SecurityPage::runProbe()

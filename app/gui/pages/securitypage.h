@@ -51,12 +51,14 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     QWidget *buildProbeRow();
     void follow();
     void fillCapabilities(const inspect::ProcSecurity &proc, bool running);
     void fillDetails(const SecuritySnapshot &s);
+    void fitDetailColumns();
     void runProbe();
 
     ContainerController *m_controller;
