@@ -234,7 +234,7 @@ void TestLessonParser::parserErrors_data()
     QTest::addRow("bad-page")
         << stepWithAction("open-page", R"({"page": "plots"})")
         << "x.md:9: step \"S\", action \"open-page\": argument \"page\" must be one "
-           "of launcher, namespaces, resources, mounts, processes, console, commands, startup, layers";
+           "of launcher, namespaces, resources, mounts, processes, console, commands, startup, layers, security";
     QTest::addRow("highlight-without-key")
         << stepWithAction("highlight", R"({"page": "mounts"})")
         << "x.md:9: step \"S\", action \"highlight\": argument \"key\" "
