@@ -51,12 +51,22 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(hoodtest::leftovers(root).filter("/dead").isEmpty(), 15000);
         QTRY_VERIFY_WITH_TIMEOUT(!c->container("dead") && c->container("alive") && c->container("alive")->running(), 10000);
         w.selectContainer("alive");
+        w.openPage("console");
+        QTest::qWait(1000); // the console attaches to the monitor's attach.sock
         w.typeInConsole("echo reattached-$((6*7))\n");
         QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("reattached-42"), 15000);
         w.close();
         QCOMPARE(hoodtest::run(root, {"delete", "--force", "alive"}).code, 0);
         QStringList left = hoodtest::leftovers(root).filter(root);
         QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
+    }
+
+    // Whatever happened above, nothing of this test stays running.
+    void cleanup()
+    {
+        for (const QString &id : QDir(m_root.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            if (!id.startsWith('#'))
+                hoodtest::run(m_root.path(), {"delete", "--force", id});
     }
 
 private:
