@@ -20,10 +20,9 @@ class TestKillSteps : public QObject {
 
     QString root() const { return m_root.path() + "/state"; }
 
-    // Runs the command with the hook set; true when the monitor died by it.
-    bool startKilledAt(int step, const QStringList &args, bool detached, QString *err)
+    // Runs hoodctl with the hook set at `step` and waits for it (at most 30 s).
+    void runWithHook(QProcess &p, int step, const QStringList &args)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert("HOOD_ROOT", root());
         env.insert("HOOD_TEST_KILL_AT_STEP", QString::number(step));
@@ -33,6 +32,13 @@ class TestKillSteps : public QObject {
             p.kill();
             p.waitForFinished();
         }
+    }
+
+    // Runs the command with the hook set; true when the monitor died by it.
+    bool startKilledAt(int step, const QStringList &args, bool detached, QString *err)
+    {
+        QProcess p;
+        runWithHook(p, step, args);
         *err = QString::fromUtf8(p.readAllStandardError());
         if (detached) // hoodctl outlives its monitor and says it ended without a word
             return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 125
@@ -59,15 +65,7 @@ class TestKillSteps : public QObject {
     int runKilledAt(int step, const QStringList &args)
     {
         QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("HOOD_ROOT", root());
-        env.insert("HOOD_TEST_KILL_AT_STEP", QString::number(step));
-        p.setProcessEnvironment(env);
-        p.start(hoodctl(), args);
-        if (!p.waitForFinished(30000)) {
-            p.kill();
-            p.waitForFinished();
-        }
+        runWithHook(p, step, args);
         return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     }
 
