@@ -177,10 +177,6 @@ QWidget *LauncherPage::buildRoot()
     v->addWidget(m_pivotRoot);
     v->addWidget(m_chroot);
     v->addWidget(m_rootless);
-    m_seccomp = new QCheckBox(tr("Secco&mp: Docker's default filter (off: keyctl, unshare, bpf reach the kernel)"), box);
-    m_seccomp->setToolTip(tr("Off is hoodctl run --security-opt seccomp=unconfined: for a lesson that shows what "
-                             "the filter stops (the Security page's Try It button)"));
-    v->addWidget(m_seccomp);
     v->addStretch();
     return box;
 }
@@ -207,8 +203,14 @@ QWidget *LauncherPage::buildFooter()
     m_launch->setFont(f);
     m_launch->setMinimumWidth(160);
     connect(m_launch, &QPushButton::clicked, this, [this] { emit launchRequested(settings()); });
+    // Beside Launch, not in a group above: the form has no height to spare at 1280x720.
+    m_seccomp = new QCheckBox(tr("Secco&mp filter (Docker's default)"), w);
+    m_seccomp->setToolTip(tr("Off is hoodctl run --security-opt seccomp=unconfined: keyctl, unshare and bpf then "
+                             "reach the kernel (the Security page's Try It shows the difference)"));
     h->addWidget(label);
     h->addWidget(m_recent, 1);
+    h->addSpacing(20);
+    h->addWidget(m_seccomp);
     h->addSpacing(20);
     h->addWidget(m_launch);
     return w;
