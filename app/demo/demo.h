@@ -55,5 +55,6 @@ int cmdFds(Args args);
 int cmdEscape(Args args);
 int cmdWhoami(Args args);
 int cmdSyscall(Args args);
+int cmdExeWatch(Args args);
 
 } // namespace demo

@@ -36,11 +36,14 @@ const Command kCommands[] = {
     {"fds", cmdFds, "fds", "list the open file descriptors and what they point to"},
     {"whoami", cmdWhoami, "whoami",
      "uid/gid, groups, capabilities, hostname, pid, ppid and namespace inodes"},
-    {"syscall", cmdSyscall, "syscall NAME",
+    {"syscall", cmdSyscall, "syscall NAME | syscall ptrace PID",
      "make one syscall a default container may not (keyctl, bpf, perf_event_open, unshare-user, ...)\n"
      "      with harmless arguments and print the kernel's answer (EPERM: blocked)"},
     {"escape", cmdEscape, "escape",
      "the chroot escape: chroot into a subdirectory, walk .. up, chroot there; prints both roots"},
+    {"exe-watch", cmdExeWatch, "exe-watch S",
+     "for S s, catch the runtime's own binary passing through (CVE-2019-5736), then try to\n"
+     "      open it for writing (never writes); prints caught: N and writable: N"},
     {"help", cmdHelp, "help", "this text"},
 };
 

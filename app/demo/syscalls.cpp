@@ -12,6 +12,8 @@
 #include <string_view>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -48,11 +50,32 @@ const std::array<Probe, 9> kProbes = {{
 
 } // namespace
 
+// ptrace PID: PTRACE_ATTACH to a pid as this process's namespace numbers it (the
+// monitor's host pid names nothing inside a pid namespace); detaches at once.
+int ptraceProbe(const std::string &pidText)
+{
+    const long pid = parseCount(pidText, 1, 4194304, "pid");
+    errno = 0;
+    const long rc = ptrace(PTRACE_ATTACH, pid_t(pid), nullptr, nullptr);
+    const int err = errno;
+    std::printf("syscall: ptrace\nwhat: trace and change process %ld\n", pid);
+    if (rc < 0) {
+        std::printf("result: refused\nerror: %s\n", errnoSentence(err).c_str());
+        return kExitOk;
+    }
+    waitpid(pid_t(pid), nullptr, __WALL);
+    ptrace(PTRACE_DETACH, pid_t(pid), nullptr, nullptr);
+    std::printf("result: allowed\nreturned: %ld\n", rc);
+    return kExitOk;
+}
+
 int cmdSyscall(Args args)
 {
+    if (args.size() == 2 && args[0] == "ptrace")
+        return ptraceProbe(args[1]);
     if (args.size() != 1)
         throw UsageError{"give one syscall: keyctl, add_key, bpf, perf_event_open, unshare-user, "
-                         "unshare-mount, mount, personality, userfaultfd"};
+                         "unshare-mount, mount, personality, userfaultfd; or ptrace PID"};
     for (const Probe &p : kProbes) {
         if (p.name != args[0])
             continue;

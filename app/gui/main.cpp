@@ -95,7 +95,7 @@ int main(int argc, char **argv)
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
-                                          "mounts, processes, console, commands, startup, layers, network).",
+                                          "mounts, processes, console, commands, startup, layers, network, security).",
                                   "name");
     const QCommandLineOption size("size", "With --screenshot: the window's size, e.g. 1280x720.", "WxH");
     parser.addOption(screenshot);

@@ -1,6 +1,7 @@
 #include "builtin.h"
 
 #include "error.h"
+#include "runtime/sealedexe.h"
 
 #include <climits>
 #include <sys/stat.h>
@@ -16,10 +17,8 @@ std::vector<std::string> imageDirs()
         dirs.emplace_back(env);
     dirs.emplace_back(HOOD_BUILD_IMAGES_DIR);
     dirs.emplace_back(HOOD_INSTALL_IMAGES_DIR);
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        std::string path(exe, static_cast<size_t>(n));
+    // The binary's own path, also when it runs from a sealed copy (runtime/sealedexe.h).
+    if (std::string path = originalExePath(); !path.empty()) {
         path = path.substr(0, path.rfind('/'));
         dirs.push_back(path + "/../share/hood/images");
     }

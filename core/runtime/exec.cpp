@@ -8,6 +8,7 @@
 #include "privops.h"
 #include "seccompfilter.h"
 #include "state.h"
+#include "trace.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -404,6 +405,7 @@ Fd pidfdOpen(pid_t pid)
 
 ExecProcess::ExecProcess(const std::string &stateDir, const ExecRequest &request)
 {
+    trace::begin("exec"); // the helper's setns, cgroup and chroot steps count for the kill-at-every-step hook
     Target t = openTarget(stateDir, request);
     FdPair socks = makeSocketPair(SOCK_SEQPACKET);
     pid_t caller = getpid();

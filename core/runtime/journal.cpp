@@ -67,6 +67,7 @@ std::vector<std::string> replayJournal(const std::vector<JournalEntry> &entries)
         std::string why;
         if (!it->kind->destroy(it->value, &why))
             left.push_back(why);
+        trace::faultPoint(); // each undo is a step of the kill-at-every-step test
     }
     return left;
 }

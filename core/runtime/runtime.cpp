@@ -11,6 +11,7 @@
 #include "netresources.h"
 #include "procfs.h"
 #include "statedir.h"
+#include "trace.h"
 #include "sys/fd.h"
 #include "sys/fileio.h"
 
@@ -592,6 +593,11 @@ void Runtime::stop(const std::string &id, int graceSeconds)
     if (i.status == Status::Stopped)
         return;
     ::kill(i.state.pid, SIGTERM);
+    // A frozen task neither handles SIGTERM nor dies of SIGKILL: with the signal
+    // pending, the freezer lets go, so it never runs a moment without it (docker stop
+    // of a paused container does the same). Found by tst_hardening::stopPaused.
+    if (i.status == Status::Paused)
+        freezeCgroup(i.state.cgroupPaths, false);
     if (!waitForExit(i.state.pid, i.state.pidStartTime, graceSeconds * 1000))
         ::kill(i.state.pid, SIGKILL);
     waitForExit(i.state.pid, i.state.pidStartTime, 5000);
@@ -600,6 +606,7 @@ void Runtime::stop(const std::string &id, int graceSeconds)
 
 void Runtime::remove(const std::string &id, bool force)
 {
+    trace::begin("delete"); // its undo steps are trace steps: the kill-at-every-step hook counts them
     Fd held = lock(id);
     ContainerInfo i = info(id);
     if ((i.status == Status::Running || i.status == Status::Paused) && !force)

@@ -231,4 +231,17 @@ size_t resolvedSyscallCount(const Seccomp &s)
     return numbers.size();
 }
 
+std::vector<std::string> nativeSyscallNames()
+{
+    // Syscall numbers are dense from 0 on x86_64 and arm64 (a few holes); 1024 is
+    // past the last number any architecture uses today.
+    std::vector<std::string> names;
+    for (int nr = 0; nr < 1024; ++nr) {
+        std::unique_ptr<char, decltype(&free)> name(seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr), &free);
+        if (name)
+            names.emplace_back(name.get());
+    }
+    return names;
+}
+
 } // namespace hood

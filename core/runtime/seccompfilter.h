@@ -4,6 +4,9 @@
 
 #include "spec/seccomp.h"
 
+#include <string>
+#include <vector>
+
 namespace hood {
 
 // Builds the BPF program for `s` and loads it into this process (and the threads
@@ -37,5 +40,9 @@ void loadSeccompProgram(std::string_view program, const Seccomp &s);
 // architecture (for the trace and `hood-demo`): names libseccomp does not know
 // are not counted.
 size_t resolvedSyscallCount(const Seccomp &s);
+
+// The syscalls libseccomp knows on this machine's native architecture: the whole
+// against which the Security page counts what a filter lets through and blocks.
+std::vector<std::string> nativeSyscallNames();
 
 } // namespace hood

@@ -64,6 +64,8 @@ const char *phaseName(Phase phase)
     return kPhaseNames[static_cast<size_t>(phase)];
 }
 
+// The kill-at-every-step hook (trace.h faultPoint) holds in every process that
+// calls begin(): the monitor, `hoodctl delete` and `hoodctl exec` with its helper.
 void begin(const char *process)
 {
     Recorder &r = recorder();

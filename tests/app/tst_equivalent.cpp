@@ -64,10 +64,12 @@ void TestEquivalent::runArguments_data()
     full.rootless = true;
     full.terminal = false;
     full.command = {"sleep", "10"};
+    full.seccomp = false;
     QTest::addRow("everything") << full
                                 << QStringList {"run", "-d", "--name", "web", "--image", "busybox", "--ns", "pid,net",
                                                 "--memory", "64M", "--cpus", "0.5", "--pids", "20", "--hostname", "h",
-                                                "--chroot", "--rootless", "--", "sleep", "10"};
+                                                "--chroot", "--rootless", "--security-opt", "seccomp=unconfined",
+                                                "--", "sleep", "10"};
     LaunchSettings none;
     none.namespaces = {};
     none.terminal = false;

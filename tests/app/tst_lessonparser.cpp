@@ -234,7 +234,7 @@ void TestLessonParser::parserErrors_data()
     QTest::addRow("bad-page")
         << stepWithAction("open-page", R"({"page": "plots"})")
         << "x.md:9: step \"S\", action \"open-page\": argument \"page\" must be one "
-           "of launcher, namespaces, resources, mounts, processes, console, commands, startup, layers";
+           "of launcher, namespaces, resources, mounts, processes, console, commands, startup, layers, security";
     QTest::addRow("highlight-without-key")
         << stepWithAction("highlight", R"({"page": "mounts"})")
         << "x.md:9: step \"S\", action \"highlight\": argument \"key\" "
@@ -344,7 +344,7 @@ void TestLessonParser::launchRequestHasEveryArgument()
     const QJsonObject args = QJsonDocument::fromJson(R"({
         "image": "busybox", "command": ["hood-demo", "cpu", "2"],
         "namespaces": ["pid", "mnt", "uts"], "memory": "64M", "cpus": 0.5, "pids": 50,
-        "hostname": "inside", "chroot": true, "rootless": false, "name": "burner"})")
+        "hostname": "inside", "chroot": true, "rootless": false, "name": "burner", "seccomp": false})")
                                  .object();
     QCOMPARE(checkAction("launch", args), QString());
     LaunchRequest expected;
@@ -358,12 +358,13 @@ void TestLessonParser::launchRequestHasEveryArgument()
     expected.chroot = true;
     expected.rootless = false;
     expected.name = "burner";
+    expected.seccomp = false;
     QVERIFY(launchRequest(args) == expected);
 
     // Nothing given: every field says "the launcher's default".
     const LaunchRequest empty = launchRequest({});
     QVERIFY(empty == LaunchRequest());
-    QVERIFY(!empty.namespaces && !empty.cpus && !empty.pids && !empty.chroot && !empty.rootless);
+    QVERIFY(!empty.namespaces && !empty.cpus && !empty.pids && !empty.chroot && !empty.rootless && !empty.seccomp);
     // An empty list is not "unset": it shares every namespace it can with the host.
     QVERIFY(launchRequest({{"namespaces", QJsonArray{"mnt"}}}).namespaces == QStringList{"mnt"});
 }

@@ -38,6 +38,7 @@ void TestRecentLaunches::roundTripKeepsEveryField()
     s.rootless = true;
     s.name = "n";
     s.terminal = false;
+    s.seccomp = false;
     QCOMPARE(fromVariant(toVariant(s)), s);
     QCOMPARE(fromVariant({}), LaunchSettings());
 }

@@ -1,6 +1,7 @@
 // The default profile from inside, and escape attempts that must fail: seccomp,
 // no_new_privs, capabilities, read-only and masked paths, fds, the cwd trick
-// (CVE-2024-21626), release_agent (CVE-2022-0492), chroot under pivot_root, and
+// (CVE-2024-21626), release_agent (CVE-2022-0492), chroot under pivot_root, the
+// runtime's /proc/self/exe (CVE-2019-5736), and
 // two hoodctl processes on one container at once.
 #include "hoodtest.h"
 
@@ -10,7 +11,9 @@
 #include <QJsonObject>
 #include <QTemporaryFile>
 
+#include <fcntl.h>
 #include <future>
+#include <unistd.h>
 
 using namespace hoodtest;
 
@@ -35,6 +38,18 @@ private:
         QMap<QString, QString> kv = keyValues(r.out);
         return kv.value("result") == "allowed" ? QString("allowed") : kv.value("error");
     }
+
+    // The seals on the executable of a process (/proc/PID/exe): -1 for a file that
+    // takes none (a plain binary).
+    static int exeSeals(qint64 pid)
+    {
+        const int fd = ::open(QString("/proc/%1/exe").arg(pid).toLocal8Bit().constData(), O_RDONLY | O_CLOEXEC);
+        const int seals = fd < 0 ? -1 : fcntl(fd, F_GET_SEALS);
+        if (fd >= 0)
+            ::close(fd);
+        return seals;
+    }
+    static constexpr int kAllSeals = F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE;
 
 private slots:
     void initTestCase()
@@ -147,6 +162,11 @@ private slots:
                          QString("ls /proc | grep -c '^[0-9]'; [ -e /proc/%1 ] && echo VISIBLE; kill -0 %1 || echo unreachable").arg(monitor)});
         QVERIFY2(!r.out.contains("VISIBLE"), qPrintable(r.out));
         QVERIFY2(r.out.contains("unreachable"), qPrintable(r.out + r.err));
+        // ptrace(PTRACE_ATTACH) by the monitor's host pid reaches nothing.
+        Result t = hood({"exec", "reach", "--", "hood-demo", "syscall", "ptrace", QString::number(monitor)});
+        QVERIFY2(keyValues(t.out).value("result") == "refused", qPrintable(t.out + t.err));
+        QVERIFY2(keyValues(t.out).value("error").contains("(ESRCH)") || keyValues(t.out).value("error").contains("(EPERM)"),
+                 qPrintable(t.out));
         QCOMPARE(hood({"delete", "--force", "reach"}).code, 0);
     }
 
@@ -236,6 +256,157 @@ private slots:
                          "[ -e /proc/1/root" + marker.fileName() + " ] && echo ESCAPED; true"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(!r.out.contains("ESCAPED"), qPrintable(r.out));
+    }
+
+    // CVE-2019-5736: every hoodctl that enters a container runs from a sealed memfd
+    // copy of its binary: the created init of runc mode (no monitor of this binary
+    // keeps it busy there) and `hoodctl exec`, in both modes. Checked from the host
+    // on the live processes, and from inside: `hood-demo exe-watch` keeps an O_PATH
+    // fd of any executable not its own that it sees, and afterwards tries to open
+    // it for writing. Here it sees none (the exec child has more capabilities than
+    // the container until it execs, so its /proc/PID/exe is closed to it, and
+    // Hood's exec refuses a #!/proc/self/exe interpreter: ENOENT); anything it
+    // caught would have to be the sealed memfd.
+    void runtimeExeNotWritable_data()
+    {
+        QTest::addColumn<bool>("runcMode");
+        QTest::addRow("monitor") << false;
+        QTest::addRow("runc-mode") << true;
+    }
+
+    void runtimeExeNotWritable()
+    {
+        QFETCH(bool, runcMode);
+        const QString id = runcMode ? "cve-runc" : "cve-mon";
+        const QStringList watch = {"hood-demo", "exe-watch", "4"};
+        QTemporaryDir bundle(root() + "/../hood-tst-cve-XXXXXX");
+        const QString out = bundle.filePath("out");
+        if (runcMode) {
+            Result spec = hood({"run", "--print-spec", "--", "true"});
+            QJsonObject config = QJsonDocument::fromJson(spec.out.toUtf8()).object();
+            QJsonObject process = config["process"].toObject();
+            process["args"] = QJsonArray::fromStringList(watch);
+            process["terminal"] = false;
+            config["process"] = process;
+            QJsonObject rootObj = config["root"].toObject();
+            rootObj["path"] = builtinRootfs();
+            config["root"] = rootObj;
+            QFile f(bundle.filePath("config.json"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QJsonDocument(config).toJson());
+            f.close();
+            // The container's stdio is create's: a file, as conmon would give it.
+            Result c = run(root(), {"create", "--bundle", bundle.path(), id}, 60000, {},
+                           {"sh", "-c", "exec \"$0\" \"$@\" >" + out + " 2>&1"});
+            QVERIFY2(c.code == 0, qPrintable(c.err));
+            const int init = QJsonDocument::fromJson(hood({"state", id}).out.toUtf8()).object()["pid"].toInt();
+            QVERIFY(init > 0);
+            const QString exe = QFile::symLinkTarget(QString("/proc/%1/exe").arg(init));
+            QVERIFY2(exe.startsWith("/memfd:hoodctl"), qPrintable("the created init runs " + exe));
+            QCOMPARE(exeSeals(init) & kAllSeals, kAllSeals);
+            QCOMPARE(hood({"start", id}).code, 0);
+        } else {
+            QCOMPARE(hood(QStringList {"run", "-d", "--name", id, "--"} + watch).code, 0);
+        }
+        QTest::qWait(300); // exe-watch is watching
+        // hoodctl exec, seen from the host while its command runs.
+        QProcess exec;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("HOOD_ROOT", root());
+        exec.setProcessEnvironment(env);
+        exec.start(hoodctl(), {"exec", id, "--", "sleep", "1"});
+        QVERIFY(exec.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::symLinkTarget(QString("/proc/%1/exe").arg(exec.processId())).startsWith("/memfd:hoodctl"), 5000);
+        QCOMPARE(exeSeals(exec.processId()) & kAllSeals, kAllSeals);
+        QVERIFY(exec.waitForFinished(10000) && exec.exitCode() == 0);
+        // The exploit's way in: a command whose interpreter is #!/proc/self/exe, so
+        // the process that execs it would run its own binary again inside, with the
+        // container's credentials (Hood's exec answers ENOENT).
+        QCOMPARE(hood({"exec", id, "--", "sh", "-c", "printf '#!/proc/self/exe\\n' > /self && chmod +x /self"}).code, 0);
+        for (int i = 0; i < 10; ++i)
+            QCOMPARE(hood({"exec", id, "--", "/self"}).code, 127);
+        QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(hood({"state", id}).out.toUtf8()).object()["status"].toString(),
+                                  QString("stopped"), 15000);
+        QString text;
+        if (runcMode) {
+            QFile f(out);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            text = QString::fromUtf8(f.readAll());
+        } else {
+            text = hood({"logs", id}).out;
+        }
+        QMap<QString, QString> kv = keyValues(text);
+        QVERIFY2(kv.contains("caught"), qPrintable(text));
+        QVERIFY2(kv.value("writable") == "0", qPrintable(text));
+        qInfo("exe-watch inside caught %s executables of the runtime", qPrintable(kv.value("caught")));
+        for (const QString &line : text.split('\n'))
+            if (line.startsWith("exe: "))
+                QVERIFY2(line.startsWith("exe: /memfd:hoodctl"), qPrintable(text));
+        QCOMPARE(hood({"delete", "--force", id}).code, 0);
+    }
+
+    // A full disk under the state root (a small tmpfs in a mount namespace of the
+    // test's own, filled to leave a few pages): run either works or fails with one
+    // sentence naming ENOSPC; after the space is back, gc leaves nothing but the
+    // seccomp cache and the next run works, so nothing half-written was reused.
+    void fullStateRoot_data()
+    {
+        QTest::addColumn<int>("freePages");
+        for (int free : {0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 24})
+            QTest::addRow("free-%d", free) << free;
+    }
+
+    void fullStateRoot()
+    {
+        QFETCH(int, freePages);
+        QTemporaryDir dir(root() + "/../hood-tst-full-XXXXXX");
+        const QString r = dir.path();
+        const QString h = hoodctl();
+        const QString script = QString(
+            "mount -t tmpfs -o size=256k,mode=0700 hood-full %1 || { echo SKIP; exit 0; }\n"
+            "HOOD_ROOT=%1 %2 run -- true >/dev/null 2>&1\n" // the seccomp cache, with room
+            "avail=$(df --output=avail -B4096 %1 | tail -1)\n"
+            "[ $avail -gt %3 ] && dd if=/dev/zero of=%1/filler bs=4096 count=$((avail - %3)) 2>/dev/null\n"
+            "HOOD_ROOT=%1 %2 run -- echo ran 2>%1/../err-%4; echo \"rc=$?\"\n"
+            "rm -f %1/filler\n"
+            "HOOD_ROOT=%1 %2 gc >/dev/null 2>&1\n"
+            "echo \"left=$(ls -A %1 | grep -v '^#seccomp$' | tr '\\n' ' ')\"\n"
+            "HOOD_ROOT=%1 %2 run -- echo again; echo \"again=$?\"\n")
+            .arg(r, h).arg(freePages).arg(freePages);
+        QProcess p;
+        p.start("unshare", {"-m", "--propagation", "private", "sh", "-c", script});
+        QVERIFY(p.waitForFinished(120000));
+        QString out = QString::fromUtf8(p.readAllStandardOutput());
+        if (out.startsWith("SKIP"))
+            QSKIP("this machine refused a tmpfs in a private mount namespace");
+        QFile errFile(r + "/../err-" + QString::number(freePages));
+        QVERIFY(errFile.open(QIODevice::ReadOnly));
+        const QString err = QString::fromUtf8(errFile.readAll()).trimmed();
+        errFile.remove();
+        const QMap<QString, QString> kv = keyValues(QString(out).replace('=', ": "));
+        const QString rc = kv.value("rc");
+        QVERIFY2(rc == "0" || rc == "125", qPrintable(out + err));
+        if (rc == "125") {
+            QVERIFY2(!err.contains('\n'), qPrintable("more than one sentence: " + err));
+            QVERIFY2(err.contains("no space left on device"), qPrintable(err));
+        }
+        QVERIFY2(kv.value("left").isEmpty(), qPrintable("after gc: " + kv.value("left")));
+        QVERIFY2(kv.value("again") == "0" && out.contains("again\n"), qPrintable(out));
+        qInfo("%d pages free: %s", freePages, rc == "0" ? "ran" : qPrintable(err));
+    }
+
+    // A paused container stops: the freezer lets SIGTERM/SIGKILL through.
+    void stopPaused()
+    {
+        QCOMPARE(hood({"run", "-d", "--name", "frozen", "--", "sleep", "600"}).code, 0);
+        QCOMPARE(hood({"pause", "frozen"}).code, 0);
+        QCOMPARE(QJsonDocument::fromJson(hood({"state", "frozen"}).out.toUtf8()).object()["status"].toString(),
+                 QString("paused"));
+        Result r = hood({"stop", "-t", "1", "frozen"}, 30000);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(QJsonDocument::fromJson(hood({"state", "frozen"}).out.toUtf8()).object()["status"].toString(),
+                 QString("stopped"));
+        QCOMPARE(hood({"delete", "frozen"}).code, 0);
     }
 
     // A container that ignores SIGTERM dies by SIGKILL after the grace period.

@@ -168,6 +168,8 @@ QStringList ContainerController::runArguments(const LaunchSettings &s)
         args << "--chroot";
     if (s.rootless)
         args << "--rootless";
+    if (!s.seccomp)
+        args << "--security-opt" << "seccomp=unconfined";
     args << "--";
     args << (s.command.isEmpty() ? QStringList {"sh"} : s.command);
     return args;
@@ -202,6 +204,7 @@ LaunchSettings ContainerController::settingsOf(const QString &id) const
         s.pids = std::max<int64_t>(0, spec.resources.pidsLimit.value_or(0));
         s.hostname = QString::fromStdString(spec.hostname);
         s.terminal = spec.process.terminal;
+        s.seccomp = spec.seccomp.has_value();
     } catch (const Error &) {
         // A config.json the engine wrote is always valid; keep what the state says.
     }

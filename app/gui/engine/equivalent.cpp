@@ -79,6 +79,8 @@ RunOptions runOptionsOf(const LaunchSettings &s, const QString &rootfs)
         o.pids = s.pids;
     o.terminal = s.terminal;
     o.rootless = s.rootless;
+    if (!s.seccomp)
+        o.seccomp = RunOptions::Seccomp::Unconfined;
     return o;
 }
 
@@ -236,6 +238,8 @@ QString dockerLine(const LaunchSettings &s, const Spec &spec)
     if (!spec.hasNamespace(NsKind::Uts))
         d << "--uts host";
     d << (spec.hasNamespace(NsKind::Cgroup) ? "--cgroupns private" : "--cgroupns host");
+    if (!spec.seccomp)
+        d << "--security-opt seccomp=unconfined";
     d << (s.image.isEmpty() || s.image == "busybox" ? "busybox" : "IMAGE");
     d << joinQuoted(words(spec.process.args));
     const QStringList notes = dockerNotes(s, spec);

@@ -33,6 +33,9 @@ struct LaunchSettings {
     QString hostname;   // empty: hoodctl's default (the first 12 characters of the name)
     bool chroot = false;   // true: chroot(2) instead of pivot_root(2) (hoodctl --chroot)
     bool rootless = false; // true: a user namespace maps the caller to root (hoodctl --rootless)
+    // false: no seccomp filter (hoodctl --security-opt seccomp=unconfined), for lessons
+    // that show what the filter stops; true: Docker's default profile.
+    bool seccomp = true;
     QString name;          // empty: hoodctl generates one
     // Not one of the lesson arguments: a terminal (hoodctl -t) lets the Console page
     // type into the container; without one the Console shows container.log.

@@ -11,7 +11,7 @@ QVariantMap toVariant(const LaunchSettings &s)
     return {{"image", s.image},       {"command", s.command},   {"namespaces", s.namespaces},
             {"memory", s.memory},     {"cpus", s.cpus},         {"pids", s.pids},
             {"hostname", s.hostname}, {"chroot", s.chroot},     {"rootless", s.rootless},
-            {"name", s.name},         {"terminal", s.terminal}};
+            {"name", s.name},         {"terminal", s.terminal}, {"seccomp", s.seccomp}};
 }
 
 LaunchSettings fromVariant(const QVariantMap &m)
@@ -28,6 +28,7 @@ LaunchSettings fromVariant(const QVariantMap &m)
     s.rootless = m.value("rootless", false).toBool();
     s.name = m.value("name").toString();
     s.terminal = m.value("terminal", true).toBool();
+    s.seccomp = m.value("seccomp", true).toBool();
     return s;
 }
 
@@ -45,6 +46,8 @@ QString describe(const LaunchSettings &s)
         parts << QObject::tr("rootless");
     if (s.chroot)
         parts << QStringLiteral("chroot");
+    if (!s.seccomp)
+        parts << QObject::tr("no seccomp");
     return parts.join(QStringLiteral(" · "));
 }
 

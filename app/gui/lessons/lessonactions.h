@@ -33,6 +33,7 @@ struct LaunchRequest {
     std::optional<bool> chroot;            // true: chroot, false: pivot_root
     std::optional<bool> rootless;          // true: run in a user namespace as a normal user
     QString name;                          // container name; empty: generated
+    std::optional<bool> seccomp;           // false: no seccomp filter (seccomp=unconfined)
 
     bool operator==(const LaunchRequest &) const = default;
 };

@@ -60,6 +60,7 @@ const std::vector<ActionSpec> kActions = {
       {"hostname", ArgType::Hostname},
       {"chroot", ArgType::Bool},
       {"rootless", ArgType::Bool},
+      {"seccomp", ArgType::Bool},
       {"name", ArgType::Name}}},
     {"open-page", {{"page", ArgType::Page, true}}},
     {"highlight", {{"page", ArgType::Page, true}, {"key", ArgType::Key, true}}},
@@ -83,7 +84,7 @@ constexpr double kDefaultWaitSeconds = 10;
 constexpr double kMaxWaitSeconds = 300;
 
 const QStringList kPages = {"launcher", "namespaces", "resources", "mounts",
-                            "processes", "console", "commands", "startup", "layers"};
+                            "processes", "console", "commands", "startup", "layers", "security"};
 const QStringList kResourceKeys = {"cpu", "memory", "pids", "throttling"};
 constexpr int kMaxPids = 4194304; // PID_MAX_LIMIT on 64-bit kernels
 
@@ -309,6 +310,8 @@ LaunchRequest launchRequest(const QJsonObject &args)
         r.chroot = args["chroot"].toBool();
     if (args.contains("rootless"))
         r.rootless = args["rootless"].toBool();
+    if (args.contains("seccomp"))
+        r.seccomp = args["seccomp"].toBool();
     r.name = args["name"].toString();
     return r;
 }
@@ -367,6 +370,8 @@ QStringList launchDetails(const LaunchRequest &r)
         details << (*r.chroot ? "chroot" : "pivot_root");
     if (r.rootless)
         details << (*r.rootless ? "rootless" : "as root");
+    if (r.seccomp)
+        details << (*r.seccomp ? "seccomp filter on" : "no seccomp filter");
     return details;
 }
 

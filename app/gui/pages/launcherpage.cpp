@@ -203,8 +203,14 @@ QWidget *LauncherPage::buildFooter()
     m_launch->setFont(f);
     m_launch->setMinimumWidth(160);
     connect(m_launch, &QPushButton::clicked, this, [this] { emit launchRequested(settings()); });
+    // Beside Launch, not in a group above: the form has no height to spare at 1280x720.
+    m_seccomp = new QCheckBox(tr("Secco&mp filter (Docker's default)"), w);
+    m_seccomp->setToolTip(tr("Off is hoodctl run --security-opt seccomp=unconfined: keyctl, unshare and bpf then "
+                             "reach the kernel (the Security page's Try It shows the difference)"));
     h->addWidget(label);
     h->addWidget(m_recent, 1);
+    h->addSpacing(20);
+    h->addWidget(m_seccomp);
     h->addSpacing(20);
     h->addWidget(m_launch);
     return w;
@@ -218,7 +224,7 @@ void LauncherPage::connectChanges()
     };
     for (QCheckBox *c : m_ns)
         connect(c, &QCheckBox::toggled, this, changed);
-    for (QCheckBox *c : {m_terminal, m_rootless})
+    for (QCheckBox *c : {m_terminal, m_rootless, m_seccomp})
         connect(c, &QCheckBox::toggled, this, changed);
     connect(m_chroot, &QRadioButton::toggled, this, changed);
     connect(m_image, &QComboBox::currentTextChanged, this, changed);
@@ -255,6 +261,7 @@ LaunchSettings LauncherPage::settings() const
     s.rootless = m_rootless->isChecked();
     s.name = m_name->text().trimmed();
     s.terminal = m_terminal->isChecked();
+    s.seccomp = m_seccomp->isChecked();
     return s;
 }
 
@@ -275,6 +282,7 @@ void LauncherPage::setSettings(const LaunchSettings &s)
     m_rootless->setChecked(s.rootless);
     m_name->setText(s.name);
     m_terminal->setChecked(s.terminal);
+    m_seccomp->setChecked(s.seccomp);
     m_loading = false;
     emit settingsChanged();
 }
@@ -304,7 +312,7 @@ bool LauncherPage::highlight(const QString &key)
     const std::pair<const char *, QWidget *> table[] = {
         {"image", m_image},       {"command", m_command}, {"name", m_name},       {"hostname", m_hostname},
         {"terminal", m_terminal}, {"memory", m_memory},   {"cpus", m_cpus},       {"pids", m_pids},
-        {"chroot", m_chroot},     {"pivot_root", m_pivotRoot}, {"rootless", m_rootless}, {"launch", m_launch}};
+        {"chroot", m_chroot},     {"pivot_root", m_pivotRoot}, {"rootless", m_rootless}, {"seccomp", m_seccomp}, {"launch", m_launch}};
     for (const auto &[name, w] : table) {
         if (key == QLatin1String(name)) {
             flashWidget(w);

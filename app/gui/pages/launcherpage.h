@@ -56,6 +56,7 @@ private:
     QRadioButton *m_pivotRoot = nullptr;
     QRadioButton *m_chroot = nullptr;
     QCheckBox *m_rootless = nullptr;
+    QCheckBox *m_seccomp = nullptr;
     QComboBox *m_recent = nullptr;
     QPushButton *m_launch = nullptr;
     QVector<LaunchSettings> m_recentList;

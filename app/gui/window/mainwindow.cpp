@@ -16,6 +16,7 @@
 #include "pages/resourcespage.h"
 #include "pages/startuppage.h"
 #include "pages/networkpage.h"
+#include "pages/securitypage.h"
 #include "terminal/terminalwidget.h"
 #include "pages/treepages.h"
 #include "preflight.h"
@@ -96,7 +97,8 @@ private:
 const QStringList &MainWindow::pageNames()
 {
     static const QStringList names = {"launcher", "namespaces", "resources", "mounts",
-                                      "processes", "console", "commands", "startup", "layers", "network", "build"};
+                                      "processes", "console", "commands", "startup", "layers", "network", "build",
+                                      "security"};
     return names;
 }
 
@@ -152,6 +154,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     m_tabs->addTab(m_layersPage, tr("Layers"));
     m_tabs->addTab(m_network, tr("Network"));
     m_tabs->addTab(m_build, tr("Build"));
+    m_tabs->addTab(new SecurityPage(m_controller, [this] { return m_current; }), tr("Security"));
     split->addWidget(m_tabs);
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 1);
@@ -256,7 +259,10 @@ MainWindow::~MainWindow() = default;
 
 bool MainWindow::isReading() const
 {
-    return !m_machineRead || m_inspector->busy() || m_layerInspector->busy();
+    // A page with a reader of its own says so in its "reading" property.
+    const QWidget *page = m_tabs->currentWidget();
+    return !m_machineRead || m_inspector->busy() || m_layerInspector->busy()
+           || (page && page->property("reading").toBool());
 }
 
 // Reading the machine's facts touches /proc, /sys and PATH: a pool thread does it,

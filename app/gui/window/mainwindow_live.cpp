@@ -332,6 +332,7 @@ void MainWindow::launch(const LaunchRequest &r, ActionDone done)
     s.hostname = r.hostname;
     s.chroot = r.chroot.value_or(false);
     s.rootless = r.rootless.value_or(false);
+    s.seccomp = r.seccomp.value_or(true);
     s.name = r.name;
     // The launcher shows what the lesson asked for, so the student sees the settings.
     m_launcher->setSettings(s);
