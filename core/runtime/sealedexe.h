@@ -3,21 +3,24 @@
 // it execs) can keep an O_PATH fd of its /proc/PID/exe and, once no process
 // executes the binary any more, reopen it for writing and replace the host's
 // hoodctl. runc's answer, and Hood's: the verbs whose process enters a container
-// without a Hood monitor keeping the binary busy (create, exec, run --bundle)
-// first re-execute themselves from a sealed memfd copy of their binary, so
-// /proc/self/exe inside is that copy: a file no one can write, gone when the
-// last process using it is. docs/security.md says which verbs and why.
+// without a Hood monitor keeping the binary busy (create, exec)
+// first re-execute themselves from a form of their binary no one can write: as
+// root the binary through a detached overlayfs of lower layers only (a mount, no
+// copy), else a sealed memfd copy, gone when the last process using it is.
+// docs/security.md says which verbs and why.
 #pragma once
 
 #include <string>
 
 namespace hood {
 
-// True when /proc/self/exe is a memfd with every seal of sealExeSeals on.
+// True when /proc/self/exe is a memfd with every seal on, or a file on a
+// read-only overlayfs.
 bool runningFromSealedCopy();
 
-// Copies /proc/self/exe into a memfd, seals it (no write, grow, shrink, more
-// seals) and fexecve()s it with the same argv and environment, with
+// As root, opens /proc/self/exe's binary through a lower-only overlay; else (or
+// when that fails) copies it into a memfd and seals it (no write, grow, shrink,
+// more seals); then fexecve()s it with the same argv and environment, with
 // HOOD_ORIGINAL_EXE naming the binary it came from. Returns only when this
 // process already runs from such a copy; throws hood::Error with one sentence
 // when a step fails ("seal a copy of /proc/self/exe: ...").
