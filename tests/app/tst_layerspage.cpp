@@ -25,6 +25,7 @@
 #include <QScreen>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStyleFactory>
 #include <QTreeWidget>
@@ -146,6 +147,11 @@ void TestLayersPage::initTestCase()
 {
     QApplication::setStyle(QStyleFactory::create("Fusion"));
     QVERIFY(m_root.isValid());
+    // The page at 1280x720 without the first run's welcome and lessons dock
+    // (tst_firstrun's), whatever a suite before this one left in ~/.qttest.
+    QSettings settings;
+    settings.setValue("welcome/shown", true);
+    settings.setValue("view/lessons", false);
 }
 
 void TestLayersPage::modelFollowsCopyUps()
