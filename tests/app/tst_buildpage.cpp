@@ -6,6 +6,7 @@
 // docker-registry of the test's own fill a progress bar per blob. Screenshots at
 // 1920×1080 and 1280×720 (and presentation mode, full screen) go to
 // <build>/screenshots/build-*.png.
+#include "screenshot.h"
 #include "../integration/testregistry.h"
 
 #include "buildsession.h"
@@ -27,10 +28,10 @@
 #include <utime.h>
 
 using namespace hood::gui;
+using pagetest::kShots;
+using pagetest::shoot;
 
 namespace {
-
-const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
 
 void put(const QString &path, const QByteArray &bytes)
 {
@@ -82,14 +83,6 @@ BuildPage *showBuildPage(MainWindow &w, const QString &ctx)
     w.buildPage()->setContext(ctx);
     writeBaseline(ctx);
     return w.buildPage();
-}
-
-void shoot(QWidget &w, const QString &name)
-{
-    QDir().mkpath(kShots);
-    QCoreApplication::processEvents();
-    const QString path = kShots + '/' + name + ".png";
-    QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // lesson's wait-for copy-up holds, and the Mounts page lists the same layers.
 // Screenshots at 1920×1080, 1280×720 and in presentation mode go to
 // <build>/screenshots/layers-*.png.
+#include "screenshot.h"
 #include "../integration/hoodtest.h"
 
 #include "controller.h"
@@ -31,18 +32,10 @@
 #include <QTreeWidget>
 
 using namespace hood::gui;
+using pagetest::kShots;
+using pagetest::shoot;
 
 namespace {
-
-const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
-
-void shoot(QWidget &w, const QString &name)
-{
-    QDir().mkpath(kShots);
-    QCoreApplication::processEvents();
-    const QString path = kShots + '/' + name + ".png";
-    QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
-}
 
 void writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -224,7 +217,7 @@ void TestLayersPage::liveContainer()
     w.show();
     const QString id = QStringLiteral("layers-test");
     w.launch({QString(), {"sleep", "600"}, std::nullopt, QString(), std::nullopt, std::nullopt, QString(), std::nullopt,
-              std::nullopt, id});
+              std::nullopt, id, std::nullopt});
     ContainerController *c = w.controller();
     QTRY_VERIFY_WITH_TIMEOUT(c->runningCount() == 1 && w.currentContainer() == id, 30000);
 

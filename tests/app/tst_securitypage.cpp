@@ -5,6 +5,7 @@
 // no_new_privs and filter, Try It makes keyctl inside and shows the filter's EPERM,
 // and with the launcher's seccomp switch off the same call reaches the kernel.
 // Screenshots at 1920×1080 and 1280×720 go to <build>/screenshots/security-*.png.
+#include "screenshot.h"
 #include "../integration/hoodtest.h"
 
 #include "controller.h"
@@ -27,18 +28,10 @@
 #include <QTreeWidget>
 
 using namespace hood::gui;
+using pagetest::kShots;
+using pagetest::shoot;
 
 namespace {
-
-const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
-
-void shoot(QWidget &w, const QString &name)
-{
-    QDir().mkpath(kShots);
-    QCoreApplication::processEvents();
-    const QString path = kShots + '/' + name + ".png";
-    QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
-}
 
 SecuritySnapshot fixtureSnapshot()
 {
