@@ -101,6 +101,7 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
 
     auto *body = new QWidget;
     auto *layout = new QVBoxLayout(body);
+    m_bodyLayout = layout;
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_splitter, 1);
     layout->addWidget(makeNavigationBar());
@@ -141,15 +142,26 @@ QWidget *LessonsDock::makeNavigationBar()
     m_contentsToggle->setChecked(QSettings().value("lessons/showContents", true).toBool());
     m_contents->setVisible(m_contentsToggle->isChecked());
 
+    // Two rows: the five in one made the dock 444 px wide at least, and beside
+    // the Launch page that no longer fits a 1280-pixel projector.
     auto *bar = new QWidget;
-    auto *layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 4, 0, 0);
-    layout->addWidget(m_previous);
-    layout->addWidget(m_counter, 1);
-    layout->addWidget(m_contentsToggle);
-    layout->addWidget(m_play);
-    layout->addWidget(m_next);
+    auto *rows = new QVBoxLayout(bar);
+    rows->setContentsMargins(0, 4, 0, 0);
+    auto *steps = new QHBoxLayout;
+    steps->addWidget(m_previous);
+    steps->addWidget(m_counter, 1);
+    steps->addWidget(m_next);
+    auto *modes = new QHBoxLayout;
+    modes->addWidget(m_contentsToggle);
+    modes->addWidget(m_play);
+    rows->addLayout(steps);
+    rows->addLayout(modes);
     return bar;
+}
+
+void LessonsDock::showBanner(QWidget *banner)
+{
+    m_bodyLayout->insertWidget(0, banner);
 }
 
 void LessonsDock::makeShortcuts()

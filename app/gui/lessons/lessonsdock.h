@@ -21,6 +21,7 @@ class QPushButton;
 class QSplitter;
 class QTreeWidget;
 class QTreeWidgetItem;
+class QVBoxLayout;
 
 namespace hood::gui {
 
@@ -37,6 +38,9 @@ public:
     explicit LessonsDock(QWidget *parent = nullptr);
     LessonsDock(const QString &lessonsDir, QWidget *parent = nullptr);
     ~LessonsDock() override; // DockActions is complete only in the .cpp
+
+    // A banner above the lessons (the first run's welcome), owned by the dock.
+    void showBanner(QWidget *banner);
 
     // The window that performs "Do it"; not owned. Without one, "Do it" is disabled.
     void setActions(LessonActions *actions);
@@ -121,6 +125,7 @@ private:
     QList<QAction *> m_arrowActions;
     bool m_playing = false;
     QLabel *m_counter = nullptr;
+    QVBoxLayout *m_bodyLayout = nullptr; // the banner goes first in it
 };
 
 } // namespace hood::gui

@@ -123,7 +123,6 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     readMachineInBackground();
     v->addWidget(m_preflight);
     v->addWidget(createErrorBar());
-    QVBoxLayout *welcomeSlot = v;
     auto *split = new QSplitter(Qt::Vertical, central);
     split->addWidget(createContainerPanel());
     m_tabs = new QTabWidget(split);
@@ -163,7 +162,7 @@ MainWindow::MainWindow(const QString &stateRoot, QWidget *parent)
     setCentralWidget(central);
     createActions();
     createLessonsDock();
-    welcomeOnFirstRun(welcomeSlot);
+    welcomeOnFirstRun();
     createMenus();
     statusBar()->addWidget(new ElidedLabel(machineSummary(), this), 1);
 
@@ -354,15 +353,17 @@ void MainWindow::createLessonsDock()
 
 // A new user sees where to begin: the welcome, and the lessons dock open on the
 // first lesson. Remembered at once, so it greets a person only once.
-void MainWindow::welcomeOnFirstRun(QVBoxLayout *layout)
+void MainWindow::welcomeOnFirstRun()
 {
     QSettings settings;
     if (settings.value("welcome/shown", false).toBool())
         return;
     settings.setValue("welcome/shown", true);
     settings.setValue("view/lessons", true);
-    m_welcome = new WelcomeBanner(this);
-    layout->insertWidget(2, m_welcome); // under the preflight banner and the error bar
+    // In the dock, above the lesson it opens: above the pages it took 95 px of a
+    // height that a 720-pixel screen does not have to spare.
+    m_welcome = new WelcomeBanner(m_lessons);
+    m_lessons->showBanner(m_welcome);
     m_lessons->setVisible(true);
     if (!m_lessons->lessons().isEmpty())
         m_lessons->openLesson(m_lessons->lessons().first().slug, 0);

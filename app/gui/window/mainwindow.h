@@ -126,7 +126,7 @@ private:
     void createActions();
     void createMenus();
     void createLessonsDock();
-    void welcomeOnFirstRun(QVBoxLayout *layout);
+    void welcomeOnFirstRun();
     void restoreOrFitGeometry();
     QWidget *createContainerPanel();
     QFrame *createErrorBar();

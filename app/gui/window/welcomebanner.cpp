@@ -19,7 +19,7 @@ QString welcomeText()
         "<h2 style='margin:0'>Welcome to Hood</h2>"
         "<p>A container is not a small virtual machine: it is an ordinary Linux process that the kernel "
         "shows a different world (<b>namespaces</b>), a budget (<b>cgroups</b>) and a root filesystem of "
-        "its own. The lessons at the right take it apart on this machine, from namespaces to virtual "
+        "its own. The lessons below take it apart on this machine, from namespaces to virtual "
         "machines, unikernels and the OCI runtime.</p>"
         "<p>Read a step, guess what will happen, press <b>Do it</b> (Ctrl+Return) and watch these pages. "
         "<b>Alt+Right</b> goes on, <b>F9</b> shows or hides the lessons, <b>F11</b> is presentation mode.</p>");
@@ -46,17 +46,20 @@ WelcomeBanner::WelcomeBanner(QWidget *parent) : QFrame(parent)
         emit dismissed();
     });
     connect(close, &QPushButton::clicked, this, &WelcomeBanner::dismissed);
-    auto *buttons = new QVBoxLayout;
+    // Text beside the logo, the buttons under it: the banner sits at the top of the
+    // lessons dock, which is narrow.
+    auto *top = new QHBoxLayout;
+    top->addWidget(logo);
+    top->addSpacing(12);
+    top->addWidget(body, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
     buttons->addWidget(m_begin);
     buttons->addWidget(close);
-    buttons->addStretch();
 
-    auto *layout = new QHBoxLayout(this);
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 10, 12, 10);
-    layout->addWidget(logo);
-    layout->addSpacing(12);
-    layout->addWidget(body, 1);
-    layout->addSpacing(12);
+    layout->addLayout(top);
     layout->addLayout(buttons);
 }
 
