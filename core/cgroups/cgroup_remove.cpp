@@ -119,6 +119,23 @@ std::string mountRootAbove(const std::string &path, dev_t *dev)
     return {};
 }
 
+// What path lies strictly below and this process may remove cgroups in: for root
+// a cgroup mount root, for another user a cgroup delegated to them (the rootless
+// base whose "hood" parent a container made). "" when neither.
+std::string baseAbove(const std::string &path, dev_t *dev)
+{
+    if (::geteuid() == 0)
+        return mountRootAbove(path, dev);
+    for (std::string up = path; up.size() > 1;) {
+        up = up.substr(0, up.rfind('/'));
+        if (up.empty())
+            return {};
+        if (isDelegatedBase(up, dev))
+            return up;
+    }
+    return {};
+}
+
 // True when path is this process's cgroup or above it in that hierarchy: killing
 // what is in it would kill us (and whoever shares our cgroup).
 bool holdsUs(const std::string &mountRoot, const std::string &path)
@@ -223,8 +240,11 @@ bool removeCgroupParent(const std::string &path, std::string *why)
 {
     std::vector<std::string> parts;
     dev_t dev = 0;
-    if (!splitNormalized(path, parts) || ::geteuid() != 0 || mountRootAbove(path, &dev).empty())
-        return refuse(why, path, "not a directory below a cgroup mount root");
+    if (!splitNormalized(path, parts) || baseAbove(path, &dev).empty())
+        return refuse(why, path,
+                      ::geteuid() == 0 ? "not a directory below a cgroup mount root"
+                                       : "not a directory below a cgroup delegated to uid "
+                                             + std::to_string(::geteuid()));
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 && errno == ENOENT)
         return true;
