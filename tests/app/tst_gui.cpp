@@ -232,7 +232,7 @@ void TestGui::engineErrorsBecomeOneSentence()
     s.name = "no/slashes";
     s.terminal = false;
     w.launch({QString(), {}, std::nullopt, QString(), std::nullopt, std::nullopt, QString(), std::nullopt,
-              std::nullopt, s.name});
+              std::nullopt, s.name, std::nullopt});
     QTRY_VERIFY_WITH_TIMEOUT(!w.lastError().isEmpty(), 20000);
     QVERIFY2(w.lastError().contains("no/slashes") && !w.lastError().contains('\n'), qPrintable(w.lastError()));
     QVERIFY(!w.lastError().startsWith("hoodctl:"));
