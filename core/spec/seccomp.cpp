@@ -374,10 +374,18 @@ Seccomp seccompFromDockerProfile(std::string_view text, const SeccompTarget &tar
         std::string p = "archMap[" + std::to_string(i) + "]";
         r.requireObject((*archMap)[i], p);
         std::string arch = r.string((*archMap)[i], p, "architecture");
+        const std::vector<std::string> subs = r.strings((*archMap)[i], p, "subArchitectures");
+        // The names linux.seccomp.architectures takes, so that what is accepted here
+        // reads back from config.json (fuzz_seccomp found a sub-architecture that did not).
+        if (arch.rfind("SCMP_ARCH_", 0) != 0)
+            r.fail(p + ".architecture", "must be an SCMP_ARCH_ name");
+        for (size_t k = 0; k < subs.size(); ++k) {
+            if (subs[k].rfind("SCMP_ARCH_", 0) != 0)
+                r.fail(p + ".subArchitectures[" + std::to_string(k) + "]", "must be an SCMP_ARCH_ name");
+        }
         if (native != nativeToSeccomp().end() && arch == native->second) {
             s.architectures.push_back(arch);
-            for (const std::string &sub : r.strings((*archMap)[i], p, "subArchitectures"))
-                s.architectures.push_back(sub);
+            s.architectures.insert(s.architectures.end(), subs.begin(), subs.end());
         }
     }
     if (const Json *calls = r.array(j, "", "syscalls")) {
