@@ -105,6 +105,10 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_splitter, 1);
     layout->addWidget(makeNavigationBar());
+    // Wide enough for a step's text to read as prose (about 50 characters a line),
+    // though the buttons, in two rows, would fit in less; beside the Launch page
+    // that still fits a 1280-pixel screen.
+    body->setMinimumWidth(fontMetrics().averageCharWidth() * 58);
     setWidget(body);
 
     makeShortcuts();
