@@ -5,6 +5,7 @@
 #include "../integration/hoodtest.h"
 
 #include "controller.h"
+#include "screenshot.h"
 #include "lessonrunner.h"
 #include "lessonsdock.h"
 #include "lessonvocabulary.h"
@@ -40,10 +41,13 @@
 #include <QTableWidget>
 
 using namespace hood::gui;
+using pagetest::kShots;
+using pagetest::projectorName;
+using pagetest::screenNamed;
+using pagetest::shoot;
 
 namespace {
 
-const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots");
 // A start as the engine records it: 36 steps, one failed (tests/app/fixtures/trace).
 const QString kTraceFixture = QStringLiteral(HOOD_FIXTURES_DIR "/trace/good.json");
 
@@ -55,50 +59,12 @@ StartTrace fixtureTrace()
     return parseStartTrace(f.readAll(), f.fileName()).trace.value_or(StartTrace {});
 }
 
-void shoot(QWidget &w, const QString &name)
-{
-    QDir().mkpath(kShots);
-    QCoreApplication::processEvents();
-    const QString path = kShots + '/' + name + ".png";
-    QVERIFY2(w.grab().save(path, "PNG"), qPrintable("cannot write " + path));
-}
-
 // Presentation mode is for projectors: besides the offscreen platform's usual
 // 800×800 screen (first, so every other window and screenshot stays as it was),
 // two screens at the common projector sizes. main() hands this to the platform.
 const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_gui-screens.json");
-const QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
+constexpr QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
 
-QString projectorName(QSize size)
-{
-    return QStringLiteral("projector-%1x%2").arg(size.width()).arg(size.height());
-}
-
-bool writeScreensConfig()
-{
-    auto screen = [](const QString &name, int x, QSize size) {
-        return QJsonObject {{"name", name}, {"x", x}, {"y", 0}, {"width", size.width()}, {"height", size.height()},
-                            {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
-    };
-    QJsonArray screens {screen(QString(), 0, {800, 800})};
-    int x = 800;
-    for (QSize size : kProjectors) {
-        screens.append(screen(projectorName(size), x, size));
-        x += size.width();
-    }
-    QFile f(kScreensConfig);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
-           && f.write(QJsonDocument(QJsonObject {{"screens", screens}}).toJson()) > 0;
-}
-
-QScreen *screenNamed(const QString &name)
-{
-    for (QScreen *s : QGuiApplication::screens()) {
-        if (s->name() == name)
-            return s;
-    }
-    return nullptr;
-}
 
 // What this test's containers left: hoodtest::leftovers() narrowed to our names and
 // state root, since other suites may run their own containers on the machine now.
@@ -124,11 +90,7 @@ public:
     // offscreen platform is told about them at start-up.
     static void initMain()
     {
-        // Before anything makes a QSettings: recent launches, the lessons dock and
-        // the theme go to a test location (~/.qttest), never to the person's own.
-        QStandardPaths::setTestModeEnabled(true);
-        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
-            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+        pagetest::initOffscreen(kScreensConfig, {kProjectors[0], kProjectors[1]}, true);
     }
 
 private slots:

@@ -34,6 +34,8 @@
 using namespace hood::gui;
 using pagetest::kShots;
 using pagetest::shoot;
+using pagetest::projectorName;
+using pagetest::screenNamed;
 
 namespace {
 
@@ -72,37 +74,8 @@ LayerSnapshot fixtureSnapshot(const QTemporaryDir &tmp)
 // Presentation mode goes full screen: the offscreen platform gets two projector
 // screens besides its usual 800×800 one (as tst_gui does).
 const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_layerspage-screens.json");
-const QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
+constexpr QSize kProjectors[] = {{1280, 720}, {1920, 1080}};
 
-QString projectorName(QSize size)
-{
-    return QStringLiteral("projector-%1x%2").arg(size.width()).arg(size.height());
-}
-
-bool writeScreensConfig()
-{
-    auto screen = [](const QString &name, int x, QSize size) {
-        return QJsonObject {{"name", name}, {"x", x}, {"y", 0}, {"width", size.width()}, {"height", size.height()},
-                            {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
-    };
-    QJsonArray screens {screen(QString(), 0, {800, 800})};
-    int x = 800;
-    for (QSize size : kProjectors) {
-        screens.append(screen(projectorName(size), x, size));
-        x += size.width();
-    }
-    QFile f(kScreensConfig);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
-           && f.write(QJsonDocument(QJsonObject {{"screens", screens}}).toJson()) > 0;
-}
-
-QScreen *screenNamed(const QString &name)
-{
-    for (QScreen *s : QGuiApplication::screens())
-        if (s->name() == name)
-            return s;
-    return nullptr;
-}
 
 int changeRow(QTreeWidget *changes, const QString &path)
 {
@@ -120,9 +93,7 @@ class TestLayersPage : public QObject {
 public:
     static void initMain()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
-            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+        pagetest::initOffscreen(kScreensConfig, {kProjectors[0], kProjectors[1]}, true);
     }
 
 private slots:

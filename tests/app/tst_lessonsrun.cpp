@@ -12,6 +12,7 @@
 // each on a loaded runner); every other step still runs.
 #include "../integration/hoodtest.h"
 #include "controller.h"
+#include "screenshot.h"
 #include "lessonlibrary.h"
 #include "lessonsdock.h"
 #include "mainwindow.h"
@@ -32,16 +33,6 @@ namespace {
 const QString kShots = QStringLiteral(HOOD_BINARY_DIR "/screenshots/lessons");
 const QString kScreensConfig = QStringLiteral(HOOD_BINARY_DIR "/tst_lessonsrun-screens.json");
 
-// One 1920x1080 screen: presentation mode is full screen, and the offscreen
-// platform's own screen is 800x800.
-bool writeScreensConfig()
-{
-    const QJsonObject screen {{"name", "projector-1920x1080"}, {"x", 0}, {"y", 0}, {"width", 1920}, {"height", 1080},
-                              {"logicalDpi", 96}, {"logicalBaseDpi", 96}, {"dpr", 1.0}};
-    QFile f(kScreensConfig);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate)
-           && f.write(QJsonDocument(QJsonObject {{"screens", QJsonArray {screen}}}).toJson()) > 0;
-}
 } // namespace
 
 class TestLessonsRun : public QObject {
@@ -50,9 +41,9 @@ class TestLessonsRun : public QObject {
 public:
     static void initMain()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        if (qgetenv("QT_QPA_PLATFORM") == "offscreen" && writeScreensConfig())
-            qputenv("QT_QPA_PLATFORM", "offscreen:configfile=" + kScreensConfig.toLocal8Bit());
+        // One 1920x1080 screen: presentation mode is full screen, and the
+        // offscreen platform's own screen is 800x800.
+        pagetest::initOffscreen(kScreensConfig, {{1920, 1080}}, false);
     }
 
 private slots:
