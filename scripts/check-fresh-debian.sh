@@ -4,18 +4,30 @@
 # scripts/test.sh there as its root (pivot_root), in a private mount namespace (so
 # the host's mount table never changes). Run as root on a Debian machine.
 #
-# usage: scripts/check-fresh-debian.sh [--fresh] [ROOT]      (ROOT: /work/deb12)
-#   --fresh   start from a new debootstrap, not from a root an earlier run
-#             already installed packages into
+# usage: scripts/check-fresh-debian.sh [--fresh] [--lock FILE] [ROOT]   (ROOT: /work/deb12)
+#   --fresh      start from a new debootstrap, not from a root an earlier run
+#                already installed packages into
+#   --lock FILE  hold FILE with flock(1) while the tests run (not while setup and the
+#                build do), so that other test runs on this machine that hold it too
+#                never overlap with them (scripts/test.sh, HOOD_TEST_LOCK)
 # The Debian mirror is the one apt uses here ($HOOD_DEBIAN_MIRROR overrides it).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 fresh=0
-if [[ ${1:-} == --fresh ]]; then
-    fresh=1
+lock=
+while [[ ${1:-} == --* ]]; do
+    case $1 in
+    --fresh) fresh=1 ;;
+    --lock)
+        [[ -n ${2:-} ]] || { echo "check-fresh-debian: --lock needs a file" >&2; exit 1; }
+        lock=$(realpath -m "$2")
+        shift
+        ;;
+    *) echo "check-fresh-debian: unknown option $1" >&2; exit 1 ;;
+    esac
     shift
-fi
+done
 root=$(realpath -m "${1:-/work/deb12}")
 
 die() {
@@ -53,6 +65,15 @@ fi
 
 rm -rf "$root/root/hood"
 git clone -q "$here" "$root/root/hood"
+# The lock file is bound into the root at /run/hood-test.lock, so that flock(1) inside
+# locks the same file as the host's test runs.
+lock_mount=:
+lock_env=
+if [[ -n $lock ]]; then
+    touch "$lock" "$root/run/hood-test.lock"
+    lock_mount="mount --bind '$lock' '$root/run/hood-test.lock'"
+    lock_env=HOOD_TEST_LOCK=/run/hood-test.lock
+fi
 echo "check-fresh-debian: running scripts/test.sh on $(git -C "$here" log -1 --format='%h %s')"
 
 # The root is bind-mounted onto itself so that / is a mount point inside it, as on a
@@ -66,6 +87,7 @@ exec unshare -m sh -c "mount --make-rprivate / \
     && mount -t proc proc '$root/proc' \
     && mount --rbind /sys '$root/sys' \
     && mount --rbind /dev '$root/dev' \
+    && $lock_mount \
     && cd '$root' && pivot_root . . && umount -l / && cd / \
-    && exec /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    && exec /usr/bin/env -i $lock_env HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         /bin/bash -c 'cd /root/hood && ./scripts/test.sh'"
