@@ -1,12 +1,18 @@
 #include "lessonbrowser.h"
 
+#include <QAbstractTextDocumentLayout>
 #include <QDir>
 #include <QImage>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScrollBar>
 #include <QStyle>
 #include <QSvgRenderer>
+#include <QTextBlock>
+#include <QTextCursor>
 #include <QTextDocument>
+#include <QTextTable>
+#include <QToolTip>
 
 namespace hood::gui {
 
@@ -18,6 +24,8 @@ LessonBrowser::LessonBrowser(QWidget *parent) : QTextBrowser(parent)
     setOpenLinks(false);
     setFrameShape(QFrame::NoFrame);
     document()->setDocumentMargin(12);
+    document()->setUndoRedoEnabled(false); // fitBlocks() edits every document
+    viewport()->setMouseTracking(true);    // the hand over a diagram
 }
 
 void LessonBrowser::showMarkdown(const QString &markdown, const QString &lessonDir)
@@ -42,6 +50,94 @@ void LessonBrowser::render()
     // setMarkdown clears the document and with it the images it loaded, so every
     // image is drawn again at the new size.
     setMarkdown(m_markdown);
+    fitBlocks();
+}
+
+// A step's title one size above its text (QTextFormat's size adjustment 1 is 1.2
+// times the body), its subheadings ("Try it") bold at the body's size, and room
+// above each so it still reads as a heading. Code blocks wrap: a command cut at the
+// dock's edge behind a horizontal scroll bar cannot be read from the back of a room,
+// and neither can a table's last column.
+void LessonBrowser::fitBlocks()
+{
+    // Tables take the text's width and no more: their columns wrap their words
+    // rather than push the last column out of the dock.
+    for (QTextFrame *frame : document()->rootFrame()->childFrames()) {
+        if (auto *table = qobject_cast<QTextTable *>(frame)) {
+            QTextTableFormat format = table->format();
+            format.setWidth(QTextLength(QTextLength::PercentageLength, 98)); // its borders too
+            format.setCellPadding(3);
+            table->setFormat(format);
+        }
+    }
+    QTextCursor cursor(document());
+    const qreal line = fontMetrics().height();
+    for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+        QTextBlockFormat format = block.blockFormat();
+        const int level = format.headingLevel();
+        if (level == 0 && !format.nonBreakableLines())
+            continue;
+        cursor.setPosition(block.position());
+        if (level == 0) {
+            format.setNonBreakableLines(false);
+            cursor.setBlockFormat(format);
+            continue;
+        }
+        QTextCharFormat size;
+        size.setProperty(QTextFormat::FontSizeAdjustment, level <= 2 ? 1 : 0);
+        QTextBlockFormat spacing;
+        spacing.setTopMargin(line * (level <= 2 ? 0.3 : 0.8));
+        spacing.setBottomMargin(line * 0.25);
+        cursor.setPosition(block.position() + block.length() - 1, QTextCursor::KeepAnchor);
+        cursor.mergeCharFormat(size);
+        cursor.mergeBlockFormat(spacing);
+    }
+}
+
+std::pair<QString, QString> LessonBrowser::imageAt(const QPoint &viewportPos) const
+{
+    const QPointF at = QPointF(viewportPos) + QPointF(horizontalScrollBar()->value(), verticalScrollBar()->value());
+    const QTextFormat format = document()->documentLayout()->formatAt(at);
+    if (!format.isImageFormat() || m_dir.isEmpty())
+        return {};
+    const QTextImageFormat image = format.toImageFormat();
+    const QUrl name(image.name());
+    if (name.isEmpty() || !name.isRelative())
+        return {};
+    QString alt = image.property(QTextFormat::ImageAltText).toString();
+    if (alt.isEmpty())
+        alt = image.property(QTextFormat::ImageTitle).toString();
+    return {QDir(m_dir).absoluteFilePath(name.path()), alt};
+}
+
+void LessonBrowser::mouseMoveEvent(QMouseEvent *event)
+{
+    QTextBrowser::mouseMoveEvent(event);
+    const bool over = !imageAt(event->position().toPoint()).first.isEmpty()
+                      && anchorAt(event->position().toPoint()).isEmpty();
+    if (over == m_overImage)
+        return;
+    m_overImage = over;
+    // A diagram drawn to the dock's width is small on a projector: the hand says a
+    // click shows it large.
+    if (over) {
+        viewport()->setCursor(Qt::PointingHandCursor);
+        QToolTip::showText(event->globalPosition().toPoint(), tr("Click to see the diagram large"), viewport());
+    } else {
+        viewport()->setCursor(Qt::ArrowCursor);
+    }
+}
+
+void LessonBrowser::mouseReleaseEvent(QMouseEvent *event)
+{
+    const QPoint at = event->position().toPoint();
+    const bool selecting = textCursor().hasSelection();
+    QTextBrowser::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton || selecting || !anchorAt(at).isEmpty())
+        return;
+    const auto [path, alt] = imageAt(at);
+    if (!path.isEmpty())
+        emit imageClicked(path, alt);
 }
 
 QVariant LessonBrowser::loadResource(int type, const QUrl &name)
