@@ -27,6 +27,32 @@ void styleAxis(QCPAxis *axis, const QPalette &pal, const QFont &font)
 
 } // namespace
 
+QString wrapLabel(const QString &text, const QFontMetrics &metrics, int width, int maxLines)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(' ', Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + ' ' + word;
+        if (line.isEmpty() || metrics.horizontalAdvance(longer) <= width) {
+            line = longer;
+            continue;
+        }
+        lines << line;
+        line = word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    if (lines.size() > maxLines) {
+        const QString rest = QStringList(lines.mid(maxLines - 1)).join(' ');
+        lines = lines.mid(0, maxLines - 1);
+        lines << rest;
+    }
+    // Only a word longer than the whole width, or what is past the last line, is cut.
+    for (QString &l : lines)
+        l = metrics.elidedText(l, Qt::ElideRight, width);
+    return lines.join('\n');
+}
+
 QString formatMeasure(double value, const QString &unit)
 {
     const int decimals = value >= 100 || value == 0 ? 0 : value >= 10 ? 1 : 2;
@@ -43,18 +69,32 @@ MeasurePlot::MeasurePlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     m_plot->setInteractions({});
 }
 
+int MeasurePlot::labelWidth() const
+{
+    // Not quite half the plot for the labels, the rest for the bars and their values.
+    return std::max(fontMetrics().averageCharWidth() * 12, width() * 9 / 20);
+}
+
+QString MeasurePlot::label(int bar) const
+{
+    return wrapLabel(m_bars[bar].label, fontMetrics(), labelWidth(), 3);
+}
+
 QSize MeasurePlot::sizeHint() const
 {
     const int line = fontMetrics().height();
-    // A line and a half per bar, and room for the value axis.
-    return {320, int(line * (3.5 + 1.6 * double(std::max<qsizetype>(1, m_bars.size()))))};
+    // A bar's label lines and half a line more each, and room for the value axis.
+    double rows = 0;
+    for (int i = 0; i < m_bars.size(); ++i)
+        rows += 0.6 + double(label(i).count('\n') + 1);
+    return {320, int(line * (3.5 + std::max(1.6, rows)))};
 }
 
 void MeasurePlot::setBars(const QList<MeasureBar> &bars, const QString &unit)
 {
     m_bars = bars;
     m_unit = unit;
-    setMinimumHeight(sizeHint().height());
+    setMinimumHeightForLabels();
     rebuild();
     updateGeometry();
 }
@@ -63,7 +103,7 @@ void MeasurePlot::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
-        setMinimumHeight(sizeHint().height());
+        setMinimumHeightForLabels();
         rebuild();
     }
 }
@@ -71,8 +111,21 @@ void MeasurePlot::changeEvent(QEvent *event)
 void MeasurePlot::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    if (event->oldSize().width() != width())
-        rebuild();
+    if (event->oldSize().width() == width())
+        return;
+    // Labels wrap to the width, so the height may have to change with it.
+    if (setMinimumHeightForLabels())
+        updateGeometry();
+    rebuild();
+}
+
+bool MeasurePlot::setMinimumHeightForLabels()
+{
+    const int h = sizeHint().height();
+    if (h == minimumHeight())
+        return false;
+    setMinimumHeight(h);
+    return true;
 }
 
 void MeasurePlot::rebuild()
@@ -103,10 +156,10 @@ void MeasurePlot::rebuild()
     values->setLabel(m_unit);
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     QVector<double> keys, lengths;
-    // A label wider than two fifths of the plot would push the bars out of the dock.
-    const int labelWidth = std::max(100, width() * 2 / 5);
+    // A label wider than its column would push the bars out of the dock:
+    // it wraps onto more lines instead.
     for (int i = 0; i < n; ++i) {
-        ticker->addTick(i, QFontMetrics(font()).elidedText(m_bars[i].label, Qt::ElideRight, labelWidth));
+        ticker->addTick(i, label(i));
         keys << i;
         lengths << m_bars[i].value;
     }
