@@ -228,7 +228,7 @@ void TestLessonsLayout::everyStep()
     LessonBrowser *browser = view->browser();
     const int line = QFontMetrics(browser->font()).lineSpacing();
     auto *split = view->findChild<QSplitter *>("stepSplitter");
-    QVERIFY2(browser->viewport()->height() >= split->height() * 2 / 5 - line,
+    QVERIFY2(browser->viewport()->height() >= split->height() / 2 - line,
              qPrintable(QStringLiteral("text %1 of %2 px").arg(browser->viewport()->height()).arg(split->height())));
     QVERIFY2(browser->viewport()->height() >= 6 * line, qPrintable(QString::number(browser->viewport()->height())));
     QVERIFY(browser->horizontalScrollBar()->maximum() == 0);

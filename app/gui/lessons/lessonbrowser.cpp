@@ -150,20 +150,26 @@ QVariant LessonBrowser::loadResource(int type, const QUrl &name)
 }
 
 // SVGs are drawn at their natural size times the scale, shrunk to the view's width;
-// other images are only shrunk.
+// other images are only shrunk. A shrunk one carries a small mark in its corner:
+// a click shows it large.
 QImage LessonBrowser::renderImage(const QString &path) const
 {
     const int limit = imageWidthLimit();
     const qreal dpr = devicePixelRatioF();
     if (!path.endsWith(".svg", Qt::CaseInsensitive)) {
         QImage image(path);
-        return image.width() > limit ? image.scaledToWidth(limit, Qt::SmoothTransformation) : image;
+        if (image.width() <= limit)
+            return image;
+        image = image.scaledToWidth(limit, Qt::SmoothTransformation).convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        markEnlargeable(image);
+        return image;
     }
     QSvgRenderer svg(path);
     if (!svg.isValid())
         return {};
     QSizeF size = QSizeF(svg.defaultSize()) * m_scale;
-    if (size.width() > limit)
+    const bool shrunk = size.width() > limit;
+    if (shrunk)
         size *= limit / size.width();
     QImage image((size * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
@@ -171,7 +177,28 @@ QImage LessonBrowser::renderImage(const QString &path) const
     svg.render(&painter);
     painter.end();
     image.setDevicePixelRatio(dpr);
+    if (shrunk)
+        markEnlargeable(image);
     return image;
+}
+
+// A magnifier's "+" in a rounded box at the bottom right, in the text's colours.
+void LessonBrowser::markEnlargeable(QImage &image) const
+{
+    const qreal dpr = image.devicePixelRatio();
+    const qreal side = fontMetrics().height() * 1.2;
+    const QSizeF logical = QSizeF(image.size()) / dpr;
+    const QRectF box(logical.width() - side - 2, logical.height() - side - 2, side, side);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(palette().color(QPalette::Text), 1));
+    p.setBrush(palette().color(QPalette::Base));
+    p.drawRoundedRect(box, 4, 4);
+    QFont f = font();
+    f.setBold(true);
+    f.setPixelSize(int(side * 0.8));
+    p.setFont(f);
+    p.drawText(box, Qt::AlignCenter, QStringLiteral("+"));
 }
 
 int LessonBrowser::imageWidthLimit() const

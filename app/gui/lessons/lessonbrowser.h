@@ -37,6 +37,7 @@ private:
     void render();
     void fitBlocks();
     QImage renderImage(const QString &path) const;
+    void markEnlargeable(QImage &image) const;
     int imageWidthLimit() const;
 
     QString m_markdown;

@@ -163,8 +163,8 @@ void LessonStepView::reveal()
     updateButtons();
 }
 
-// The figures as tall as they need to be seen whole, but the step's text keeps two
-// fifths of the height at least: it says what the figures mean.
+// The figures as tall as they need to be seen whole, but the step's text keeps half
+// the height at least: it says what the figures mean.
 void LessonStepView::fitMeasure()
 {
     if (m_measure->isHidden())
@@ -172,7 +172,7 @@ void LessonStepView::fitMeasure()
     const int total = m_split->height() - m_split->handleWidth();
     if (total <= 0)
         return;
-    const int figures = std::min(m_measure->preferredHeight(m_split->width()), total * 3 / 5);
+    const int figures = std::min(m_measure->preferredHeight(m_split->width()), total / 2);
     m_split->setSizes({total - figures, figures});
 }
 

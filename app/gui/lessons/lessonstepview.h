@@ -1,7 +1,7 @@
 // One step of a lesson in one scrollable document: its text, what "Do it" will do,
 // and the "predict, then reveal" question, whose answer joins the document only
 // when asked for. Under it what a `measure` found (as tall as its figures need, up
-// to three fifths of the step; a splitter between them), then the step's two
+// to half the step; a splitter between them), then the step's two
 // buttons. A click on a diagram shows it large. It only shows; the dock decides what
 // a click on a button means.
 #pragma once

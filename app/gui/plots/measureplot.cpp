@@ -83,11 +83,12 @@ QString MeasurePlot::label(int bar) const
 QSize MeasurePlot::sizeHint() const
 {
     const int line = fontMetrics().height();
-    // A bar's label lines and half a line more each, and room for the value axis.
+    // A bar's label lines and half a line more each, and room for the value axis
+    // (its line and ticks; the unit is in every bar's value).
     double rows = 0;
     for (int i = 0; i < m_bars.size(); ++i)
         rows += 0.6 + double(label(i).count('\n') + 1);
-    return {320, int(line * (3.5 + std::max(1.6, rows)))};
+    return {320, int(line * (2 + std::max(1.6, rows)))};
 }
 
 void MeasurePlot::setBars(const QList<MeasureBar> &bars, const QString &unit)
@@ -153,7 +154,7 @@ void MeasurePlot::rebuild()
     // Each bar carries its value and unit; tick labels only ran into each other in
     // the dock's width (tried at 1920x1080 in presentation mode).
     values->setTickLabels(false);
-    values->setLabel(m_unit);
+    values->setLabel({}); // "ms" under the axis took a line the values already say
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     QVector<double> keys, lengths;
     // A label wider than its column would push the bars out of the dock:
