@@ -57,7 +57,7 @@ void LessonBrowser::render()
 // times the body), its subheadings ("Try it") bold at the body's size, and room
 // above each so it still reads as a heading. Code blocks wrap: a command cut at the
 // dock's edge behind a horizontal scroll bar cannot be read from the back of a room,
-// and neither can a table's last column.
+// and neither can a table's last column. A list's items sit close together.
 void LessonBrowser::fitBlocks()
 {
     // Tables take the text's width and no more: their columns wrap their words
@@ -75,9 +75,16 @@ void LessonBrowser::fitBlocks()
     for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
         QTextBlockFormat format = block.blockFormat();
         const int level = format.headingLevel();
+        cursor.setPosition(block.position());
+        // A list's items close together (what "Do it" does takes a line each).
+        if (block.textList()) {
+            format.setTopMargin(0);
+            format.setBottomMargin(line * 0.15);
+            cursor.setBlockFormat(format);
+            continue;
+        }
         if (level == 0 && !format.nonBreakableLines())
             continue;
-        cursor.setPosition(block.position());
         if (level == 0) {
             format.setNonBreakableLines(false);
             cursor.setBlockFormat(format);

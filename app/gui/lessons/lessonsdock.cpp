@@ -106,7 +106,9 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     // though the buttons, in two rows, would fit in less; beside the Launch page
     // that still fits a 1280-pixel screen. The window gives it more where it has
     // more (MainWindow::fitLessonsDock).
-    body->setMinimumWidth(fontMetrics().averageCharWidth() * 58);
+    // A spacer, not setMinimumWidth: the buttons' own minimum (larger in
+    // presentation mode) still counts, so "Step 4 of 4" is never cut.
+    layout->addSpacerItem(new QSpacerItem(fontMetrics().averageCharWidth() * 58, 0, QSizePolicy::Fixed, QSizePolicy::Fixed));
     setWidget(body);
     setContentsShown(false);
 

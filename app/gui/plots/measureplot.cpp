@@ -69,10 +69,22 @@ MeasurePlot::MeasurePlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     m_plot->setInteractions({});
 }
 
+int MeasurePlot::valueWidth() const
+{
+    const QFontMetrics metrics(font());
+    int widest = 0;
+    for (const MeasureBar &b : m_bars)
+        widest = std::max(widest, metrics.horizontalAdvance(formatMeasure(b.value, m_unit) + "  "));
+    return widest;
+}
+
 int MeasurePlot::labelWidth() const
 {
-    // Not quite half the plot for the labels, the rest for the bars and their values.
-    return std::max(fontMetrics().averageCharWidth() * 12, width() * 9 / 20);
+    // Not quite half the plot for the labels, the rest for the bars and their
+    // values; in a narrow dock the labels give way (they wrap) so the values fit.
+    const int ch = fontMetrics().averageCharWidth();
+    const int forValues = width() - valueWidth() - 3 * ch - 5 * ch; // the axis' margins, a short bar
+    return std::max(8 * ch, std::min(width() * 9 / 20, forValues));
 }
 
 QString MeasurePlot::label(int bar) const
@@ -148,9 +160,12 @@ void MeasurePlot::rebuild()
     double top = 0;
     for (const MeasureBar &b : m_bars)
         top = std::max(top, b.value);
-    // Room after the longest bar for its value ("4476 ms" in a presentation font
-    // needs most of a narrow dock's axis).
-    values->setRange(0, std::max(top, 1e-9) * 1.9);
+    // Room after the longest bar for the widest value ("63.0 packets" in a
+    // presentation font ran past the dock's edge with a fixed margin).
+    const int text = valueWidth();
+    const int axis = std::max(1, width() - labelWidth() - fontMetrics().averageCharWidth() * 3);
+    const double room = double(axis) / std::max(axis - text, axis / 5);
+    values->setRange(0, std::max(top, 1e-9) * std::max(1.3, room));
     // Each bar carries its value and unit; tick labels only ran into each other in
     // the dock's width (tried at 1920x1080 in presentation mode).
     values->setTickLabels(false);

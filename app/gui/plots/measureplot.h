@@ -31,6 +31,7 @@ protected:
 private:
     void rebuild();
     int labelWidth() const;
+    int valueWidth() const; // the widest "63 packets" after a bar
     bool setMinimumHeightForLabels(); // true when it changed
 
     QCustomPlot *m_plot;

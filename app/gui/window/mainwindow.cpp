@@ -377,7 +377,10 @@ void MainWindow::fitLessonsDock()
     const int pages = std::max(centralWidget()->minimumSizeHint().width(),
                                m_launcher->minimumSizeHint().width() + 2 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16);
     const int room = width() - pages - style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent);
-    const int share = std::max(m_lessons->minimumSizeHint().width(), std::min(width() / 3, room));
+    // Where the Launch form cannot fit beside the dock at all (1280 px in
+    // presentation mode) it scrolls anyway, and the dock takes its third.
+    const int minimum = m_lessons->minimumSizeHint().width();
+    const int share = room < minimum ? std::max(minimum, width() / 3) : std::min(width() / 3, room);
     resizeDocks({m_lessons}, {share}, Qt::Horizontal);
 }
 
