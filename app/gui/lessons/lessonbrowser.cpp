@@ -60,14 +60,20 @@ void LessonBrowser::render()
 // and neither can a table's last column. A list's items sit close together.
 void LessonBrowser::fitBlocks()
 {
-    // Tables take the text's width and no more: their columns wrap their words
-    // rather than push the last column out of the dock.
+    // Tables take the text's width and no more, in a smaller size: their columns
+    // wrap their words rather than push the last column out of the dock.
     for (QTextFrame *frame : document()->rootFrame()->childFrames()) {
         if (auto *table = qobject_cast<QTextTable *>(frame)) {
             QTextTableFormat format = table->format();
             format.setWidth(QTextLength(QTextLength::PercentageLength, 98)); // its borders too
             format.setCellPadding(3);
             table->setFormat(format);
+            // A size smaller than the prose (0.8 times), so fewer words must break.
+            QTextCharFormat smaller;
+            smaller.setProperty(QTextFormat::FontSizeAdjustment, -1);
+            QTextCursor cells = table->firstCursorPosition();
+            cells.setPosition(table->lastCursorPosition().position(), QTextCursor::KeepAnchor);
+            cells.mergeCharFormat(smaller);
         }
     }
     QTextCursor cursor(document());
