@@ -18,6 +18,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTimer>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -40,6 +41,27 @@ double readableBaseSize()
     const double desktop = QFontDatabase::systemFont(QFontDatabase::GeneralFont).pointSizeF();
     return std::max(11.0, desktop > 0 ? desktop * 1.15 : 11.0);
 }
+
+// The tree's rows as tall as their wrapped titles: QTreeView asks for a row's
+// height with the whole column's width, the item is drawn indented, and a title
+// that needed a second line was cut short.
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeView *view) : QStyledItemDelegate(view), m_view(view) {}
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem o(option);
+        int depth = 1;
+        for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
+            ++depth;
+        // A valid rectangle (the style wraps only within one), of the drawn width.
+        o.rect = QRect(0, 0, m_view->viewport()->width() - depth * m_view->indentation(), 1 << 16);
+        return QStyledItemDelegate::sizeHint(o, index);
+    }
+
+private:
+    QTreeView *m_view;
+};
 
 } // namespace
 
@@ -79,6 +101,10 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     m_contents->setWordWrap(true);
     m_contents->setTextElideMode(Qt::ElideNone);
     m_contents->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_contents->setItemDelegate(new WrappingDelegate(m_contents));
+    // A wrapped title needs its row's height worked out again at the new width.
+    connect(m_contents->header(), &QHeaderView::sectionResized, m_contents,
+            [this] { QTimer::singleShot(0, m_contents, [this] { m_contents->doItemsLayout(); }); });
     connect(m_contents, &QTreeWidget::itemClicked, this, &LessonsDock::openFromContents);
     connect(m_contents, &QTreeWidget::itemActivated, this, &LessonsDock::openFromContents);
 
