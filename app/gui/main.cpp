@@ -37,14 +37,18 @@ bool needsNoDisplay(int argc, char **argv)
 
 int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
 {
+    // Shown (though never on a screen), so the window lays itself out as it would
+    // on a display: the lessons dock takes its share once the window has its width.
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.show();
     // The preflight banner and the page's inspection arrive from their threads.
     QElapsedTimer waited;
     waited.start();
-    while (window.isReading() && waited.elapsed() < 5000) {
+    do {
         QEventLoop loop;
         QTimer::singleShot(10, &loop, &QEventLoop::quit);
         loop.exec();
-    }
+    } while (window.isReading() && waited.elapsed() < 5000);
     // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
         std::fprintf(stderr, "hood: cannot write the screenshot to %s\n", qPrintable(file));

@@ -374,6 +374,9 @@ void MainWindow::fitLessonsDock()
     if (m_lessons->isHidden() || m_lessons->isFloating()
         || (area != Qt::RightDockWidgetArea && area != Qt::LeftDockWidgetArea))
         return;
+    // The dock areas must have been laid out once, or the first layout replaces
+    // the size asked for with the dock's size hint.
+    layout()->activate();
     const int pages = std::max(centralWidget()->minimumSizeHint().width(),
                                m_launcher->minimumSizeHint().width() + 2 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16);
     const int room = width() - pages - style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent);
