@@ -4,6 +4,7 @@
 //   hood --bench-sampling N SECS [PAGE_SECS]  the GUI benchmark (tests/bench/gui): N containers at
 //                                 10 Hz, then frame times on each live page
 #include "bench.h"
+#include "lessonsdock.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -36,14 +37,18 @@ bool needsNoDisplay(int argc, char **argv)
 
 int saveScreenshot(hood::gui::MainWindow &window, const QString &file)
 {
+    // Shown (though never on a screen), so the window lays itself out as it would
+    // on a display: the lessons dock takes its share once the window has its width.
+    window.setAttribute(Qt::WA_DontShowOnScreen);
+    window.show();
     // The preflight banner and the page's inspection arrive from their threads.
     QElapsedTimer waited;
     waited.start();
-    while (window.isReading() && waited.elapsed() < 5000) {
+    do {
         QEventLoop loop;
         QTimer::singleShot(10, &loop, &QEventLoop::quit);
         loop.exec();
-    }
+    } while (window.isReading() && waited.elapsed() < 5000);
     // grab() lays the window out and renders it without showing it.
     if (!window.grab().save(file, "PNG")) {
         std::fprintf(stderr, "hood: cannot write the screenshot to %s\n", qPrintable(file));
@@ -98,9 +103,14 @@ int main(int argc, char **argv)
                                           "mounts, processes, console, commands, startup, layers, network, security).",
                                   "name");
     const QCommandLineOption size("size", "With --screenshot: the window's size, e.g. 1280x720.", "WxH");
+    const QCommandLineOption lesson("lesson", "Open the lessons on <slug>, at step N (from 1) after a colon, "
+                                              "e.g. 04-containers-vs-vms:2.", "slug[:N]");
+    const QCommandLineOption presentation("presentation", "Start in presentation mode (F11).");
     parser.addOption(screenshot);
     parser.addOption(page);
     parser.addOption(size);
+    parser.addOption(lesson);
+    parser.addOption(presentation);
     parser.addOption(bench);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
     parser.addPositionalArgument("page-seconds",
@@ -122,6 +132,16 @@ int main(int argc, char **argv)
     }
     if (parser.isSet(page))
         window.openPage(parser.value(page));
+    if (parser.isSet(lesson)) {
+        const QStringList at = parser.value(lesson).split(':');
+        window.lessonsDock()->show();
+        if (!window.lessonsDock()->openLesson(at[0], std::max(0, at.value(1, "1").toInt() - 1))) {
+            std::fprintf(stderr, "hood: no lesson %s\n", qPrintable(parser.value(lesson)));
+            return 2;
+        }
+    }
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
     if (parser.isSet(screenshot))
         return saveScreenshot(window, parser.value(screenshot));
     if (window.sizedToScreen())

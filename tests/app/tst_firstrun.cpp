@@ -2,8 +2,11 @@
 // directory of the test's own, never ~/.config), the window fills the screen and
 // greets with a welcome that offers the lessons, the dock open on the first lesson.
 // The second run does not greet again and keeps the size the window was closed at.
+#include "lessonbrowser.h"
 #include "lessonsdock.h"
+#include "lessonstepview.h"
 #include "mainwindow.h"
+#include "pages/launcherpage.h"
 #include "welcomebanner.h"
 
 #include <QApplication>
@@ -69,6 +72,7 @@ private slots:
     void cleanupTestCase();
 
 private:
+    void welcomeIsCompact(MainWindow &w);
     QTemporaryDir m_root {QStringLiteral("/tmp/hood-tst-firstrun-root-XXXXXX")};
     QSize m_closedAt;
 };
@@ -100,8 +104,17 @@ void TestFirstRun::firstRunWelcomes()
     QCOMPARE(w.lessonsDock()->currentStep(), 0);
 
     QDir().mkpath(kShots);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
     QCoreApplication::processEvents();
     QVERIFY(w.grab().save(kShots + "/firstrun-1920x1080.png", "PNG"));
+    welcomeIsCompact(w);
+    // A small projector: the welcome and the first step still share the dock.
+    w.resize(1280, 720);
+    QTRY_COMPARE(w.size(), QSize(1280, 720));
+    QCoreApplication::processEvents();
+    QVERIFY(w.grab().save(kShots + "/firstrun-1280x720.png", "PNG"));
+    welcomeIsCompact(w);
 
     // "Begin" dismisses the welcome and leaves the reader in the lesson.
     w.welcomeBanner()->beginButton()->click();
@@ -112,6 +125,22 @@ void TestFirstRun::firstRunWelcomes()
     m_closedAt = w.size();
     QVERIFY(m_closedAt.width() < kScreen.width());
     QVERIFY(w.close());
+}
+
+// The welcome takes a few lines at the top of the dock, and the step under it keeps
+// most of the height (it had two lines of text left at first).
+void TestFirstRun::welcomeIsCompact(MainWindow &w)
+{
+    const int dock = w.lessonsDock()->height();
+    const int welcome = w.welcomeBanner()->height();
+    QVERIFY2(welcome <= dock / 4, qPrintable(QStringLiteral("welcome %1 of %2 px").arg(welcome).arg(dock)));
+    LessonBrowser *browser = w.lessonsDock()->findChild<LessonStepView *>()->browser();
+    const int lines = browser->viewport()->height() / QFontMetrics(browser->font()).lineSpacing();
+    QVERIFY2(lines >= 10, qPrintable(QStringLiteral("%1 lines of the step").arg(lines)));
+    // The dock leaves the Launch page its width.
+    QWidget *launch = w.findChild<LauncherPage *>();
+    if (launch && launch->isVisible())
+        QCOMPARE(launch->visibleRegion().boundingRect().right(), launch->rect().right());
 }
 
 void TestFirstRun::secondRunRemembers()

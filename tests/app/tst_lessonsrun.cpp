@@ -8,10 +8,15 @@
 // Each step is saved as a screenshot at 1920x1080 in presentation mode to
 // <build>/screenshots/lessons/<slug>-<step>.png, to be looked at.
 //
+// The containers come from an image store of the test's own (HOOD_STORE, seeded
+// with the built-in busybox), never the machine's /var/lib/hood.
+//
 // HOOD_TEST_SKIP_VM_BOOT=1 skips the steps that boot a VM (a TCG boot takes 5 to 30 s
 // each on a loaded runner); every other step still runs.
 #include "../integration/hoodtest.h"
 #include "controller.h"
+#include "error.h"
+#include "image/layout.h"
 #include "screenshot.h"
 #include "lessonlibrary.h"
 #include "lessonsdock.h"
@@ -54,6 +59,8 @@ private slots:
 
 private:
     QTemporaryDir m_root {QStringLiteral("/tmp/hood-tst-lessonsrun-XXXXXX")};
+    // Not in m_root: everything there but the seccomp cache counts as left behind.
+    QTemporaryDir m_store {QStringLiteral("/tmp/hood-tst-lessonsrun-store-XXXXXX")};
     std::unique_ptr<MainWindow> m_window;
     LessonsDock *m_dock = nullptr; // the window's own
 };
@@ -63,6 +70,17 @@ void TestLessonsRun::initTestCase()
     if (!hoodtest::isRoot())
         QSKIP("the lessons launch containers, which needs root here; run the test as root");
     QVERIFY(m_root.isValid());
+    QVERIFY(m_store.isValid());
+    // hoodctl (the window's child), the Layers page's reader and the Build page all
+    // find the store through HOOD_STORE; busybox is in it before the first launch.
+    qputenv("HOOD_STORE", m_store.path().toLocal8Bit());
+    try {
+        hood::image::Store store(m_store.path().toStdString());
+        const hood::image::ImageRecord busybox = hood::image::resolveOrSeed(store, "busybox");
+        QVERIFY(!busybox.id.empty());
+    } catch (const hood::Error &e) {
+        QFAIL(e.what());
+    }
     m_window = std::make_unique<MainWindow>(m_root.path());
     m_window->setCloseAnswer(true);
     // As on a projector: every step is also saved as a screenshot to look at.

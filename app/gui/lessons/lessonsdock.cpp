@@ -18,9 +18,8 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QPushButton>
-#include <QSettings>
+#include <QStyledItemDelegate>
 #include <QTimer>
-#include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -42,6 +41,27 @@ double readableBaseSize()
     const double desktop = QFontDatabase::systemFont(QFontDatabase::GeneralFont).pointSizeF();
     return std::max(11.0, desktop > 0 ? desktop * 1.15 : 11.0);
 }
+
+// The tree's rows as tall as their wrapped titles: QTreeView asks for a row's
+// height with the whole column's width, the item is drawn indented, and a title
+// that needed a second line was cut short.
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeView *view) : QStyledItemDelegate(view), m_view(view) {}
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem o(option);
+        int depth = 1;
+        for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
+            ++depth;
+        // A valid rectangle (the style wraps only within one), of the drawn width.
+        o.rect = QRect(0, 0, m_view->viewport()->width() - depth * m_view->indentation(), 1 << 16);
+        return QStyledItemDelegate::sizeHint(o, index);
+    }
+
+private:
+    QTreeView *m_view;
+};
 
 } // namespace
 
@@ -76,8 +96,15 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
     m_contents = new QTreeWidget;
     m_contents->setObjectName("lessonsContents");
     m_contents->setHeaderHidden(true);
-    m_contents->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_contents->setTextElideMode(Qt::ElideRight);
+    // The contents have the dock to themselves: a long title wraps, never elided.
+    m_contents->header()->setStretchLastSection(true);
+    m_contents->setWordWrap(true);
+    m_contents->setTextElideMode(Qt::ElideNone);
+    m_contents->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_contents->setItemDelegate(new WrappingDelegate(m_contents));
+    // A wrapped title needs its row's height worked out again at the new width.
+    connect(m_contents->header(), &QHeaderView::sectionResized, m_contents,
+            [this] { QTimer::singleShot(0, m_contents, [this] { m_contents->doItemsLayout(); }); });
     connect(m_contents, &QTreeWidget::itemClicked, this, &LessonsDock::openFromContents);
     connect(m_contents, &QTreeWidget::itemActivated, this, &LessonsDock::openFromContents);
 
@@ -92,24 +119,24 @@ LessonsDock::LessonsDock(const QString &lessonsDir, QWidget *parent)
         emit doItFinished(failure);
     });
 
-    m_splitter = new QSplitter(Qt::Vertical);
-    m_splitter->addWidget(m_contents);
-    m_splitter->addWidget(m_view);
-    m_splitter->setStretchFactor(0, 0);
-    m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({160, 600});
-
+    // The contents and the step take turns in the dock's height (the Contents
+    // button): beside each other the step's text got six lines on a projector.
     auto *body = new QWidget;
     auto *layout = new QVBoxLayout(body);
     m_bodyLayout = layout;
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_splitter, 1);
+    layout->addWidget(m_contents, 1);
+    layout->addWidget(m_view, 1);
     layout->addWidget(makeNavigationBar());
     // Wide enough for a step's text to read as prose (about 50 characters a line),
     // though the buttons, in two rows, would fit in less; beside the Launch page
-    // that still fits a 1280-pixel screen.
-    body->setMinimumWidth(fontMetrics().averageCharWidth() * 58);
+    // that still fits a 1280-pixel screen. The window gives it more where it has
+    // more (MainWindow::fitLessonsDock).
+    // A spacer, not setMinimumWidth: the buttons' own minimum (larger in
+    // presentation mode) still counts, so "Step 4 of 4" is never cut.
+    layout->addSpacerItem(new QSpacerItem(fontMetrics().averageCharWidth() * 58, 0, QSizePolicy::Fixed, QSizePolicy::Fixed));
     setWidget(body);
+    setContentsShown(false);
 
     makeShortcuts();
     loadFrom(lessonsDir);
@@ -127,7 +154,8 @@ QWidget *LessonsDock::makeNavigationBar()
     m_contentsToggle = new QPushButton(tr("Contents"));
     m_contentsToggle->setObjectName("contentsToggle");
     m_contentsToggle->setCheckable(true);
-    m_contentsToggle->setToolTip(tr("Show or hide the list of lessons"));
+    m_contentsToggle->setToolTip(tr("The list of lessons and their steps, in place of the step; "
+                                    "choose a step to go back to it"));
     m_play = new QPushButton(QString::fromUtf8("\u25b6 ") + tr("Play"));
     m_play->setObjectName("playButton");
     m_play->setCheckable(true);
@@ -139,12 +167,7 @@ QWidget *LessonsDock::makeNavigationBar()
     m_counter->setAlignment(Qt::AlignCenter);
     connect(m_previous, &QPushButton::clicked, this, &LessonsDock::previousStep);
     connect(m_next, &QPushButton::clicked, this, &LessonsDock::nextStep);
-    connect(m_contentsToggle, &QPushButton::toggled, this, [this](bool on) {
-        m_contents->setVisible(on);
-        QSettings().setValue("lessons/showContents", on);
-    });
-    m_contentsToggle->setChecked(QSettings().value("lessons/showContents", true).toBool());
-    m_contents->setVisible(m_contentsToggle->isChecked());
+    connect(m_contentsToggle, &QPushButton::toggled, this, &LessonsDock::setContentsShown);
 
     // Two rows: the five in one made the dock 444 px wide at least, and beside
     // the Launch page that no longer fits a 1280-pixel projector.
@@ -161,6 +184,21 @@ QWidget *LessonsDock::makeNavigationBar()
     rows->addLayout(steps);
     rows->addLayout(modes);
     return bar;
+}
+
+void LessonsDock::setContentsShown(bool on)
+{
+    m_contents->setVisible(on);
+    m_view->setVisible(!on);
+    if (m_contentsToggle->isChecked() != on)
+        m_contentsToggle->setChecked(on);
+    if (on && m_contents->currentItem())
+        m_contents->scrollToItem(m_contents->currentItem());
+}
+
+bool LessonsDock::contentsShown() const
+{
+    return m_contentsToggle->isChecked();
 }
 
 void LessonsDock::showBanner(QWidget *banner)
@@ -512,6 +550,8 @@ void LessonsDock::openFromContents(QTreeWidgetItem *item)
         openLesson(slug, step);
     else if (lesson != m_lesson)
         openLesson(slug, std::max(0, m_progress.currentStep(slug)));
+    // What was chosen is read in the step view.
+    setContentsShown(false);
 }
 
 void LessonsDock::followLink(const QUrl &url)

@@ -18,7 +18,6 @@
 
 class QLabel;
 class QPushButton;
-class QSplitter;
 class QTreeWidget;
 class QTreeWidgetItem;
 class QVBoxLayout;
@@ -41,6 +40,10 @@ public:
 
     // A banner above the lessons (the first run's welcome), owned by the dock.
     void showBanner(QWidget *banner);
+    // The contents (every lesson and step) in the dock in place of the step, or the
+    // step; choosing a step in the contents goes back to the step.
+    void setContentsShown(bool on);
+    bool contentsShown() const;
 
     // The window that performs "Do it"; not owned. Without one, "Do it" is disabled.
     void setActions(LessonActions *actions);
@@ -115,7 +118,6 @@ private:
     double m_scale = 1.0;
     double m_baseFontSize = 0;
 
-    QSplitter *m_splitter = nullptr;
     QTreeWidget *m_contents = nullptr;
     LessonStepView *m_view = nullptr;
     QPushButton *m_previous = nullptr;

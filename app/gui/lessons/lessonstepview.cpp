@@ -1,5 +1,6 @@
 #include "lessonstepview.h"
 
+#include "diagramdialog.h"
 #include "lessonbrowser.h"
 #include "measureview.h"
 #include "lessonvocabulary.h"
@@ -7,7 +8,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollBar>
+#include <QSplitter>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -35,14 +38,24 @@ LessonStepView::LessonStepView(QWidget *parent) : QWidget(parent)
     m_header->setObjectName("lessonHeader");
     m_header->setWordWrap(true);
     m_header->setContentsMargins(4, 2, 4, 2);
+    m_header->setTextFormat(Qt::RichText);
     m_browser = new LessonBrowser;
     connect(m_browser, &QTextBrowser::anchorClicked, this, &LessonStepView::linkActivated);
+    connect(m_browser, &LessonBrowser::imageClicked, this, &LessonStepView::showDiagram);
+    m_measure = new MeasureView;
+    connect(m_measure, &MeasureView::changed, this, &LessonStepView::fitMeasure);
+    m_split = new QSplitter(Qt::Vertical);
+    m_split->setObjectName("stepSplitter");
+    m_split->setChildrenCollapsible(false);
+    m_split->addWidget(m_browser);
+    m_split->addWidget(m_measure);
+    // A taller dock gives its height to the text; the figures keep theirs.
+    m_split->setStretchFactor(0, 1);
+    m_split->setStretchFactor(1, 0);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_header);
-    layout->addWidget(m_browser, 1);
-    m_measure = new MeasureView;
-    layout->addWidget(m_measure, 1);
+    layout->addWidget(m_split, 1);
     layout->addWidget(makeButtons());
     m_status = new QLabel;
     m_status->setObjectName("lessonStatus");
@@ -77,7 +90,8 @@ void LessonStepView::showStep(const LessonEntry &entry, int index, const QString
     m_step = lesson.steps.at(index);
     m_dir = entry.dir;
     m_revealed = false;
-    m_header->setText(tr("<b>%1</b> \u00b7 %2 \u00b7 about %3 min")
+    // Smaller than the step's text: it says where one is, the step is what to read.
+    m_header->setText(tr("<span style='font-size: small'><b>%1</b> \u00b7 %2 \u00b7 about %3 min</span>")
                           .arg(lesson.title.toHtmlEscaped(), lesson.level)
                           .arg(lesson.minutes));
     m_header->show();
@@ -147,6 +161,32 @@ void LessonStepView::reveal()
     // The answer is the last thing in the step: bring it into view.
     m_browser->verticalScrollBar()->setValue(m_browser->verticalScrollBar()->maximum());
     updateButtons();
+}
+
+// The figures as tall as they need to be seen whole, but the step's text keeps half
+// the height at least: it says what the figures mean.
+void LessonStepView::fitMeasure()
+{
+    if (m_measure->isHidden())
+        return;
+    const int total = m_split->height() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    const int figures = std::min(m_measure->preferredHeight(m_split->width()), total / 2);
+    m_split->setSizes({total - figures, figures});
+}
+
+void LessonStepView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitMeasure();
+}
+
+void LessonStepView::showDiagram(const QString &path, const QString &caption)
+{
+    auto *dialog = new DiagramDialog(path, caption, this);
+    dialog->setFont(font());
+    dialog->open();
 }
 
 void LessonStepView::setScale(double scale)

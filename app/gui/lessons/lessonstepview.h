@@ -1,7 +1,9 @@
 // One step of a lesson in one scrollable document: its text, what "Do it" will do,
 // and the "predict, then reveal" question, whose answer joins the document only
-// when asked for. Under it, the step's two buttons. It only shows; the dock decides
-// what a click means.
+// when asked for. Under it what a `measure` found (as tall as its figures need, up
+// to half the step; a splitter between them), then the step's two
+// buttons. A click on a diagram shows it large. It only shows; the dock decides what
+// a click on a button means.
 #pragma once
 
 #include "lessonlibrary.h"
@@ -10,6 +12,7 @@
 
 class QLabel;
 class QPushButton;
+class QSplitter;
 
 namespace hood::gui {
 
@@ -36,6 +39,8 @@ public:
     LessonBrowser *browser() const { return m_browser; }
     // What the step's `measure` action found, between the text and the buttons.
     MeasureView *measureView() const { return m_measure; }
+    // Shows a lesson's diagram large (what a click on one does).
+    void showDiagram(const QString &path, const QString &caption);
 
 public slots:
     void reveal();
@@ -44,12 +49,17 @@ signals:
     void doItRequested();
     void linkActivated(const QUrl &url);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     QWidget *makeButtons();
+    void fitMeasure();
     QString composeMarkdown() const;
     void updateButtons();
 
     QLabel *m_header = nullptr;
+    QSplitter *m_split = nullptr; // the text above, the figures below
     LessonBrowser *m_browser = nullptr;
     MeasureView *m_measure = nullptr;
     QWidget *m_buttons = nullptr;

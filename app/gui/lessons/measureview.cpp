@@ -2,6 +2,7 @@
 
 #include "measureplot.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QScrollArea>
 #include <QTextBrowser>
@@ -29,7 +30,7 @@ QString blocksHtml(const QList<MeasureBlock> &blocks, int max)
 }
 
 MeasureView::MeasureView(QWidget *parent)
-    : QWidget(parent), m_title(new QLabel), m_plot(new MeasurePlot), m_summary(new QLabel), m_method(new QLabel),
+    : QWidget(parent), m_inner(new QWidget), m_title(new QLabel), m_plot(new MeasurePlot), m_summary(new QLabel), m_method(new QLabel),
       m_blocks(new QTextBrowser)
 {
     setObjectName("measureView");
@@ -42,10 +43,10 @@ MeasureView::MeasureView(QWidget *parent)
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    auto *inner = new QWidget;
-    scroll->setWidget(inner);
+    scroll->setWidget(m_inner);
+    m_inner->installEventFilter(this);
     outer->addWidget(scroll);
-    auto *layout = new QVBoxLayout(inner);
+    auto *layout = new QVBoxLayout(m_inner);
     layout->setContentsMargins(0, 0, 0, 0);
     m_title->setObjectName("measureTitle");
     m_title->setWordWrap(true);
@@ -69,10 +70,29 @@ MeasureView::MeasureView(QWidget *parent)
     clear();
 }
 
+// The chart's labels wrap once it knows its width, and may want more lines then:
+// the step gives the figures their new height.
+bool MeasureView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_inner && event->type() == QEvent::LayoutRequest && isVisible())
+        emit changed();
+    return QWidget::eventFilter(watched, event);
+}
+
+int MeasureView::preferredHeight(int width) const
+{
+    const QMargins m = layout()->contentsMargins();
+    const QLayout *inner = m_inner->layout();
+    const int h = inner->hasHeightForWidth() ? inner->totalHeightForWidth(width - m.left() - m.right())
+                                             : inner->totalSizeHint().height();
+    return h + m.top() + m.bottom();
+}
+
 void MeasureView::clear()
 {
     m_result = {};
     hide();
+    emit changed();
 }
 
 void MeasureView::showRunning(const QString &what)
@@ -84,6 +104,7 @@ void MeasureView::showRunning(const QString &what)
     m_method->hide();
     m_blocks->hide();
     show();
+    emit changed();
 }
 
 void MeasureView::showResult(const MeasureResult &r)
@@ -102,6 +123,7 @@ void MeasureView::showResult(const MeasureResult &r)
     m_blocks->setHtml(blocksHtml(r.blocks));
     m_blocks->setVisible(!r.blocks.isEmpty());
     show();
+    emit changed();
 }
 
 } // namespace hood::gui

@@ -24,8 +24,19 @@ public:
     void showResult(const MeasureResult &result);
     void clear();
     const MeasureResult &result() const { return m_result; }
+    // The height that shows every figure at this width without scrolling.
+    int preferredHeight(int width) const;
+
+signals:
+    // Something else is shown (running, a result, nothing): the step may give it
+    // another height.
+    void changed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    QWidget *m_inner;
     QLabel *m_title;
     MeasurePlot *m_plot;
     QLabel *m_summary;

@@ -117,12 +117,15 @@ void NamespacesPage::resizeEvent(QResizeEvent *event)
 }
 
 // The table gets the width its columns need (so no word is cut); the drawing the rest.
+// The table may have more than half where the drawing needs less at full size
+// (beside the lessons dock half the page cut "shared with host").
 void NamespacesPage::fitTable()
 {
     m_table->resizeColumnsToContents();
     const int want = m_table->horizontalHeader()->length() + 2 * m_table->frameWidth() + 4;
     const int total = m_split->width() - m_split->handleWidth();
-    const int table = std::min(want, total / 2);
+    const int drawing = int(m_scene->sceneRect().width()) + 2 * m_view->frameWidth() + 8;
+    const int table = std::min(want, std::max(total / 2, total - drawing));
     if (total > 0 && m_split->sizes().value(1) != table)
         m_split->setSizes({total - table, table});
 }

@@ -27,6 +27,32 @@ void styleAxis(QCPAxis *axis, const QPalette &pal, const QFont &font)
 
 } // namespace
 
+QString wrapLabel(const QString &text, const QFontMetrics &metrics, int width, int maxLines)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(' ', Qt::SkipEmptyParts)) {
+        const QString longer = line.isEmpty() ? word : line + ' ' + word;
+        if (line.isEmpty() || metrics.horizontalAdvance(longer) <= width) {
+            line = longer;
+            continue;
+        }
+        lines << line;
+        line = word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    if (lines.size() > maxLines) {
+        const QString rest = QStringList(lines.mid(maxLines - 1)).join(' ');
+        lines = lines.mid(0, maxLines - 1);
+        lines << rest;
+    }
+    // Only a word longer than the whole width, or what is past the last line, is cut.
+    for (QString &l : lines)
+        l = metrics.elidedText(l, Qt::ElideRight, width);
+    return lines.join('\n');
+}
+
 QString formatMeasure(double value, const QString &unit)
 {
     const int decimals = value >= 100 || value == 0 ? 0 : value >= 10 ? 1 : 2;
@@ -43,18 +69,45 @@ MeasurePlot::MeasurePlot(QWidget *parent) : QWidget(parent), m_plot(new QCustomP
     m_plot->setInteractions({});
 }
 
+int MeasurePlot::valueWidth() const
+{
+    const QFontMetrics metrics(font());
+    int widest = 0;
+    for (const MeasureBar &b : m_bars)
+        widest = std::max(widest, metrics.horizontalAdvance(formatMeasure(b.value, m_unit) + "  "));
+    return widest;
+}
+
+int MeasurePlot::labelWidth() const
+{
+    // Not quite half the plot for the labels, the rest for the bars and their
+    // values; in a narrow dock the labels give way (they wrap) so the values fit.
+    const int ch = fontMetrics().averageCharWidth();
+    const int forValues = width() - valueWidth() - 3 * ch - 5 * ch; // the axis' margins, a short bar
+    return std::max(8 * ch, std::min(width() * 9 / 20, forValues));
+}
+
+QString MeasurePlot::label(int bar) const
+{
+    return wrapLabel(m_bars[bar].label, fontMetrics(), labelWidth(), 3);
+}
+
 QSize MeasurePlot::sizeHint() const
 {
     const int line = fontMetrics().height();
-    // A line and a half per bar, and room for the value axis.
-    return {320, int(line * (3.5 + 1.6 * double(std::max<qsizetype>(1, m_bars.size()))))};
+    // A bar's label lines and half a line more each, and room for the value axis
+    // (its line and ticks; the unit is in every bar's value).
+    double rows = 0;
+    for (int i = 0; i < m_bars.size(); ++i)
+        rows += 0.6 + double(label(i).count('\n') + 1);
+    return {320, int(line * (2 + std::max(1.6, rows)))};
 }
 
 void MeasurePlot::setBars(const QList<MeasureBar> &bars, const QString &unit)
 {
     m_bars = bars;
     m_unit = unit;
-    setMinimumHeight(sizeHint().height());
+    setMinimumHeightForLabels();
     rebuild();
     updateGeometry();
 }
@@ -63,7 +116,7 @@ void MeasurePlot::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
-        setMinimumHeight(sizeHint().height());
+        setMinimumHeightForLabels();
         rebuild();
     }
 }
@@ -71,8 +124,21 @@ void MeasurePlot::changeEvent(QEvent *event)
 void MeasurePlot::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
-    if (event->oldSize().width() != width())
-        rebuild();
+    if (event->oldSize().width() == width())
+        return;
+    // Labels wrap to the width, so the height may have to change with it.
+    if (setMinimumHeightForLabels())
+        updateGeometry();
+    rebuild();
+}
+
+bool MeasurePlot::setMinimumHeightForLabels()
+{
+    const int h = sizeHint().height();
+    if (h == minimumHeight())
+        return false;
+    setMinimumHeight(h);
+    return true;
 }
 
 void MeasurePlot::rebuild()
@@ -94,19 +160,22 @@ void MeasurePlot::rebuild()
     double top = 0;
     for (const MeasureBar &b : m_bars)
         top = std::max(top, b.value);
-    // Room after the longest bar for its value ("4476 ms" in a presentation font
-    // needs most of a narrow dock's axis).
-    values->setRange(0, std::max(top, 1e-9) * 1.9);
+    // Room after the longest bar for the widest value ("63.0 packets" in a
+    // presentation font ran past the dock's edge with a fixed margin).
+    const int text = valueWidth();
+    const int axis = std::max(1, width() - labelWidth() - fontMetrics().averageCharWidth() * 3);
+    const double room = double(axis) / std::max(axis - text, axis / 5);
+    values->setRange(0, std::max(top, 1e-9) * std::max(1.3, room));
     // Each bar carries its value and unit; tick labels only ran into each other in
     // the dock's width (tried at 1920x1080 in presentation mode).
     values->setTickLabels(false);
-    values->setLabel(m_unit);
+    values->setLabel({}); // "ms" under the axis took a line the values already say
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     QVector<double> keys, lengths;
-    // A label wider than two fifths of the plot would push the bars out of the dock.
-    const int labelWidth = std::max(100, width() * 2 / 5);
+    // A label wider than its column would push the bars out of the dock:
+    // it wraps onto more lines instead.
     for (int i = 0; i < n; ++i) {
-        ticker->addTick(i, QFontMetrics(font()).elidedText(m_bars[i].label, Qt::ElideRight, labelWidth));
+        ticker->addTick(i, label(i));
         keys << i;
         lengths << m_bars[i].value;
     }

@@ -38,10 +38,12 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -349,6 +351,48 @@ void MainWindow::createLessonsDock()
         if (!m_closing && isVisible())
             QSettings().setValue("view/lessons", visible);
     });
+    // Shown again (F9) or docked again after floating: its share of the window.
+    connect(m_lessons, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            QTimer::singleShot(0, this, &MainWindow::fitLessonsDock);
+    });
+    connect(m_lessons, &QDockWidget::topLevelChanged, this, [this](bool floating) {
+        if (!floating)
+            QTimer::singleShot(0, this, &MainWindow::fitLessonsDock);
+    });
+}
+
+// The lessons take about a third of the window, so that at 1920 px a step reads as
+// prose and its charts keep their labels (left to itself the dock kept its minimum,
+// 340 of 1920 px, beside a mostly empty page). The pages keep the width they need
+// beside it: the Launch form, which does not scroll outside presentation mode,
+// still fits at 1280 px. A width dragged by hand lasts until the window's width
+// changes.
+void MainWindow::fitLessonsDock()
+{
+    const Qt::DockWidgetArea area = dockWidgetArea(m_lessons);
+    if (m_lessons->isHidden() || m_lessons->isFloating()
+        || (area != Qt::RightDockWidgetArea && area != Qt::LeftDockWidgetArea))
+        return;
+    // The dock areas must have been laid out once, or the first layout replaces
+    // the size asked for with the dock's size hint.
+    layout()->activate();
+    const int pages = std::max(centralWidget()->minimumSizeHint().width(),
+                               m_launcher->minimumSizeHint().width() + 2 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16);
+    const int room = width() - pages - style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent);
+    // Where the Launch form cannot fit beside the dock at all (1280 px in
+    // presentation mode) it scrolls anyway, and the dock takes its third.
+    const int minimum = m_lessons->minimumSizeHint().width();
+    const int share = room < minimum ? std::max(minimum, width() / 3) : std::min(width() / 3, room);
+    resizeDocks({m_lessons}, {share}, Qt::Horizontal);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // Once the layout has the new width (a moment later, not inside its resize).
+    if (event->oldSize().width() != event->size().width())
+        QTimer::singleShot(0, this, &MainWindow::fitLessonsDock);
 }
 
 // A new user sees where to begin: the welcome, and the lessons dock open on the

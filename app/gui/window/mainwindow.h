@@ -120,8 +120,10 @@ signals:
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void fitLessonsDock();
     void setLauncherScrolls(bool on);
     void createActions();
     void createMenus();

@@ -12,17 +12,14 @@ namespace {
 const char *const kLogoPath = ":/icons/hood.svg";
 
 // Plain words for a student who has used containers but never looked inside one,
-// and the keys that matter on the first day.
+// and the keys that matter on the first day; short, for the lesson under it keeps
+// the dock's height.
 QString welcomeText()
 {
     return QObject::tr(
-        "<h2 style='margin:0'>Welcome to Hood</h2>"
-        "<p>A container is not a small virtual machine: it is an ordinary Linux process that the kernel "
-        "shows a different world (<b>namespaces</b>), a budget (<b>cgroups</b>) and a root filesystem of "
-        "its own. The lessons below take it apart on this machine, from namespaces to virtual "
-        "machines, unikernels and the OCI runtime.</p>"
-        "<p>Read a step, guess what will happen, press <b>Do it</b> (Ctrl+Return) and watch these pages. "
-        "<b>Alt+Right</b> goes on, <b>F9</b> shows or hides the lessons, <b>F11</b> is presentation mode.</p>");
+        "<b>Welcome to Hood.</b> A container is not a small virtual machine but an ordinary Linux process "
+        "that the kernel shows a world of its own. The lessons below take it apart on this machine: read a "
+        "step, guess, press <b>Do it</b> (Ctrl+Return) and watch the pages; <b>Alt+Right</b> goes on.");
 }
 
 } // namespace
@@ -32,7 +29,7 @@ WelcomeBanner::WelcomeBanner(QWidget *parent) : QFrame(parent)
     setObjectName("welcome");
     setFrameShape(QFrame::StyledPanel);
     auto *logo = new QLabel(this);
-    logo->setPixmap(hoodLogo(64, devicePixelRatioF()));
+    logo->setPixmap(hoodLogo(32, devicePixelRatioF()));
     logo->setAlignment(Qt::AlignTop);
     auto *body = new QLabel(welcomeText(), this);
     body->setWordWrap(true);
@@ -46,11 +43,11 @@ WelcomeBanner::WelcomeBanner(QWidget *parent) : QFrame(parent)
         emit dismissed();
     });
     connect(close, &QPushButton::clicked, this, &WelcomeBanner::dismissed);
-    // Text beside the logo, the buttons under it: the banner sits at the top of the
-    // lessons dock, which is narrow.
+    // The logo beside the text, the buttons under it: a few lines at the top of
+    // the lessons dock, not most of its height.
     auto *top = new QHBoxLayout;
     top->addWidget(logo);
-    top->addSpacing(12);
+    top->addSpacing(8);
     top->addWidget(body, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
@@ -58,7 +55,8 @@ WelcomeBanner::WelcomeBanner(QWidget *parent) : QFrame(parent)
     buttons->addWidget(close);
 
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 10, 12, 10);
+    layout->setContentsMargins(8, 6, 8, 6);
+    layout->setSpacing(4);
     layout->addLayout(top);
     layout->addLayout(buttons);
 }

@@ -1,4 +1,4 @@
-// The welcome a new user sees on the first run, above the pages: what Hood is in two
+// The welcome a new user sees on the first run, atop the lessons dock: what Hood is in two
 // sentences and where to begin (the lessons dock, open on the first lesson). Shown
 // once; "Begin" and "Close" both dismiss it for good.
 #pragma once
