@@ -27,6 +27,7 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
+#include <QLabel>
 #include <QSplitter>
 #include <QStyleFactory>
 #include <QTemporaryDir>
@@ -227,8 +228,15 @@ void TestLessonsLayout::everyStep()
     // mode it scrolls, with or without the dock).
     auto *launcher = w.findChild<LauncherPage *>();
     QVERIFY(launcher->isVisible());
-    if (!smallProjector)
+    if (!smallProjector) {
         QCOMPARE(launcher->visibleRegion().boundingRect().right(), launcher->rect().right());
+        // Nor cut at the bottom of a row: each wrapped description has the lines it needs.
+        for (QLabel *label : launcher->findChildren<QLabel *>()) {
+            if (label->isVisible() && label->wordWrap())
+                QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                         qPrintable(QStringLiteral("%1: %2 of %3 px").arg(label->text().left(30)).arg(label->height()).arg(label->heightForWidth(label->width()))));
+        }
+    }
 
     // The step's text has most of the height; its headings are near the body's size.
     LessonBrowser *browser = view->browser();

@@ -377,13 +377,19 @@ void MainWindow::fitLessonsDock()
     // The dock areas must have been laid out once, or the first layout replaces
     // the size asked for with the dock's size hint.
     layout()->activate();
+    // In a low window (720 px) the Launch form needs a tenth more than its minimum
+    // width: at its minimum the namespace descriptions wrap to four lines, which the
+    // height cannot give them, and are cut in their rows.
+    const int form = m_launcher->minimumSizeHint().width() * (height() < 800 ? 11 : 10) / 10;
     const int pages = std::max(centralWidget()->minimumSizeHint().width(),
-                               m_launcher->minimumSizeHint().width() + 2 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16);
+                               form + 2 * style()->pixelMetric(QStyle::PM_DefaultFrameWidth) + 16);
     const int room = width() - pages - style()->pixelMetric(QStyle::PM_DockWidgetSeparatorExtent);
-    // Where the Launch form cannot fit beside the dock at all (1280 px in
-    // presentation mode) it scrolls anyway, and the dock takes its third.
     const int minimum = m_lessons->minimumSizeHint().width();
-    const int share = room < minimum ? std::max(minimum, width() / 3) : std::min(width() / 3, room);
+    int share = std::min(width() / 3, room);
+    // Where the Launch form cannot have that room, the dock keeps its minimum; in
+    // presentation mode the form scrolls anyway (1280 px), and the dock takes its third.
+    if (room < minimum)
+        share = presentationMode() ? std::max(minimum, width() / 3) : minimum;
     resizeDocks({m_lessons}, {share}, Qt::Horizontal);
 }
 
