@@ -204,6 +204,12 @@ private slots:
         row("cgroups-path-relative", R"({"linux": {"cgroupsPath": "hood-runcdiff/rel", "resources": {"pids": {"limit": 30}}}})",
             v2 ? "cat /proc/self/cgroup; cat /sys/fs/cgroup/pids.max"
                : "grep -E ':pids:' /proc/self/cgroup; cat /sys/fs/cgroup/pids/pids.max");
+        // runc joins cpuset (its CPUs and memory nodes copied from the parent) and
+        // systemd's named hierarchy too, and binds the container's own cgroup of each.
+        row("v1-joined-hierarchies", R"({"linux": {"cgroupsPath": "/hood-runcdiff/joined"}})",
+            "grep -E ':(cpuset|name=systemd):' /proc/self/cgroup; "
+            "cat /sys/fs/cgroup/cpuset/cpuset.cpus /sys/fs/cgroup/cpuset/cpuset.mems; "
+            "test -e /sys/fs/cgroup/systemd/release_agent && echo systemd: hierarchy root || echo systemd: own cgroup");
         row("rlimits", R"({"process": {"rlimits": [{"type": "RLIMIT_NOFILE", "hard": 512, "soft": 256},
                           {"type": "RLIMIT_NPROC", "hard": 300, "soft": 200}, {"type": "RLIMIT_CORE", "hard": 0, "soft": 0}]}})",
             "grep -E 'open files|processes|core file' /proc/self/limits");
@@ -248,6 +254,9 @@ private slots:
         if (tag == "devices-deny" && QFile::exists("/sys/fs/cgroup/cgroup.controllers"))
             QSKIP("on cgroup v2 Hood warns that it does not enforce device rules (it loads no eBPF device "
                   "program yet), where runc loads one: this row differs by design until it does");
+        if (tag == "v1-joined-hierarchies" && !QFile::exists("/sys/fs/cgroup/cpuset/cpuset.cpus"))
+            QSKIP("no cgroup v1 cpuset hierarchy at /sys/fs/cgroup/cpuset here (pure cgroup v2): "
+                  "the row is about v1's hierarchies");
         QFETCH(QString, rootMount);
         const QString bundle = bundleFor(QTest::currentDataTag());
         Json config = baseConfig(bundle, {"sh", "-c", probe.toStdString()});
