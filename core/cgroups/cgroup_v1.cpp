@@ -19,6 +19,40 @@ namespace {
 using cgfs::join;
 
 
+// Hierarchies joined without a limit of Hood's, as runc joins them: cpuset (so a
+// container's cpuset is its own, below the one it is started from) and systemd's
+// named hierarchy (so /proc/self/cgroup and /sys/fs/cgroup/systemd inside show the
+// container's own cgroup, which systemd in a container needs).
+inline constexpr const char *kV1JoinedOnly[] = {"cpuset", "name=systemd"};
+
+// A v1 hierarchy's directory: a controller's (findV1Hierarchy), or a named
+// hierarchy's, "name=X" at <root>/X by systemd's convention.
+std::optional<std::string> hierarchyDir(const std::string &root, const std::string &controller)
+{
+    if (controller.rfind("name=", 0) != 0)
+        return findV1Hierarchy(root, controller);
+    const std::string dir = join(root, controller.substr(5));
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return std::nullopt;
+    return dir;
+}
+
+// A new cpuset cgroup has no CPUs and no memory nodes, and the kernel refuses to
+// move a task into it (ENOSPC): a directory Hood makes gets its parent's, where its
+// own are still empty (runc's cpusetCopyIfNeeded).
+void inheritCpuset(const std::string &dir)
+{
+    const std::string parent = dir.substr(0, dir.rfind('/'));
+    for (const char *file : {"cpuset.cpus", "cpuset.mems"}) {
+        if (!cgfs::readWords(join(dir, file)).empty())
+            continue;
+        const std::vector<std::string> value = cgfs::readWords(join(parent, file));
+        if (!value.empty())
+            cgfs::writeFile(join(dir, file), value.front());
+    }
+}
+
 bool namesController(std::string_view dirName, std::string_view controller)
 {
     while (!dirName.empty()) {
@@ -77,8 +111,9 @@ CgroupV1::CgroupV1(const CgroupOptions &options, CgroupMode mode)
     std::vector<const char *> controllers(std::begin(kV1Controllers), std::end(kV1Controllers));
     if (options.devices)
         controllers.push_back("devices");
+    controllers.insert(controllers.end(), std::begin(kV1JoinedOnly), std::end(kV1JoinedOnly));
     for (const char *controller : controllers) {
-        auto dir = findV1Hierarchy(m_root, controller);
+        auto dir = hierarchyDir(m_root, controller);
         if (!dir)
             continue;
         auto same = std::find_if(m_hierarchies.begin(), m_hierarchies.end(),
@@ -124,10 +159,18 @@ std::string CgroupV1::leafFor(const std::string &controller) const
 void CgroupV1::create()
 {
     for (const Hierarchy &h : m_hierarchies) {
-        for (const std::string &dir : missingBetween(h.dir, parentIn(h)))
+        const bool cpuset = std::find(h.controllers.begin(), h.controllers.end(), "cpuset") != h.controllers.end();
+        auto prepare = [&](const std::string &dir) {
+            if (cpuset)
+                inheritCpuset(dir);
+        };
+        for (const std::string &dir : missingBetween(h.dir, parentIn(h))) {
             if (int err = cgfs::makeDir(dir))
                 throw Error::sys("mkdir", dir, err);
-        createLeaf(parentIn(h), leafIn(h), [] {});
+            prepare(dir);
+        }
+        createLeaf(parentIn(h), leafIn(h), [&] { prepare(parentIn(h)); });
+        prepare(leafIn(h));
     }
 }
 

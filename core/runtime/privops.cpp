@@ -17,6 +17,7 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -247,6 +248,38 @@ void mount(const std::string &source, const std::string &target, const char *typ
                    + (options.empty() ? "" : " (" + options + ")"));
     if (::mount(source.c_str(), target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) < 0)
         fail(step, "mount " + kind + " " + source + " on", target, errno);
+}
+
+void remountBind(const std::string &target, unsigned long flags, unsigned long cleared)
+{
+    // Safe: as mount() above, in the container's own mount namespace; what is added
+    // on a retry are flags the mount already has, so it only stays as strict as the
+    // host made it.
+    static_assert(unsigned(ST_RDONLY) == MS_RDONLY && unsigned(ST_NOSUID) == MS_NOSUID
+                  && unsigned(ST_NODEV) == MS_NODEV && unsigned(ST_NOEXEC) == MS_NOEXEC);
+    constexpr unsigned long kLockable = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    flags |= MS_BIND | MS_REMOUNT;
+    Scope step(Phase::Mounts, "mount bind", target + " (" + mountFlagNames(flags) + ")");
+    if (::mount(nullptr, target.c_str(), nullptr, flags, nullptr) == 0)
+        return;
+    const int err = errno;
+    struct statvfs st {};
+    // fs/namespace.c: lock_mnt_tree() locks those flags on every mount a new mount
+    // namespace of a user namespace copies; can_change_locked_flags() refuses.
+    const unsigned long locked = err == EPERM && statvfs(target.c_str(), &st) == 0
+                                     ? st.f_flag & kLockable & ~flags
+                                     : 0;
+    if (locked == 0)
+        fail(step, "remount", target, err);
+    if (locked & cleared) {
+        step.fail(err);
+        throw Error("remount " + target + ": the mount options turn off " + mountFlagNames(locked & cleared)
+                        + ", which the host's mount has and the kernel keeps locked in a user namespace",
+                    err);
+    }
+    if (::mount(nullptr, target.c_str(), nullptr, flags | locked, nullptr) < 0)
+        fail(step, "remount", target, errno);
+    step.result("locked in this user namespace, kept: " + mountFlagNames(locked));
 }
 
 Fd attachTmpfs(int targetFd, const std::string &what)

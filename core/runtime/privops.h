@@ -54,6 +54,12 @@ void unshareCgroupNamespace();
 void makeMountsPrivate();
 void mount(const std::string &source, const std::string &target, const char *type,
            unsigned long flags, const std::string &data);
+// MS_BIND|MS_REMOUNT with flags on the mount at target. In a user namespace the
+// kernel refuses (EPERM) a remount that would clear a nosuid, nodev, noexec or ro
+// the mount brought from the host; then, as runc does, the mount's own ones of
+// those are kept and the remount tried again, unless `cleared` (what the spec's
+// options explicitly turn off: suid, dev, exec, rw) names one of them.
+void remountBind(const std::string &target, unsigned long flags, unsigned long cleared);
 // A fresh tmpfs (fsopen/fsconfig/fsmount) moved onto the directory open at
 // targetFd; returns the mount's root, usable without walking any path to it.
 Fd attachTmpfs(int targetFd, const std::string &what);

@@ -108,6 +108,7 @@ bool applyFlagOption(const std::string &opt, MountFlags &out)
     for (const OptionRow &row : kFlagOptions) {
         if (opt == row.name) {
             out.flags = row.clear ? out.flags & ~row.flag : out.flags | row.flag;
+            out.cleared = row.clear ? out.cleared | row.flag : out.cleared & ~row.flag;
             return true;
         }
     }
@@ -333,7 +334,7 @@ void mountBind(const Mount &m, const std::string &target, const MountFlags &f)
     // Flags other than MS_BIND/MS_REC are ignored on the first bind: remount.
     unsigned long rest = f.flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
     if (rest)
-        doMount("", target, "", MS_BIND | MS_REMOUNT | rest, "");
+        priv::remountBind(target, rest, f.cleared);
 }
 
 // Without a cgroup namespace of its own a fresh mount shows the host's whole tree:
@@ -528,9 +529,12 @@ void readonlyPaths(const std::vector<std::string> &paths)
     }
 }
 
+// In a user namespace a root whose host mount is nosuid or nodev (a tmpfs /tmp)
+// keeps those: the kernel locks them there (priv::remountBind), as runc's
+// setReadonly() finds too.
 void remountRootReadonly()
 {
-    doMount("", "/", "", MS_BIND | MS_REMOUNT | MS_RDONLY, "");
+    priv::remountBind("/", MS_RDONLY, 0);
 }
 
 } // namespace hood

@@ -33,6 +33,7 @@ void refuseSymlinkUnderProcSys(const std::string &root, const std::string &desti
 
 struct MountFlags {
     unsigned long flags = 0;        // MS_* for mount(2)
+    unsigned long cleared = 0;      // MS_* an option turns off explicitly (rw, suid, dev, exec, ...)
     unsigned long propagation = 0;  // MS_PRIVATE / MS_SLAVE / ... (+ MS_REC)
     std::string data;               // filesystem options (mode=755, size=...)
     bool bind = false;

@@ -113,6 +113,7 @@ private slots:
     void paths_data();
     void paths();
     void createV1MakesParentAndLeaves();
+    void cpusetInheritsParent();
     void destroyKeepsSharedParent();
     void specPath_data();
     void specPath();
@@ -216,19 +217,22 @@ void TestCgroups::paths_data()
     // freezer last: pause and resume (runc's verbs) need it.
     QTest::addRow("v1") << int(Layout::V1)
                         << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1",
-                                       "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
+                                       "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1",
+                                       "cpuset/hood/c1", "systemd/hood/c1"};
     // The cpu and cpuacct symlinks lead to one hierarchy, listed once.
     QTest::addRow("v1-cpu-cpuacct-comounted")
         << int(Layout::V1CoMounted)
-        << QStringList{"memory/hood/c1", "cpu,cpuacct/hood/c1", "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
+        << QStringList{"memory/hood/c1", "cpu,cpuacct/hood/c1", "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1",
+                       "cpuset/hood/c1", "systemd/hood/c1"};
     QTest::addRow("v1-without-blkio")
         << int(Layout::V1NoBlkio)
         << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1", "pids/hood/c1",
-                                       "freezer/hood/c1"};
+                                       "freezer/hood/c1", "cpuset/hood/c1", "systemd/hood/c1"};
     // Hybrid mode drives the v1 controllers; the controller-less unified tree is unused.
     QTest::addRow("hybrid") << int(Layout::Hybrid)
                             << QStringList{"memory/hood/c1", "cpu/hood/c1", "cpuacct/hood/c1",
-                                           "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1"};
+                                           "pids/hood/c1", "blkio/hood/c1", "freezer/hood/c1",
+                                           "cpuset/hood/c1", "systemd/hood/c1"};
     QTest::addRow("v2") << int(Layout::V2) << QStringList{"hood/c1"};
 }
 
@@ -252,12 +256,35 @@ void TestCgroups::createV1MakesParentAndLeaves()
     for (const QString &rel : relativePaths(tree, cg->paths()))
         QVERIFY2(QFileInfo(tree.path(rel)).isDir(), qPrintable(rel));
     QVERIFY(QFileInfo(tree.path("cpu,cpuacct/hood")).isDir());
-    QVERIFY(!tree.exists("cpuset/hood")); // only the hierarchies Hood uses
-    QVERIFY(!tree.exists("systemd/hood"));
+    QVERIFY(!tree.exists("devices/hood")); // only with device rules
     cg->create(); // a leftover directory of the same name is reused
     cg->destroy();
-    for (const QString &h : QStringList{"memory", "cpu,cpuacct", "pids", "blkio"})
+    for (const QString &h : QStringList{"memory", "cpu,cpuacct", "pids", "blkio", "cpuset", "systemd"})
         QVERIFY2(!tree.exists(h + "/hood"), qPrintable(h));
+}
+
+// A new cpuset cgroup is empty and takes no task: the parent's CPUs and memory
+// nodes are copied into each directory made, unless it has its own. (A tmpfs makes
+// no control files on mkdir, so the directories are there beforehand, as a
+// leftover would be.)
+void TestCgroups::cpusetInheritsParent()
+{
+    Tree tree;
+    buildTree(tree, Layout::V1);
+    tree.write("cpuset/cpuset.cpus", "0-3\n");
+    tree.write("cpuset/cpuset.mems", "0\n");
+    tree.mkdir("cpuset/hood/c1");
+    for (const QString dir : {"cpuset/hood", "cpuset/hood/c1"}) {
+        tree.write(dir + "/cpuset.cpus", "\n");
+        tree.write(dir + "/cpuset.mems", "");
+    }
+    tree.write("cpuset/hood/c1/cpuset.mems", "1\n"); // its own: kept
+    auto cg = manager(tree, Layout::V1);
+    cg->create();
+    QCOMPARE(tree.read("cpuset/hood/cpuset.cpus"), QString("0-3"));
+    QCOMPARE(tree.read("cpuset/hood/cpuset.mems"), QString("0"));
+    QCOMPARE(tree.read("cpuset/hood/c1/cpuset.cpus"), QString("0-3"));
+    QCOMPARE(tree.read("cpuset/hood/c1/cpuset.mems"), QString("1\n"));
 }
 
 void TestCgroups::destroyKeepsSharedParent()
@@ -334,9 +361,10 @@ void TestCgroups::specPath_data()
     QTest::addColumn<QStringList>("parents");
     QTest::addRow("v1-podman") << int(Layout::V1) << "/libpod_parent/libpod-x"
         << QStringList{"memory/libpod_parent/libpod-x", "cpu/libpod_parent/libpod-x", "cpuacct/libpod_parent/libpod-x",
-                       "pids/libpod_parent/libpod-x", "blkio/libpod_parent/libpod-x", "freezer/libpod_parent/libpod-x"}
+                       "pids/libpod_parent/libpod-x", "blkio/libpod_parent/libpod-x", "freezer/libpod_parent/libpod-x",
+                       "cpuset/libpod_parent/libpod-x", "systemd/libpod_parent/libpod-x"}
         << QStringList{"memory/libpod_parent", "cpu/libpod_parent", "cpuacct/libpod_parent", "pids/libpod_parent",
-                       "blkio/libpod_parent", "freezer/libpod_parent"};
+                       "blkio/libpod_parent", "freezer/libpod_parent", "cpuset/libpod_parent", "systemd/libpod_parent"};
     QTest::addRow("v2-docker") << int(Layout::V2) << "/docker/x" << QStringList{"docker/x"} << QStringList{"docker"};
     QTest::addRow("v2-deep-dotdot") << int(Layout::V2) << "/../a/./b/../c/x" << QStringList{"a/c/x"}
                                     << QStringList{"a", "a/c"};

@@ -151,6 +151,12 @@ private slots:
         QCOMPARE(b.flags, MS_BIND | MS_REC | MS_RDONLY);
         QCOMPARE(b.propagation, MS_PRIVATE | MS_REC);
         QCOMPARE(parseMountOptions({"ro", "rw"}).flags, 0ul);
+        // What an option turns off explicitly: a remount in a user namespace must not
+        // quietly keep a locked nosuid that the spec asked to drop (priv::remountBind).
+        MountFlags c = parseMountOptions({"bind", "suid", "rw", "nodev", "dev", "noexec"});
+        QCOMPARE(c.cleared, MS_NOSUID | MS_RDONLY | MS_NODEV);
+        QCOMPARE(c.flags, MS_BIND | MS_NOEXEC);
+        QCOMPARE(parseMountOptions({"exec", "noexec"}).cleared, 0ul);
     }
 
     void ids_data()
