@@ -43,7 +43,8 @@ const Command kCommands[] = {
      "the chroot escape: chroot into a subdirectory, walk .. up, chroot there; prints both roots"},
     {"exe-watch", cmdExeWatch, "exe-watch S",
      "for S s, catch the runtime's own binary passing through (CVE-2019-5736), then try to\n"
-     "      open it for writing (never writes); prints caught: N and writable: N"},
+     "      open it for writing (never writes); prints caught: N, writable: N and hidden: N\n"
+     "      (processes whose /proc/PID/exe it may not read)"},
     {"help", cmdHelp, "help", "this text"},
 };
 
