@@ -39,6 +39,7 @@
 #include <QStandardPaths>
 #include <QStyleFactory>
 #include <QTableWidget>
+#include <qcustomplot.h>
 
 using namespace hood::gui;
 using pagetest::kShots;
@@ -102,6 +103,7 @@ private slots:
     void closingRemovesRunningContainers();
     void oomKillIsMarked();
     void captionSaysWhatLimitsDid();
+    void manyOomKillsOneLabel();
     void limitHitsAreReported_data();
     void limitHitsAreReported();
     void lessonActionsInARow();
@@ -415,6 +417,32 @@ void TestGui::captionSaysWhatLimitsDid()
     h.pidsLimitHits = 0;
     page.showHistory(&h, 0);
     QVERIFY2(page.caption().contains("forks refused 0"), qPrintable(page.caption()));
+}
+
+// A memory hog killed again and again: every kill is a line of one graph, and one
+// label counts them, however many there are (an item per kill made each replot
+// slower with every kill: tests/bench/hogs).
+void TestGui::manyOomKillsOneLabel()
+{
+    ResourcePlots plots;
+    ResourceHistory h;
+    h.id = "hog";
+    h.memoryLimit = 64.0 * 1024 * 1024;
+    for (int i = 0; i < 300; ++i) {
+        h.points << ResourcePoint {double(i), 0, 60.0 * 1024 * 1024, 2, 0};
+        h.oomKillTimes << double(i);
+    }
+    plots.setHistory(&h, 300);
+    QCOMPARE(plots.plot()->itemCount(), 1);
+    auto *label = qobject_cast<QCPItemText *>(plots.plot()->item(0));
+    QVERIFY(label && label->visible());
+    QCOMPARE(label->text().trimmed(), QString("300 OOM kills"));
+    h.oomKillTimes << 300.5;
+    plots.append(h, 301);
+    QCOMPARE(plots.plot()->itemCount(), 1);
+    QCOMPARE(label->text().trimmed(), QString("301 OOM kills"));
+    plots.setHistory(nullptr, 301);
+    QVERIFY(!label->visible());
 }
 
 // A hog under its limit, launched through the window: the live history counts what
