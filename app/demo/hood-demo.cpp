@@ -29,6 +29,9 @@ const Command kCommands[] = {
      "allocate SIZE (200M; K/M/G/T), touch every page, hold it until killed or for S s"},
     {"cpu", cmdCpu, "cpu N [--seconds S]",
      "run N busy threads until killed, or for S s and then print the CPU time used"},
+    {"forkbomb", cmdForkBomb, "forkbomb",
+     "while (1) fork(): every process forks for ever and retries a refused fork at once,\n"
+     "      so at pids.max all of them spin; only a kill ends it (give the container a pids limit)"},
     {"forks", cmdForks, "forks N [--hold S]",
      "fork N waiting children, report failed forks and why, hold S s, kill and reap"},
     {"sleep", cmdSleep, "sleep [S] [--ignore-term]",
