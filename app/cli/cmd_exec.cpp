@@ -3,8 +3,9 @@
 // Exit status: the command's own (128+N when signal N killed it); when the
 // command could not be run, one sentence on stderr and, as with `docker run`
 // and POSIX shells, 127 for a command that does not exist, 126 for one that
-// cannot be executed, 125 for everything else (no such container, not running,
-// a namespace that could not be joined).
+// cannot be executed, 1 for no such container (as `docker exec` and runc's other
+// verbs), 125 for everything else (not running, a namespace that could not be
+// joined).
 #include "cli.h"
 #include "report.h"
 

@@ -174,7 +174,8 @@ void printCgroup(const in::Snapshot &s)
                    + hood::formatBytes(c.memory.shmem) + ")"
                    + (c.memory.kernel ? ", kernel " + hood::formatBytes(*c.memory.kernel) : "")
                    + (c.memory.swap ? ", swap " + hood::formatBytes(*c.memory.swap) : "")});
-    t.add({"pids", std::to_string(st.pidsCurrent) + " of " + limitText(st.pidsMax, false)});
+    t.add({"pids", std::to_string(st.pidsCurrent) + " of " + limitText(st.pidsMax, false) + "; "
+                       + std::to_string(c.pidsLimitHits) + " forks refused at the limit"});
     t.add({"IO", "read " + hood::formatBytes(c.io.readBytes) + ", written "
                      + hood::formatBytes(c.io.writeBytes)});
     t.add({"OOM",

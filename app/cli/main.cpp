@@ -47,7 +47,8 @@ const auto kVerbs = std::to_array<Verb>({
     {"list", cmdList, "list [--json] [-q]       containers and their status"},
     {"attach", cmdAttach, "attach ID                share the terminal of a container run with -t -d (^P^Q detaches)"},
     {"exec", cmdExec, "exec [-t] [-e K=V] [-w DIR] [--json] ID -- CMD...   run a command in a running container\n"
-                      "                           (status: the command's; 125 Hood failed, 126 cannot run, 127 not found)"},
+                      "                           (status: the command's; 1 no such container, 125 Hood failed,\n"
+                      "                           126 cannot run, 127 not found)"},
     {"inspect", cmdInspect, "inspect ID|--pid PID [--json]   namespaces, mounts, cgroup usage, processes, network"},
     {"top", cmdTop, "top [-n N] [-d SECONDS]  live CPU, memory and pids of running containers (^C ends)"},
     {"logs", cmdLogs, "logs [-f] ID             what a detached container wrote"},
@@ -215,10 +216,14 @@ int main(int argc, char **argv)
             return status;
         } catch (const std::exception &e) {
             Failure failure = failureOf(e);
-            // runc's status on its own verbs: clients look for "does not exist" and 1.
-            static const Words kOciVerbs = {"start", "state", "kill", "delete", "pause", "resume", "ps", "update", "events"};
+            // An unknown ID: runc's status, on every verb that names a container
+            // (clients look for "does not exist" and 1; `docker exec nosuch` exits 1
+            // too, runc 1.1's exec alone 255). Not for run, create and build: there
+            // the container is another one (--network container:ID), and 125 is
+            // `docker run`'s "could not start".
+            static const Words kStartingVerbs = {"run", "create", "build"};
             if (dynamic_cast<const hood::NoSuchContainer *>(&e)
-                && std::find(kOciVerbs.begin(), kOciVerbs.end(), v.name) != kOciVerbs.end())
+                && std::find(kStartingVerbs.begin(), kStartingVerbs.end(), v.name) == kStartingVerbs.end())
                 failure.status = 1;
             log.error(failure.sentence);
             if (report.json)

@@ -50,6 +50,7 @@ void sleepFor(std::optional<double> seconds);
 int cmdMem(Args args);
 int cmdCpu(Args args);
 int cmdForks(Args args);
+int cmdForkBomb(Args args);
 int cmdSleep(Args args);
 int cmdFds(Args args);
 int cmdEscape(Args args);

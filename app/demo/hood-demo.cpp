@@ -29,6 +29,9 @@ const Command kCommands[] = {
      "allocate SIZE (200M; K/M/G/T), touch every page, hold it until killed or for S s"},
     {"cpu", cmdCpu, "cpu N [--seconds S]",
      "run N busy threads until killed, or for S s and then print the CPU time used"},
+    {"forkbomb", cmdForkBomb, "forkbomb",
+     "while (1) fork(): every process forks for ever and retries a refused fork at once,\n"
+     "      so at pids.max all of them spin; only a kill ends it (give the container a pids limit)"},
     {"forks", cmdForks, "forks N [--hold S]",
      "fork N waiting children, report failed forks and why, hold S s, kill and reap"},
     {"sleep", cmdSleep, "sleep [S] [--ignore-term]",
@@ -43,7 +46,8 @@ const Command kCommands[] = {
      "the chroot escape: chroot into a subdirectory, walk .. up, chroot there; prints both roots"},
     {"exe-watch", cmdExeWatch, "exe-watch S",
      "for S s, catch the runtime's own binary passing through (CVE-2019-5736), then try to\n"
-     "      open it for writing (never writes); prints caught: N and writable: N"},
+     "      open it for writing (never writes); prints caught: N, writable: N and hidden: N\n"
+     "      (processes whose /proc/PID/exe it may not read)"},
     {"help", cmdHelp, "help", "this text"},
 };
 

@@ -167,6 +167,21 @@ int cmdForks(Args args)
     return kExitOk;
 }
 
+// The classic bomb, without a shell's habits (ash ends a shell whose fork fails, so
+// its bomb dies out; bash waits between retries): parent and children alike fork
+// in a loop and try again at once when the kernel refuses (EAGAIN at pids.max), so
+// at the limit every process spins in fork(). Nothing exits, so no zombie holds a
+// slot. Only SIGKILL of the container ends it.
+int cmdForkBomb(Args args)
+{
+    if (!args.empty())
+        throw UsageError{"takes no arguments"};
+    std::printf("forkbomb: pid %d forks for ever\n", int(getpid()));
+    std::fflush(stdout);
+    for (;;)
+        fork();
+}
+
 int cmdSleep(Args args)
 {
     const bool ignoreTerm = takeFlag(args, "--ignore-term");

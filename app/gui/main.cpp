@@ -3,6 +3,8 @@
 //   hood --screenshot FILE        renders the main window offscreen to a PNG and exits
 //   hood --bench-sampling N SECS [PAGE_SECS]  the GUI benchmark (tests/bench/gui): N containers at
 //                                 10 Hz, then frame times on each live page
+//   hood --bench-hogs SECS        frame time and host latency idle and beside a fork bomb,
+//                                 a memory hog and a CPU hog under their limits (tests/bench/hogs)
 #include "bench.h"
 #include "lessonsdock.h"
 #include "mainwindow.h"
@@ -22,13 +24,13 @@
 
 namespace {
 
-// --screenshot, --bench-sampling, --help and --version need no display: for them Qt
+// --screenshot, --bench-sampling, --bench-hogs, --help and --version need no display: for them Qt
 // uses the offscreen platform, unless the caller chose a platform explicitly.
 bool needsNoDisplay(int argc, char **argv)
 {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg.starts_with("--screenshot") || arg.starts_with("--bench-sampling") || arg == "--help"
+        if (arg.starts_with("--screenshot") || arg.starts_with("--bench-") || arg == "--help"
             || arg == "-h" || arg == "--version" || arg == "-v")
             return true;
     }
@@ -99,6 +101,10 @@ int main(int argc, char **argv)
                                    "Benchmark: <n> containers sampled at 10 Hz for the seconds given as "
                                    "the next argument; prints CPU time and replot times.",
                                    "n");
+    const QCommandLineOption hogs("bench-hogs",
+                                  "Benchmark: the frame time and the host's latency for <seconds> with an idle "
+                                  "container, then beside a fork bomb, a memory hog and a CPU hog under their limits.",
+                                  "seconds");
     const QCommandLineOption page("page", "With --screenshot: the page to show (launcher, namespaces, resources, "
                                           "mounts, processes, console, commands, startup, layers, network, security).",
                                   "name");
@@ -112,6 +118,7 @@ int main(int argc, char **argv)
     parser.addOption(lesson);
     parser.addOption(presentation);
     parser.addOption(bench);
+    parser.addOption(hogs);
     parser.addPositionalArgument("seconds", "With --bench-sampling: how long to measure (default 30).");
     parser.addPositionalArgument("page-seconds",
                                  "With --bench-sampling: then how long to measure frame times on each live "
@@ -123,6 +130,10 @@ int main(int argc, char **argv)
         const double pageSeconds = parser.positionalArguments().value(1, "10").toDouble();
         return hood::gui::runSamplingBench(parser.value(bench).toInt(), seconds > 0 ? seconds : 30,
                                            std::max(0.0, pageSeconds));
+    }
+    if (parser.isSet(hogs)) {
+        const double seconds = parser.value(hogs).toDouble();
+        return hood::gui::runHogsBench(seconds > 0 ? seconds : 15);
     }
     hood::gui::MainWindow window;
     if (parser.isSet(size)) {

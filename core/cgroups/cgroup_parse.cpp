@@ -218,6 +218,11 @@ MemoryEvents parseOomControlV1(std::string_view text)
     return events;
 }
 
+uint64_t parsePidsEvents(std::string_view text)
+{
+    return keyedValue(text, "max").value_or(0);
+}
+
 ReadWrite parseBlkioV1(std::string_view text)
 {
     ReadWrite sum;

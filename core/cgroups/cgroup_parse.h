@@ -76,6 +76,9 @@ MemoryStat parseMemoryStatV1(std::string_view text);
 MemoryStat parseMemoryStatV2(std::string_view text);
 MemoryEvents parseMemoryEventsV2(std::string_view text); // memory.events
 MemoryEvents parseOomControlV1(std::string_view text);   // memory.oom_control: oomKill only
+// pids.events (v1 and v2) "max N": how many forks and clones failed with EAGAIN
+// because pids.max was reached (in this cgroup or one above it).
+uint64_t parsePidsEvents(std::string_view text);
 
 // v1 blkio.throttle.io_service_bytes(_recursive) or io_serviced(_recursive):
 // "MAJ:MIN Read N" / "MAJ:MIN Write N" lines summed over devices -> {read, write}.

@@ -81,6 +81,7 @@ constexpr FileSpec kV1Files[] = {
      [](std::string_view t, Context &c) { c.out.stats.pidsCurrent = count(t); }},
     {"pids.max", nullptr,
      [](std::string_view t, Context &c) { c.out.stats.pidsMax = parseLimit(t); }},
+    {"pids.events", nullptr, [](std::string_view t, Context &c) { c.out.pidsLimitHits = parsePidsEvents(t); }},
     {"blkio.throttle.io_service_bytes_recursive", "blkio.throttle.io_service_bytes",
      [](std::string_view t, Context &c) {
          ReadWrite bytes = parseBlkioV1(t);
@@ -124,6 +125,7 @@ constexpr FileSpec kV2Files[] = {
      [](std::string_view t, Context &c) { c.out.stats.pidsCurrent = count(t); }},
     {"pids.max", nullptr,
      [](std::string_view t, Context &c) { c.out.stats.pidsMax = parseLimit(t); }},
+    {"pids.events", nullptr, [](std::string_view t, Context &c) { c.out.pidsLimitHits = parsePidsEvents(t); }},
     {"io.stat", nullptr, [](std::string_view t, Context &c) { c.out.io = parseIoStatV2(t); }},
 };
 

@@ -30,6 +30,7 @@ struct CgroupSample {
     // io.stat always counts (when the io controller is enabled).
     IoStat io;
     uint64_t memoryLimitHits = 0;   // v1 memory.failcnt, v2 memory.events "max"
+    uint64_t pidsLimitHits = 0;     // pids.events "max" (v1 and v2): forks refused at pids.max
     std::optional<double> cpuLimit; // CPUs allowed by the quota (0.5); nullopt: none
     // CPU use since the previous sample() of this sampler: 100 = one CPU fully busy
     // (as top and docker stats count). nullopt on the first sample.

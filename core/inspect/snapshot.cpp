@@ -162,6 +162,7 @@ void to_json(nlohmann::json &j, const CgroupSample &s)
          {"memoryStat", memoryStatJson(s.memory)},
          {"pidsCurrent", st.pidsCurrent},
          {"pidsMax", orNull(st.pidsMax)},
+         {"pidsLimitHits", s.pidsLimitHits},
          {"io",
           {{"readBytes", s.io.readBytes},
            {"writeBytes", s.io.writeBytes},

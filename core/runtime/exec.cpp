@@ -78,7 +78,7 @@ ContainerState runningState(const std::string &stateDir, const std::string &id)
 {
     struct stat st {};
     if (stat(stateDir.c_str(), &st) < 0)
-        throw engineError("container \"" + id + "\" does not exist");
+        throw ExecError("container \"" + id + "\" does not exist", kExecNoSuchContainer);
     ContainerState state = loadState(stateDir);
     Status status = currentStatus(stateDir, state);
     if (status != Status::Running)

@@ -45,7 +45,8 @@ struct ExecRequest {
 // Why an exec did not run, and the exit status hoodctl gives for it. The same
 // split as `docker run` and POSIX shells, so a script can tell "your command is
 // wrong" from "Hood could not do it":
-//   125  the engine: no such container, not running, setns/chroot failed, ...
+//   1    no such container (`docker exec`'s and runc's other verbs' status for an unknown ID)
+//   125  the engine: not running, setns/chroot failed, ...
 //   126  the command exists but cannot be run ("exec /etc/passwd: permission denied")
 //   127  the command does not exist ("exec nope: executable file not found in $PATH")
 class ExecError : public Error {
@@ -57,6 +58,7 @@ private:
     int m_status;
 };
 
+constexpr int kExecNoSuchContainer = 1;
 constexpr int kExecEngineError = 125;
 constexpr int kExecCannotRun = 126;
 constexpr int kExecNotFound = 127;

@@ -39,6 +39,7 @@
 #include <QStandardPaths>
 #include <QStyleFactory>
 #include <QTableWidget>
+#include <qcustomplot.h>
 
 using namespace hood::gui;
 using pagetest::kShots;
@@ -101,6 +102,10 @@ private slots:
     void launchesARealContainer();
     void closingRemovesRunningContainers();
     void oomKillIsMarked();
+    void captionSaysWhatLimitsDid();
+    void manyOomKillsOneLabel();
+    void limitHitsAreReported_data();
+    void limitHitsAreReported();
     void lessonActionsInARow();
     void lessonActionsWaitForEachOther();
     void consoleSizeReachesThePty();
@@ -392,6 +397,101 @@ void TestGui::oomKillIsMarked()
     QTRY_VERIFY_WITH_TIMEOUT(w.consolePage()->terminal()->screen().text().contains("tail ended"), 10000);
     shoot(w, "console-log");
     w.controller()->remove("oom");
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty(), 30000);
+}
+
+// Each limit's effect in the caption over the plots: the forks pids.max refused,
+// the periods the CPU quota throttled, the OOM kills.
+void TestGui::captionSaysWhatLimitsDid()
+{
+    ResourcesPage page;
+    ResourceHistory h;
+    h.id = "hogs";
+    h.pidsMax = 64;
+    h.pidsLimitHits = 37;
+    h.throttledPeriods = 16;
+    h.oomKills = 1;
+    page.showHistory(&h, 0);
+    for (const char *fact : {"pids.max 64", "forks refused 37", "throttled periods 16", "OOM kills 1"})
+        QVERIFY2(page.caption().contains(fact), qPrintable(page.caption()));
+    h.pidsLimitHits = 0;
+    page.showHistory(&h, 0);
+    QVERIFY2(page.caption().contains("forks refused 0"), qPrintable(page.caption()));
+}
+
+// A memory hog killed again and again: every kill is a line of one graph, and one
+// label counts them, however many there are (an item per kill made each replot
+// slower with every kill: tests/bench/hogs).
+void TestGui::manyOomKillsOneLabel()
+{
+    ResourcePlots plots;
+    ResourceHistory h;
+    h.id = "hog";
+    h.memoryLimit = 64.0 * 1024 * 1024;
+    for (int i = 0; i < 300; ++i) {
+        h.points << ResourcePoint {double(i), 0, 60.0 * 1024 * 1024, 2, 0};
+        h.oomKillTimes << double(i);
+    }
+    plots.setHistory(&h, 300);
+    QCOMPARE(plots.plot()->itemCount(), 1);
+    auto *label = qobject_cast<QCPItemText *>(plots.plot()->item(0));
+    QVERIFY(label && label->visible());
+    QCOMPARE(label->text().trimmed(), QString("300 OOM kills"));
+    h.oomKillTimes << 300.5;
+    plots.append(h, 301);
+    QCOMPARE(plots.plot()->itemCount(), 1);
+    QCOMPARE(label->text().trimmed(), QString("301 OOM kills"));
+    plots.setHistory(nullptr, 301);
+    QVERIFY(!label->visible());
+}
+
+// A hog under its limit, launched through the window: the live history counts what
+// the limit did (pids.events "max", cpu.stat nr_throttled) and the Resources page
+// says it. (The memory hog's OOM kill is oomKillIsMarked.)
+void TestGui::limitHitsAreReported_data()
+{
+    QTest::addColumn<qint64>("pids");
+    QTest::addColumn<double>("cpus");
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QString>("fact");
+    QTest::addRow("fork-bomb") << qint64(16) << 0.0 << QStringList {"hood-demo", "forks", "200", "--hold", "30"}
+                               << "forks refused";
+    QTest::addRow("cpu-hog") << qint64(0) << 0.2 << QStringList {"hood-demo", "cpu", "1", "--seconds", "30"}
+                             << "throttled periods";
+}
+
+void TestGui::limitHitsAreReported()
+{
+    QFETCH(qint64, pids);
+    QFETCH(double, cpus);
+    QFETCH(QStringList, command);
+    QFETCH(QString, fact);
+    if (!hoodtest::isRoot())
+        QSKIP("pids and CPU limits need root on this machine (cgroup v1/hybrid); run the test as root");
+    MainWindow w(m_root.path());
+    w.setCloseAnswer(true);
+    w.show();
+    LaunchSettings s;
+    s.name = QString("hog-%1").arg(QTest::currentDataTag());
+    s.pids = pids;
+    s.cpus = cpus;
+    s.terminal = false;
+    s.command = command;
+    w.controller()->launch(s);
+    QTRY_VERIFY_WITH_TIMEOUT(w.controller()->runningCount() == 1, 30000);
+    w.selectContainer(s.name);
+    w.openPage("resources");
+    const auto hits = [&]() -> quint64 {
+        const ResourceHistory *h = w.sampler()->history(s.name);
+        return !h ? 0 : pids ? h->pidsLimitHits : h->throttledPeriods;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(hits() > 0, 20000);
+    const QString counted = QString("%1 %2").arg(fact).arg(hits());
+    QTRY_VERIFY2_WITH_TIMEOUT(w.resourcesPage()->caption().contains(fact + " ")
+                                  && !w.resourcesPage()->caption().contains(fact + " 0"),
+                              qPrintable(w.resourcesPage()->caption() + " (sampler: " + counted + ")"), 5000);
+    shoot(w, "resources-" + QString(QTest::currentDataTag()));
+    w.controller()->remove(s.name);
     QTRY_VERIFY_WITH_TIMEOUT(w.controller()->containers().isEmpty(), 30000);
 }
 

@@ -162,11 +162,12 @@ void TestCgroupSampler::statsV1()
     QCOMPARE(sample.memory.anon, 425984u);
     QCOMPARE(sample.memory.kernel, std::optional<uint64_t>(1634304)); // memory.kmem.usage_in_bytes
     QCOMPARE(sample.memoryLimitHits, 0u);
+    QCOMPARE(sample.pidsLimitHits, 37u);
     QCOMPARE(sample.io.readBytes, 16871424u);
     QCOMPARE(sample.io.writeOps, 32u);
     QCOMPARE(sample.cpuLimit, std::optional<double>(0.2));
     QVERIFY(!sample.cpuPercent);                  // needs a previous sample
-    QCOMPARE(sampler.files().size(), size_t(15)); // every fixture but cpu.shares
+    QCOMPARE(sampler.files().size(), size_t(16)); // every fixture but cpu.shares
 
     // The unlimited value of a fresh v1 cgroup reads as no limit.
     tree.write("memory/hood/c1/memory.limit_in_bytes", kUnlimitedV1);
@@ -198,6 +199,7 @@ void TestCgroupSampler::statsV2()
     QCOMPARE(sample.memory.kernel, std::optional<uint64_t>(1323008));
     QCOMPARE(sample.memory.swap, std::optional<uint64_t>(0));
     QCOMPARE(sample.memoryLimitHits, 412u);
+    QCOMPARE(sample.pidsLimitHits, 12u);
     QCOMPARE(sample.io.writeBytes, 16777216u);
     QCOMPARE(sample.cpuLimit, std::optional<double>(0.5));
 

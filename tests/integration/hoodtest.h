@@ -181,4 +181,10 @@ private:
     bool m_ok = false;
 };
 
+// The prefix for run() that makes hoodctl (the copy's) run as the unprivileged user nobody.
+inline QStringList asNobody(const ReachableCopy &copy)
+{
+    return QStringList {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"} + copy.env();
+}
+
 } // namespace hoodtest

@@ -230,9 +230,8 @@ private slots:
         QString stateRoot = state.path() + "/hood";
         ReachableCopy copy;
         QVERIFY2(copy.ok(), "could not copy hoodctl and the built-in image to /tmp");
-        const QStringList asNobody =
-            QStringList {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"} + copy.env();
-        Result r = run(stateRoot, {"run", "--", "hood-demo", "whoami"}, 60000, {}, asNobody,
+        const QStringList nobody = asNobody(copy);
+        Result r = run(stateRoot, {"run", "--", "hood-demo", "whoami"}, 60000, {}, nobody,
                        copy.hoodctlPath());
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QMap<QString, QString> inside = keyValues(r.out);
@@ -240,7 +239,7 @@ private slots:
         QVERIFY(inside.value("ns.user") != hostNsInode("user"));
         QVERIFY(inside.value("ns.pid") != hostNsInode("pid"));
         Result limited = run(stateRoot, {"run", "--memory", "64M", "--", "true"}, 60000, {},
-                             asNobody, copy.hoodctlPath());
+                             nobody, copy.hoodctlPath());
         QCOMPARE(limited.code, 125);
         QVERIFY2(limited.err.contains("limits need a cgroup"), qPrintable(limited.err));
         QVERIFY(leftovers(stateRoot).isEmpty());

@@ -11,6 +11,7 @@
 #include <QJsonObject>
 #include <QTemporaryFile>
 
+#include <cstring>
 #include <fcntl.h>
 #include <future>
 #include <linux/magic.h>
@@ -270,42 +271,102 @@ private slots:
     }
 
     // CVE-2019-5736: every hoodctl that enters a container runs from a sealed form
-    // of its binary (a lower-only overlay as root): the created init of runc mode (no monitor of this binary
-    // keeps it busy there) and `hoodctl exec`, in both modes. Checked from the host
-    // on the live processes, and from inside: `hood-demo exe-watch` keeps an O_PATH
-    // fd of any executable not its own that it sees, and afterwards tries to open
-    // it for writing. Here it sees none (the exec child has more capabilities than
-    // the container until it execs, so its /proc/PID/exe is closed to it, and
-    // Hood's exec refuses a #!/proc/self/exe interpreter: ENOENT); anything it
-    // caught would have to be the sealed file.
+    // of its binary (a lower-only overlay as root): the created init of runc mode (no
+    // monitor of this binary keeps it busy there) and `hoodctl exec`, in both modes.
+    // Checked from the host on the live processes, and from inside: the container's
+    // command is `hood-demo exe-watch`, which keeps an O_PATH fd of any executable not
+    // its own that it sees in /proc and afterwards tries to open it for writing.
+    // Meanwhile the test runs:
+    // - execs: their command process is the only Hood process ever in the container's
+    //   pid namespace (the helper and the caller stay outside: setns moves only
+    //   children), from its fork to its execve, and it is not dumpable. With the
+    //   default capabilities the watcher sees its pid but may not read its exe
+    //   (EACCES): "hidden" must count it. With CAP_SYS_PTRACE (docker run --cap-add
+    //   SYS_PTRACE) it may: nothing is hidden, and it is caught.
+    // - the exploit's way in, a command whose interpreter is #!/proc/self/exe: the
+    //   exec's process runs its own binary again inside, with the container's
+    //   credentials, dumpable. The rootfs holds hoodctl's loader and libraries, so
+    //   this really runs hoodctl in the container ("unknown verb"), and the watcher
+    //   catches it with any capabilities. Its exe must refuse the write (EROFS).
+    // - the control: an unsealed copy of hood-demo run inside must be caught and
+    //   found writable, so the watcher can fail.
     void runtimeExeNotWritable_data()
     {
         QTest::addColumn<bool>("runcMode");
-        QTest::addRow("monitor") << false;
-        QTest::addRow("runc-mode") << true;
+        QTest::addColumn<bool>("sysPtrace");
+        QTest::addRow("monitor") << false << false;
+        QTest::addRow("runc-mode") << true << false;
+        QTest::addRow("monitor-sys-ptrace") << false << true;
+        QTest::addRow("runc-mode-sys-ptrace") << true << true;
+    }
+
+    // exe-watch's report: each executable it caught, and whether the write-open
+    // was refused ("refused: ..."), opened on a sealed file, or opened (writable).
+    static QMap<QString, QString> caughtExes(const QString &text)
+    {
+        QMap<QString, QString> verdicts;
+        QString exe;
+        for (const QString &line : text.split('\n')) {
+            if (line.startsWith("exe: "))
+                exe = line.mid(5);
+            else if (line.startsWith("write-open: refused"))
+                verdicts[exe] = line.mid(12);
+            else if (line == "sealed: yes")
+                verdicts[exe] = "sealed";
+            else if (line == "sealed: no")
+                verdicts[exe] = "writable";
+        }
+        return verdicts;
+    }
+
+    // The built-in image with hoodctl's program interpreter and libraries (ldd), so
+    // that hoodctl can run inside: the busybox image alone has no dynamic loader.
+    static bool rootfsThatRunsHoodctl(const QString &dir)
+    {
+        if (runProgram("cp", {"-a", builtinRootfs(), dir}).code != 0)
+            return false;
+        const Result ldd = runProgram("ldd", {hoodctl()});
+        const QRegularExpression path("(/\\S+)");
+        for (const QString &line : ldd.out.split('\n')) {
+            const QString lib = path.match(line).captured(1);
+            if (!lib.isEmpty() && runProgram("cp", {"-L", "--parents", lib, dir}).code != 0)
+                return false;
+        }
+        return ldd.code == 0;
     }
 
     void runtimeExeNotWritable()
     {
         QFETCH(bool, runcMode);
-        const QString id = runcMode ? "cve-runc" : "cve-mon";
-        const QStringList watch = {"hood-demo", "exe-watch", "12"}; // long enough for the ten execs below in a TCG VM
+        QFETCH(bool, sysPtrace);
+        const QString id = QString(runcMode ? "cve-runc" : "cve-mon") + (sysPtrace ? "-ptrace" : "");
+        const QStringList watch = {"hood-demo", "exe-watch", "12"}; // long enough for the execs below in a TCG VM
         QTemporaryDir bundle(root() + "/../hood-tst-cve-XXXXXX");
         const QString out = bundle.filePath("out");
+        QVERIFY(rootfsThatRunsHoodctl(bundle.filePath("rootfs")));
+        Result spec = hood({"run", "--print-spec", "--", "true"});
+        QJsonObject config = QJsonDocument::fromJson(spec.out.toUtf8()).object();
+        QJsonObject process = config["process"].toObject();
+        process["args"] = QJsonArray::fromStringList(watch);
+        process["terminal"] = false;
+        if (sysPtrace) {
+            QJsonObject caps = process["capabilities"].toObject();
+            for (const char *set : {"bounding", "effective", "permitted"}) {
+                QJsonArray names = caps[set].toArray();
+                names.append("CAP_SYS_PTRACE");
+                caps[set] = names;
+            }
+            process["capabilities"] = caps;
+        }
+        config["process"] = process;
+        QJsonObject rootObj = config["root"].toObject();
+        rootObj["path"] = bundle.filePath("rootfs");
+        config["root"] = rootObj;
+        QFile f(bundle.filePath("config.json"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(config).toJson());
+        f.close();
         if (runcMode) {
-            Result spec = hood({"run", "--print-spec", "--", "true"});
-            QJsonObject config = QJsonDocument::fromJson(spec.out.toUtf8()).object();
-            QJsonObject process = config["process"].toObject();
-            process["args"] = QJsonArray::fromStringList(watch);
-            process["terminal"] = false;
-            config["process"] = process;
-            QJsonObject rootObj = config["root"].toObject();
-            rootObj["path"] = builtinRootfs();
-            config["root"] = rootObj;
-            QFile f(bundle.filePath("config.json"));
-            QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QJsonDocument(config).toJson());
-            f.close();
             // The container's stdio is create's: a file, as conmon would give it.
             Result c = run(root(), {"create", "--bundle", bundle.path(), id}, 60000, {},
                            {"sh", "-c", "exec \"$0\" \"$@\" >" + out + " 2>&1"});
@@ -316,7 +377,8 @@ private slots:
             QCOMPARE(exeSealing(init), QString("overlay"));
             QCOMPARE(hood({"start", id}).code, 0);
         } else {
-            QCOMPARE(hood(QStringList {"run", "-d", "--name", id, "--"} + watch).code, 0);
+            const Result r = hood({"run", "-d", "--name", id, "--spec", f.fileName()});
+            QVERIFY2(r.code == 0, qPrintable(r.err));
         }
         QTest::qWait(300); // exe-watch is watching
         // hoodctl exec, seen from the host while its command runs.
@@ -328,32 +390,146 @@ private slots:
         QVERIFY(exec.waitForStarted());
         QTRY_COMPARE_WITH_TIMEOUT(exeSealing(exec.processId()), QString("overlay"), 5000);
         QVERIFY(exec.waitForFinished(10000) && exec.exitCode() == 0);
-        // The exploit's way in: a command whose interpreter is #!/proc/self/exe, so
-        // the process that execs it would run its own binary again inside, with the
-        // container's credentials (Hood's exec answers ENOENT).
         QCOMPARE(hood({"exec", id, "--", "sh", "-c", "printf '#!/proc/self/exe\\n' > /self && chmod +x /self"}).code, 0);
         for (int i = 0; i < 10; ++i) {
+            // hoodctl itself, run inside by the kernel, takes "/self" for a verb.
             const Result self = hood({"exec", id, "--", "/self"});
-            QVERIFY2(self.code == 127, qPrintable(QString("exit %1: %2").arg(self.code).arg(self.err)));
+            QVERIFY2(self.code == 125 && self.err.contains("unknown verb \"/self\""),
+                     qPrintable(QString("exit %1: %2").arg(self.code).arg(self.err)));
         }
+        const Result victim = hood({"exec", id, "--", "sh", "-c", "cp /usr/local/bin/hood-demo /tmp/victim && /tmp/victim sleep 0.5"});
+        QVERIFY2(victim.code == 0, qPrintable(victim.err));
         QTRY_COMPARE_WITH_TIMEOUT(QJsonDocument::fromJson(hood({"state", id}).out.toUtf8()).object()["status"].toString(),
                                   QString("stopped"), 30000);
         QString text;
         if (runcMode) {
-            QFile f(out);
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            text = QString::fromUtf8(f.readAll());
+            QFile o(out);
+            QVERIFY(o.open(QIODevice::ReadOnly));
+            text = QString::fromUtf8(o.readAll());
         } else {
             text = hood({"logs", id}).out;
         }
         QMap<QString, QString> kv = keyValues(text);
-        QVERIFY2(kv.contains("caught"), qPrintable(text));
-        QVERIFY2(kv.value("writable") == "0", qPrintable(text));
-        qInfo("exe-watch inside caught %s executables of the runtime", qPrintable(kv.value("caught")));
-        for (const QString &line : text.split('\n'))
-            if (line.startsWith("exe: "))
-                QVERIFY2(line != "exe: " + QFileInfo(hoodctl()).canonicalFilePath(), qPrintable(text));
+        QVERIFY2(kv.contains("caught") && kv.contains("hidden"), qPrintable(text));
+        qInfo("exe-watch inside: caught %s, writable %s, hidden %s", qPrintable(kv.value("caught")),
+              qPrintable(kv.value("writable")), qPrintable(kv.value("hidden")));
+        const QMap<QString, QString> caught = caughtExes(text);
+        QCOMPARE(caught.value("/tmp/victim"), QString("writable")); // the control: the watcher can fail
+        QCOMPARE(kv.value("writable"), QString("1"));                // and nothing else was writable
+        int hoodExes = 0;
+        for (auto it = caught.begin(); it != caught.end(); ++it) {
+            if (it.key() != "/tmp/victim") {
+                QVERIFY2(it.value().startsWith("refused") || it.value() == "sealed", qPrintable(text));
+                ++hoodExes;
+            }
+        }
+        QVERIFY2(hoodExes >= 1, qPrintable("hoodctl was not caught inside:\n" + text));
+        if (sysPtrace)
+            QVERIFY2(kv.value("hidden") == "0", qPrintable(text));
+        else
+            QVERIFY2(kv.value("hidden").toInt() >= 1, qPrintable("no exec process seen pass:\n" + text));
         QCOMPARE(hood({"delete", "--force", id}).code, 0);
+    }
+
+    // The sealed copy without root (core/runtime/sealedexe.cpp's memfd way, since a
+    // lower-only overlay needs CAP_SYS_ADMIN): hoodctl run as nobody, rootless.
+    // The process that enters the container (a `hoodctl exec`; a `hoodctl create`'s
+    // init) runs from a memfd with every seal on. From the host it then takes no
+    // write: the write-open is refused while it runs, and once it has ended the
+    // exploit's reopen through a kept O_PATH fd gives a file whose every write fails
+    // (EPERM: F_SEAL_WRITE). The byte written is the one already there, so a failure
+    // of this test changes nothing.
+    void sealedCopyWithoutRoot_data()
+    {
+        QTest::addColumn<bool>("created");
+        QTest::addRow("exec") << false;
+        QTest::addRow("create-init") << true;
+    }
+
+    void sealedCopyWithoutRoot()
+    {
+        QFETCH(bool, created);
+        QTemporaryDir state("/tmp/hood-tst-rootless-XXXXXX");
+        QVERIFY(chown(state.path().toLocal8Bit(), 65534, 65534) == 0);
+        const QString stateRoot = state.path() + "/hood";
+        ReachableCopy copy;
+        QVERIFY2(copy.ok(), "could not copy hoodctl and the built-in image to /tmp");
+        const QStringList prefix = asNobody(copy);
+        const auto nobody = [&](const QStringList &args) {
+            return run(stateRoot, args, 60000, {}, prefix, copy.hoodctlPath());
+        };
+        qint64 pid = 0;
+        QProcess exec;
+        if (created) {
+            // A bundle as nobody's own `run --print-spec` makes it (a user namespace).
+            const Result spec = nobody({"run", "--print-spec", "--", "sleep", "60"});
+            QVERIFY2(spec.code == 0, qPrintable(spec.err));
+            QJsonObject config = QJsonDocument::fromJson(spec.out.toUtf8()).object();
+            QJsonObject rootObj = config["root"].toObject();
+            rootObj["path"] = copy.hoodctlPath().section('/', 0, -2) + "/images/busybox/rootfs";
+            config["root"] = rootObj;
+            QFile f(state.filePath("config.json"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QJsonDocument(config).toJson());
+            f.close();
+            // The init's stdio is create's: a file, as conmon would give it.
+            const Result c = run(stateRoot, {"create", "--bundle", state.path(), "rl"}, 60000, {},
+                                 prefix + QStringList {"sh", "-c", "exec \"$0\" \"$@\" >" + state.filePath("out") + " 2>&1"},
+                                 copy.hoodctlPath());
+            if (c.code != 0) {
+                QFile said(state.filePath("out"));
+                said.open(QIODevice::ReadOnly);
+                QSKIP(qPrintable("rootless create does not work on this machine: " + QString(said.readAll()).trimmed()));
+            }
+            pid = QJsonDocument::fromJson(nobody({"state", "rl"}).out.toUtf8()).object()["pid"].toInt();
+        } else {
+            const Result d = nobody({"run", "-d", "--name", "rl", "--", "sleep", "60"});
+            if (d.code != 0)
+                QSKIP(qPrintable("a rootless detached run does not work on this machine: " + d.err.trimmed()));
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("HOOD_ROOT", stateRoot);
+            exec.setProcessEnvironment(env);
+            exec.start(prefix.first(), prefix.mid(1) + QStringList {copy.hoodctlPath(), "exec", "rl", "--", "sleep", "2"});
+            QVERIFY(exec.waitForStarted());
+            pid = exec.processId(); // setpriv and env exec, so this is hoodctl, then its sealed copy
+        }
+        QVERIFY(pid > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(exeSealing(pid), QString("memfd"), 5000);
+        const QByteArray exe = QString("/proc/%1/exe").arg(pid).toLocal8Bit();
+        const int kept = ::open(exe.constData(), O_PATH | O_CLOEXEC);
+        QVERIFY(kept >= 0);
+        const int whileRunning = ::open(exe.constData(), O_WRONLY | O_CLOEXEC);
+        const int runningErrno = errno;
+        if (whileRunning >= 0)
+            ::close(whileRunning);
+        QVERIFY2(whileRunning < 0, "the running sealed copy opened for writing");
+        qInfo("write-open while it runs: %s", strerror(runningErrno));
+        if (created) {
+            QCOMPARE(nobody({"delete", "--force", "rl"}).code, 0);
+        } else {
+            QVERIFY(exec.waitForFinished(30000));
+            QCOMPARE(exec.exitCode(), 0);
+            QCOMPARE(nobody({"delete", "--force", "rl"}).code, 0);
+        }
+        // The exploit's second step: reopen the kept fd for writing once nothing runs it.
+        const QByteArray self = QString("/proc/self/fd/%1").arg(kept).toLocal8Bit();
+        const int w = ::open(self.constData(), O_RDWR | O_CLOEXEC);
+        ::close(kept);
+        if (w >= 0) {
+            char first = 0;
+            QCOMPARE(::pread(w, &first, 1, 0), ssize_t(1));
+            const ssize_t wrote = ::pwrite(w, &first, 1, 0);
+            const int writeErrno = errno;
+            const int seals = fcntl(w, F_GET_SEALS);
+            ::close(w);
+            QCOMPARE(wrote, ssize_t(-1));
+            QCOMPARE(writeErrno, EPERM);
+            QVERIFY(seals >= 0 && (seals & F_SEAL_WRITE));
+        } else {
+            qInfo("write-open after it ended: %s", strerror(errno));
+        }
+        QStringList left = leftovers(stateRoot);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join('\n')));
     }
 
     // A full disk under the state root (a small tmpfs in a mount namespace of the

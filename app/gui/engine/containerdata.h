@@ -62,6 +62,7 @@ struct ResourceHistory {
     std::optional<double> cpuLimit;       // in percent (50 = half a CPU)
     quint64 throttledPeriods = 0;         // totals, for the page's caption
     quint64 oomKills = 0;
+    quint64 pidsLimitHits = 0;            // forks refused at pids.max (pids.events "max")
     double memoryPeak = 0;                // bytes: the most ever used (catches spikes between samples)
     QString problem;                      // why sampling stopped, if it did
 };

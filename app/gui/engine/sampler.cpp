@@ -129,6 +129,7 @@ ContainerSample CgroupReader::sampleOne(const QString &id, Source &source, doubl
     out.cpuLimit = s.cpuLimit ? std::optional<double>(*s.cpuLimit * 100) : std::nullopt;
     out.throttledPeriods = s.stats.throttledPeriods;
     out.oomKills = s.stats.oomKills;
+    out.pidsLimitHits = s.pidsLimitHits;
     out.memoryPeak = double(std::max(s.stats.memoryPeak, s.stats.memoryCurrent));
     return out;
 }
@@ -213,6 +214,7 @@ void LiveSampler::addSample(ResourceHistory &h, const ContainerSample &s)
     h.cpuLimit = s.cpuLimit;
     h.throttledPeriods = s.throttledPeriods;
     h.oomKills = s.oomKills;
+    h.pidsLimitHits = s.pidsLimitHits;
     h.memoryPeak = std::max(h.memoryPeak, s.memoryPeak);
     h.points << *s.point;
     // Old samples go a minute's worth at a time: removing one from the front on

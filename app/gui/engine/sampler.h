@@ -23,6 +23,7 @@ struct ContainerSample {
     std::optional<double> cpuLimit;     // percent
     quint64 throttledPeriods = 0;
     quint64 oomKills = 0;
+    quint64 pidsLimitHits = 0;
     double memoryPeak = 0;              // bytes, this sample's
     bool oomKilledNow = false;          // the OOM counter moved since the last tick
     QString problem;                    // why sampling stopped (or could not start)

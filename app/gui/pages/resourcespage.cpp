@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTextDocument>
 #include <QVBoxLayout>
 
 namespace hood::gui {
@@ -63,6 +64,13 @@ ResourcesPage::ResourcesPage(QWidget *parent) : QWidget(parent), m_plots(new Res
     v->addWidget(m_plots, 1);
 }
 
+QString ResourcesPage::caption() const
+{
+    QTextDocument doc;
+    doc.setHtml(m_caption->text());
+    return doc.toPlainText().replace(QChar::Nbsp, QLatin1Char(' '));
+}
+
 bool ResourcesPage::paused() const
 {
     return m_pause->isChecked();
@@ -80,6 +88,9 @@ void ResourcesPage::setCaption(const ResourceHistory *h)
     parts << tr("peak %1").arg(formatMemory(h->memoryPeak));
     parts << (h->cpuLimit ? tr("CPU quota %1 %").arg(*h->cpuLimit, 0, 'f', 0) : tr("no CPU quota"));
     parts << (h->pidsMax ? tr("pids.max %1").arg(*h->pidsMax) : tr("no pids limit"));
+    // What each limit did: a fork bomb shows in the refused forks, a CPU hog in the
+    // throttled periods, a memory hog in the OOM kills.
+    parts << tr("forks refused %1").arg(h->pidsLimitHits);
     parts << tr("throttled periods %1").arg(h->throttledPeriods);
     parts << tr("OOM kills %1").arg(std::max<qsizetype>(qsizetype(h->oomKills), h->oomKillTimes.size()));
     // Lines break only between the facts, never inside one ("pids.max" / "64").

@@ -26,6 +26,7 @@ public:
     void update(const ResourceHistory &history, double now);
     bool paused() const;
     ResourcePlots *plots() const { return m_plots; }
+    QString caption() const; // the facts line above the plots, as plain text
 
 signals:
     // The page never keeps a history pointer (the sampler's storage moves); it asks.

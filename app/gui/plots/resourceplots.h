@@ -12,6 +12,7 @@
 class QCustomPlot;
 class QCPAxisRect;
 class QCPGraph;
+class QCPItemText;
 class QCPTextElement;
 
 namespace hood::gui {
@@ -73,6 +74,7 @@ private:
     void fitTexts();
     void addPoints(const ResourceHistory &h, qsizetype from);
     void updateLimits(const ResourceHistory &h, double now);
+    void makeOomMarks();
     void addOomMarks(const ResourceHistory &h);
     void rescale(double now);
     void replot();
@@ -84,6 +86,8 @@ private:
     double m_firstTime = -1;
     double m_window = 120;
     double m_lastTime = -1;
+    QCPGraph *m_oomKills = nullptr;   // a vertical line at each OOM kill
+    QCPItemText *m_oomLabel = nullptr; // "3 OOM kills" at the latest
     qsizetype m_oomDrawn = 0;
     double m_lineWidth = 1.5;
     double m_lastReplotMs = 0;

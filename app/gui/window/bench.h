@@ -15,6 +15,14 @@ namespace hood::gui {
 // when the measurement ran (whatever the figures), 1 otherwise.
 int runSamplingBench(int containers, double seconds, double pageSeconds = 10);
 
+// `hood --bench-hogs [SECONDS]` (tests/bench/hogs): the frame time of the Resources
+// page and the host's latency with one idle container, then with each hog in turn
+// under its limit (a fork bomb under pids.max, a memory hog under a memory limit, a
+// CPU hog under a quota), with the ratios to idle and the count Hood's sampler
+// reports for each (forks refused, OOM kills, throttled periods). Returns 0 when
+// every container ran and was removed (whatever the figures), 1 otherwise.
+int runHogsBench(double seconds);
+
 // utime + stime of this process in seconds, from /proc/self/stat.
 double processCpuSeconds();
 
