@@ -156,7 +156,7 @@ private slots:
     {
         for (const QString &id : hood({"list", "-q"}).out.split('\n', Qt::SkipEmptyParts))
             hood({"delete", "--force", id});
-        for (const QString &n : {"n1", "n2"})
+        for (const char *n : {"n1", "n2"})
             hood({"network", "rm", n});
         QStringList left = netLeftovers();
         QVERIFY2(left.isEmpty(), qPrintable("after delete: " + left.join("; ")));
