@@ -15,17 +15,26 @@
 
 namespace {
 
-// One scratch directory per fuzzing process: <tmp>/t is the layer's target.
-const std::string &scratch()
-{
-    static const std::string dir = [] {
+// One scratch directory per fuzzing process: <tmp>/t is the layer's target, removed
+// after each input, and the directory itself when the process exits (libFuzzer ends
+// with exit(), which runs static destructors), so no run leaves a temp dir behind.
+struct Scratch {
+    std::string dir;
+    Scratch()
+    {
         char tmpl[] = "/tmp/hood-fuzz-tar-XXXXXX";
         const char *made = mkdtemp(tmpl);
         if (!made)
             hood::fuzz::fail("mkdtemp");
-        return std::string(made);
-    }();
-    return dir;
+        dir = made;
+    }
+    ~Scratch() { rmdir(dir.c_str()); }
+};
+
+const std::string &scratch()
+{
+    static const Scratch s;
+    return s.dir;
 }
 
 // The names in a directory, to see that only the target is there.
