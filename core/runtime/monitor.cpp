@@ -361,10 +361,16 @@ void Monitor::launch()
         m_slirp = startUserModeNetwork(m_config, m_state.pid);
         if (m_cgroup && !m_placedAtClone && m_config.cgroupSelfJoin.empty())
             m_cgroup->addProcess(m_state.pid);
+        m_state.settingUp = true;
         saveState(m_config.stateDir, m_state);
         trace::faultPoint(); // state.json is on disk: a step of its own for the kill test
         sendGo(socks.first.get());
         awaitExecOrReady(socks.first.get());
+        // The root is made: `exec` may join the container from now on (runc mode
+        // saves it below, with the monitor gone).
+        m_state.settingUp = false;
+        if (!m_config.direct)
+            saveState(m_config.stateDir, m_state);
         if (!m_config.waitForStart) // `create`: `start` runs them
             runHooks("poststart", m_config.spec.hooks.poststart,
                      hookState(m_state.id, "created", m_state.pid, m_state.bundle)); // runc's word here

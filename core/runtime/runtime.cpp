@@ -51,7 +51,8 @@ std::string absoluteRootfs(const std::string &path, const std::string &bundle)
         throw Error::sys("rootfs", abs, errno);
     if (!S_ISDIR(st.st_mode))
         throw Error("rootfs " + abs + " is not a directory");
-    std::unique_ptr<DIR, decltype(&closedir)> dir(opendir(abs.c_str()), closedir);
+    auto close = [](DIR *d) { closedir(d); }; // (a lambda: closedir's attributes do not fit a template argument)
+    std::unique_ptr<DIR, decltype(close)> dir(opendir(abs.c_str()), close);
     int entries = 0;
     while (dir && readdir(dir.get()))
         ++entries;

@@ -51,7 +51,7 @@ std::string stateToJson(const ContainerState &s)
               {"command", s.command}, {"created", s.created}, {"pid", s.pid},
               {"pidStartTime", s.pidStartTime}, {"monitorPid", s.monitorPid},
               {"monitorStartTime", s.monitorStartTime}, {"detached", s.detached},
-              {"terminal", s.terminal}, {"rootless", s.rootless}, {"direct", s.direct}, {"cgroupPaths", s.cgroupPaths},
+              {"terminal", s.terminal}, {"rootless", s.rootless}, {"direct", s.direct}, {"settingUp", s.settingUp}, {"cgroupPaths", s.cgroupPaths},
               {"exitSignal", s.exitSignal}, {"oomKilled", s.oomKilled}, {"finished", s.finished},
               {"error", s.error}, {"cpuUsageNs", s.cpuUsageNs}, {"memoryPeak", s.memoryPeak}};
     j["memoryLimit"] = s.memoryLimit ? json(*s.memoryLimit) : json(nullptr);
@@ -104,6 +104,7 @@ ContainerState stateFromJson(const std::string &text, const std::string &source)
         s.terminal = j.value("terminal", false);
         s.rootless = j.value("rootless", false);
         s.direct = j.value("direct", false);
+        s.settingUp = j.value("settingUp", false);
         s.cgroupPaths = j.value("cgroupPaths", std::vector<std::string>{});
         if (j.contains("memoryLimit") && !j["memoryLimit"].is_null())
             s.memoryLimit = integerField<int64_t>(j, "memoryLimit", 0, source);
@@ -146,6 +147,9 @@ Status currentStatus(const std::string &dir, const ContainerState &state)
                                                                       : Status::Stopped;
     if (!processAlive(state.pid, state.pidStartTime))
         return Status::Stopped;
+    if (state.settingUp) // an init whose monitor died before its root was made is dead to gc
+        return processAlive(state.monitorPid, state.monitorStartTime) ? Status::Creating
+                                                                      : Status::Stopped;
     struct stat st {};
     if (lstat((dir + "/exec.fifo").c_str(), &st) == 0)
         return Status::Created;

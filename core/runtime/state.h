@@ -31,6 +31,10 @@ struct ContainerState {
     bool terminal = false;
     bool rootless = false;
     bool direct = false;    // runc mode: no monitor, the init's reaper is the caller's subreaper
+    // From the init's clone until it has made its root and executes the command (or,
+    // for `create`, waits for `start`): the container is still being created, and no
+    // `exec` may join a mount namespace whose root is still the host's.
+    bool settingUp = false;
     std::vector<std::string> cgroupPaths;
     std::optional<int64_t> memoryLimit;
     // Filled in by the monitor when the container ends.
