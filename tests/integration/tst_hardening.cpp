@@ -5,6 +5,7 @@
 // two hoodctl processes on one container at once.
 #include "hoodtest.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,6 +13,7 @@
 #include <QTemporaryFile>
 
 #include <cstring>
+#include <elf.h>
 #include <fcntl.h>
 #include <future>
 #include <linux/magic.h>
@@ -321,18 +323,49 @@ private slots:
 
     // The built-in image with hoodctl's program interpreter and libraries (ldd), so
     // that hoodctl can run inside: the busybox image alone has no dynamic loader.
+    // The ELF interpreter a dynamically linked program names (PT_INTERP), e.g.
+    // /lib64/ld-linux-x86-64.so.2; empty if there is none.
+    static QString interpreterOf(const QString &program)
+    {
+        QFile f(program);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        Elf64_Ehdr eh {};
+        if (f.read(reinterpret_cast<char *>(&eh), sizeof eh) != sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+            return {};
+        for (int i = 0; i < eh.e_phnum; ++i) {
+            Elf64_Phdr ph {};
+            if (!f.seek(qint64(eh.e_phoff) + qint64(i) * eh.e_phentsize)
+                || f.read(reinterpret_cast<char *>(&ph), sizeof ph) != sizeof ph)
+                return {};
+            if (ph.p_type == PT_INTERP && f.seek(qint64(ph.p_offset)))
+                return QString::fromLocal8Bit(f.read(qint64(ph.p_filesz)).chopped(1)); // ends in NUL
+        }
+        return {};
+    }
+
+    // A copy of the built-in rootfs with hoodctl's loader and libraries in it, so that
+    // #!/proc/self/exe really runs hoodctl inside. The libraries come from the loader's
+    // own --list (what ldd runs), and are copied here rather than with cp --parents:
+    // the VM guest has neither ldd nor a cp with that option (busybox).
     static bool rootfsThatRunsHoodctl(const QString &dir)
     {
         if (runProgram("cp", {"-a", builtinRootfs(), dir}).code != 0)
             return false;
-        const Result ldd = runProgram("ldd", {hoodctl()});
+        const QString loader = interpreterOf(hoodctl());
+        if (loader.isEmpty())
+            return false;
+        const Result listed = runProgram(loader, {"--list", hoodctl()});
         const QRegularExpression path("(/\\S+)");
-        for (const QString &line : ldd.out.split('\n')) {
+        for (const QString &line : listed.out.split('\n')) {
             const QString lib = path.match(line).captured(1);
-            if (!lib.isEmpty() && runProgram("cp", {"-L", "--parents", lib, dir}).code != 0)
+            if (lib.isEmpty())
+                continue;
+            const QString target = dir + lib;
+            if (!QDir().mkpath(QFileInfo(target).path()) || !QFile::copy(QFileInfo(lib).canonicalFilePath(), target))
                 return false;
         }
-        return ldd.code == 0;
+        return listed.code == 0;
     }
 
     void runtimeExeNotWritable()
