@@ -63,14 +63,18 @@ std::vector<CgroupHierarchyMount> v1HierarchyMounts(const std::vector<ProcCgroup
         std::string list;
         for (const std::string &c : line.controllers)
             list += (list.empty() ? "" : ",") + c;
-        // A named hierarchy has no controller: mount(2) wants "none,name=X" for it,
-        // and systemd's convention mounts it at <root>/X.
-        if (list.rfind("name=", 0) == 0)
-            mounts.push_back({list.substr(5), "none," + list, line.path});
+        // A named hierarchy has no controller: mount(2) wants "none,name=X" for it.
+        if (std::string named = namedHierarchyDir(list); !named.empty())
+            mounts.push_back({std::move(named), "none," + list, line.path});
         else
             mounts.push_back({list, list, line.path});
     }
     return mounts;
+}
+
+std::string namedHierarchyDir(std::string_view controllers)
+{
+    return controllers.starts_with("name=") ? std::string(controllers.substr(5)) : std::string();
 }
 
 std::optional<CgroupLocation> cgroupLocation(const std::string &dir, CgroupMode mode,

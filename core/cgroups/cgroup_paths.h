@@ -44,6 +44,10 @@ struct CgroupHierarchyMount {
 };
 std::vector<CgroupHierarchyMount> v1HierarchyMounts(const std::vector<ProcCgroupLine> &lines);
 
+// A named v1 hierarchy (no controller) "name=X" is mounted at <root>/X, by
+// systemd's convention: "X". "" for a controller's list ("cpu,cpuacct").
+std::string namedHierarchyDir(std::string_view controllers);
+
 // "/sys/fs/cgroup/pids/hood/x" -> {"pids", "/hood/x"} (v1: the hierarchy's first
 // controller), "/sys/fs/cgroup/hood/x" on v2 and "/sys/fs/cgroup/unified/hood/x"
 // in hybrid mode -> {"", "/hood/x"}: what cgroupLineFor() and /proc/PID/cgroup

@@ -106,17 +106,24 @@ bool isDelegatedBase(const std::string &base, dev_t *dev)
     return false;
 }
 
-// The mount root of a cgroup filesystem that path lies strictly below, or "".
-std::string mountRootAbove(const std::string &path, dev_t *dev)
+// The nearest directory strictly above path (never "/") for which is(dir) holds, or "".
+template <class Predicate>
+std::string nearestAbove(const std::string &path, Predicate is)
 {
     for (std::string up = path; up.size() > 1;) {
         up = up.substr(0, up.rfind('/'));
         if (up.empty())
             return {};
-        if (isCgroupMountRoot(up, dev))
+        if (is(up))
             return up;
     }
     return {};
+}
+
+// The mount root of a cgroup filesystem that path lies strictly below, or "".
+std::string mountRootAbove(const std::string &path, dev_t *dev)
+{
+    return nearestAbove(path, [dev](const std::string &up) { return isCgroupMountRoot(up, dev); });
 }
 
 // What path lies strictly below and this process may remove cgroups in: for root
@@ -126,14 +133,7 @@ std::string baseAbove(const std::string &path, dev_t *dev)
 {
     if (::geteuid() == 0)
         return mountRootAbove(path, dev);
-    for (std::string up = path; up.size() > 1;) {
-        up = up.substr(0, up.rfind('/'));
-        if (up.empty())
-            return {};
-        if (isDelegatedBase(up, dev))
-            return up;
-    }
-    return {};
+    return nearestAbove(path, [dev](const std::string &up) { return isDelegatedBase(up, dev); });
 }
 
 // True when path is this process's cgroup or above it in that hierarchy: killing

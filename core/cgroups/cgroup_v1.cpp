@@ -2,6 +2,7 @@
 // per controller hierarchy, <root>/<hierarchy>/<parent>/<name>, like runc's fs/.
 #include "cgroup_backends.h"
 #include "cgroup_fs.h"
+#include "cgroup_paths.h"
 #include "error.h"
 #include "sampler.h"
 
@@ -26,12 +27,13 @@ using cgfs::join;
 inline constexpr const char *kV1JoinedOnly[] = {"cpuset", "name=systemd"};
 
 // A v1 hierarchy's directory: a controller's (findV1Hierarchy), or a named
-// hierarchy's, "name=X" at <root>/X by systemd's convention.
+// hierarchy's (namedHierarchyDir).
 std::optional<std::string> hierarchyDir(const std::string &root, const std::string &controller)
 {
-    if (controller.rfind("name=", 0) != 0)
+    const std::string named = namedHierarchyDir(controller);
+    if (named.empty())
         return findV1Hierarchy(root, controller);
-    const std::string dir = join(root, controller.substr(5));
+    const std::string dir = join(root, named);
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         return std::nullopt;
