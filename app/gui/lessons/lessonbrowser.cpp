@@ -89,11 +89,11 @@ void LessonBrowser::fitBlocks()
             cursor.setBlockFormat(format);
             continue;
         }
-        if (level == 0 && !format.nonBreakableLines())
-            continue;
         if (level == 0) {
-            format.setNonBreakableLines(false);
-            cursor.setBlockFormat(format);
+            if (format.nonBreakableLines()) { // a code block
+                format.setNonBreakableLines(false);
+                cursor.setBlockFormat(format);
+            }
             continue;
         }
         QTextCharFormat size;
